@@ -1,0 +1,23 @@
+import type { Context } from './context.ts';
+
+/** A command module: parses its own arguments, calls the engine, prints. Returns the exit code. */
+export type CommandRun = (args: string[], ctx: Context) => Promise<number | void>;
+
+interface CommandEntry {
+  summary: string;
+  /** Exit code for rocker's own failures: Docker's 125 for run/exec, 1 elsewhere. */
+  failCode?: number;
+  /** Commands that only print need no root. */
+  noRoot?: boolean;
+  load: () => Promise<{ default: CommandRun }>;
+}
+
+// Loaded lazily so that `rocker --version` and each command load only what they use.
+export const commands: Record<string, CommandEntry> = {
+  import: { summary: 'Import a root filesystem tarball as an image', load: () => import('./commands/import.ts') },
+  images: { summary: 'List images', load: () => import('./commands/images.ts') },
+  rmi: { summary: 'Remove one or more images', load: () => import('./commands/rmi.ts') },
+  inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
+};
+
+export const aliases: Record<string, string> = {};

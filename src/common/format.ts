@@ -1,0 +1,50 @@
+/**
+ * Sizes as the seed prints them: 1024-based, one decimal, no space
+ * (500 -> 500B, 2048 -> 2.0KB, 2621440 -> 2.5MB, 2^30 -> 1.0GB).
+ * Written here rather than taken from a library because the seed fixes the
+ * exact text and no size library prints "500B" next to "2.0KB".
+ */
+export function formatSize(bytes: number): string {
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (bytes < 1024) return `${bytes}B`;
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)}${units[i]}`;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** Local `YYYY-MM-DD HH:MM:SS`, the seed's created_time format. */
+export function formatLocalTime(d: Date): string {
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** "2 days ago", "1 week ago", "just now": Docker's relative ages. */
+export function formatAge(then: Date, now: Date = new Date()): string {
+  const s = Math.max(0, Math.floor((now.getTime() - then.getTime()) / 1000));
+  const steps: Array<[number, string]> = [
+    [365 * 86400, 'year'], [30 * 86400, 'month'], [7 * 86400, 'week'],
+    [86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second'],
+  ];
+  for (const [secs, unit] of steps) {
+    const n = Math.floor(s / secs);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+/**
+ * Docker-style size flags: "256m", "1g", "512k", "1024" (bytes), "1.5g".
+ * Returns bytes or undefined when the text is not a size.
+ */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const mult: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+  const n = Math.floor(Number(m[1]) * (mult[(m[2] ?? '').toLowerCase()] ?? 1));
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+
+/** Where an engine keeps its data: everything derives from these two roots. */
+export interface StorePaths {
+  /** Persistent store (`--root`, ROCKER_ROOT, /var/lib/rocker). */
+  root: string;
+  /** Runtime state that must not survive a reboot (ROCKER_RUNROOT, /run/rocker). */
+  runRoot: string;
+  images: string;
+  layers: string;
+  containers: string;
+  /** Staging for imports and pulls: same file system as the store, so renames are atomic. */
+  tmp: string;
+  locks: string;
+}
+
+export function storePaths(root: string, runRoot: string): StorePaths {
+  return {
+    root,
+    runRoot,
+    images: join(root, 'images'),
+    layers: join(root, 'layers', 'sha256'),
+    containers: join(root, 'containers'),
+    tmp: join(root, 'tmp'),
+    locks: join(root, 'locks'),
+  };
+}
+
+export const DEFAULT_ROOT = '/var/lib/rocker';
+export const DEFAULT_RUNROOT = '/run/rocker';
