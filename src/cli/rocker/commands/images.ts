@@ -1,0 +1,31 @@
+import { formatSize } from '../../../common/format.ts';
+import { formatTable } from '../../../common/table.ts';
+import { openEngine } from '../../../engine/engine.ts';
+import type { Context } from '../context.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+
+const EMPTY = "No images found. Use 'rocker import <tar-file> <image-name>' to import an image.";
+
+export default async function run(args: string[], ctx: Context): Promise<number> {
+  const cmd = commandParser('images', 'List images, newest first')
+    .option('-q, --quiet', 'print image ids only')
+    .option('--format <format>', 'output format: table or json', 'table');
+  const { opts } = parseArgs<{ quiet?: boolean; format: string }>(cmd, args);
+  if (opts.format !== 'table' && opts.format !== 'json') {
+    process.stderr.write(`rocker: --format must be table or json, not "${opts.format}"\n`);
+    return 1;
+  }
+  const { images, damaged } = openEngine(ctx.paths).images.list();
+  for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
+  if (opts.format === 'json') {
+    process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
+  } else if (opts.quiet) {
+    if (images.length) process.stdout.write(`${images.map((i) => i.id).join('\n')}\n`);
+  } else if (images.length === 0) {
+    process.stdout.write(`${EMPTY}\n`);
+  } else {
+    const rows = images.map((i) => [i.name, i.tag, i.id.slice(0, 8), formatSize(i.size), i.created_time]);
+    process.stdout.write(`${formatTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE', 'CREATED'], rows)}\n`);
+  }
+  return 0;
+}

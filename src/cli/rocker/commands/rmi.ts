@@ -1,0 +1,13 @@
+import { openEngine } from '../../../engine/engine.ts';
+import type { Context } from '../context.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+
+export default async function run(args: string[], ctx: Context): Promise<number> {
+  const cmd = commandParser('rmi', 'Remove images by NAME[:TAG] or id prefix')
+    .argument('<image...>', 'images to remove')
+    .option('-f, --force', 'remove even when a container uses the image (the container keeps its files)');
+  const { opts, operands } = parseArgs<{ force?: boolean }>(cmd, args);
+  const removed = await openEngine(ctx.paths).images.remove(operands, Boolean(opts.force));
+  for (const r of removed) process.stdout.write(`Untagged: ${r.name}:${r.tag}\nDeleted: ${r.digest}\n`);
+  return 0;
+}

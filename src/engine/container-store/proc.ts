@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat): with the pid, it names one process even after pid reuse. */
+export function procStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process `pid` that started at `start` still exists (zombies count as gone). */
+export function processAlive(pid: number, start: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] === start && fields[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `pid` is a member of the cgroup named `leaf` (any hierarchy, v1 or v2). */
+export function inCgroup(pid: number, leaf: string): boolean {
+  try {
+    const text = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+    return text.includes(`/${leaf}\n`);
+  } catch {
+    return false;
+  }
+}

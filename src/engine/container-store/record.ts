@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** What `rocker run` was asked for, kept so `inspect` and `exec` can show and reuse it. */
+export const RunOptionsSchema = z.object({
+  tty: z.boolean(),
+  interactive: z.boolean(),
+  detach: z.boolean(),
+  autoRemove: z.boolean(),
+  readOnly: z.boolean(),
+  env: z.array(z.string()),
+  volumes: z.array(z.object({ source: z.string(), destination: z.string(), readOnly: z.boolean() })),
+  tmpfs: z.array(z.object({ destination: z.string(), options: z.array(z.string()) })),
+  workdir: z.string().optional(),
+  user: z.string().optional(),
+  hostname: z.string().optional(),
+  capAdd: z.array(z.string()),
+  capDrop: z.array(z.string()),
+  noNewPrivileges: z.boolean(),
+  network: z.enum(['none', 'host']),
+  resources: z.object({
+    memory: z.number().int().positive().optional(),
+    cpuShares: z.number().int().positive().optional(),
+    cpusetCpus: z.string().optional(),
+    cpus: z.number().positive().optional(),
+    pidsLimit: z.number().int().optional(),
+  }),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+
+export const ContainerRecordSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string().min(1),
+  /** ISO 8601. */
+  created: z.string(),
+  /** Local `YYYY-MM-DD HH:MM:SS`, the seed's format. */
+  created_time: z.string(),
+  image: z.object({ name: z.string(), tag: z.string(), digest: z.string(), id: z.string() }),
+  /** The image's layer diff_ids, bottom first: the overlay's lower directories. */
+  layers: z.array(z.string()),
+  /** The process as started: entrypoint + command. */
+  command: z.array(z.string()),
+  /** Resolved process settings (what the OCI spec got). */
+  process: z.object({
+    env: z.array(z.string()),
+    cwd: z.string(),
+    uid: z.number().int(),
+    gid: z.number().int(),
+    additionalGids: z.array(z.number().int()),
+  }),
+  hostname: z.string(),
+  runtime: z.string(),
+  options: RunOptionsSchema,
+});
+export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
+
+/** Reads and validates one container.json; throws when it is missing or damaged. */
+export function readRecordFile(path: string): ContainerRecord {
+  return ContainerRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}

@@ -1,0 +1,160 @@
+import { mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError, errnoCode } from '../../common/errors.ts';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import type { StorePaths } from '../paths.ts';
+import { NAME_PATTERN } from './names.ts';
+import { readRecordFile, type ContainerRecord } from './record.ts';
+
+const ID = /^[0-9a-f]{64}$/;
+
+/** Where one container's files live: `<root>/containers/<id>/` (see docs/containers.md). */
+export function containerFiles(paths: StorePaths, id: string) {
+  const dir = join(paths.containers, id);
+  return {
+    dir,
+    record: join(dir, 'container.json'),
+    log: join(dir, 'container.log'),
+    /** The OCI bundle is the container directory itself: config.json + rootfs. */
+    bundle: dir,
+    config: join(dir, 'config.json'),
+    rootfs: join(dir, 'rootfs'),
+    upper: join(dir, 'upper'),
+    work: join(dir, 'work'),
+    hosts: join(dir, 'hosts'),
+    hostname: join(dir, 'hostname'),
+    /** Written by the runtime once the container's init process runs. */
+    pid: join(dir, 'pid'),
+    /** Written by the monitor when the container's init process has ended. */
+    exit: join(dir, 'exit'),
+    /** "PID STARTTIME" of the process that waits for the container (rocker or the sh monitor). */
+    monitor: join(dir, 'monitor'),
+    runtimeLog: join(dir, 'runtime.log'),
+  };
+}
+export type ContainerFiles = ReturnType<typeof containerFiles>;
+
+/** Name reservations: `<root>/containers/.names/<name>` is a symlink to the id, made atomically. */
+function nameLink(paths: StorePaths, name: string): string {
+  return join(paths.containers, '.names', name);
+}
+
+/**
+ * Claims `name` for `id`. symlink(2) fails when the name exists, so two
+ * concurrent runs with one --name cannot both win. A claim whose container
+ * directory is gone (rocker killed between the two steps) is taken over.
+ */
+export function reserveName(paths: StorePaths, name: string, id: string): void {
+  if (!NAME_PATTERN.test(name)) {
+    throw new UserError(`invalid container name "${name}": use letters, digits, "_", "." and "-", starting with a letter or digit`);
+  }
+  const link = nameLink(paths, name);
+  mkdirSync(join(paths.containers, '.names'), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      symlinkSync(id, link);
+      return;
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err;
+      const owner = readLinkOr(link);
+      if (owner && existsSync(join(paths.containers, owner))) {
+        throw new UserError(`container name "${name}" is already in use by container ${owner.slice(0, 12)}`);
+      }
+      rmSync(link, { force: true });
+    }
+  }
+  throw new UserError(`container name "${name}" is already in use`);
+}
+
+export function releaseName(paths: StorePaths, name: string, id: string): void {
+  const link = nameLink(paths, name);
+  if (readLinkOr(link) === id) {
+    try {
+      unlinkSync(link);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function readLinkOr(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeRecord(paths: StorePaths, rec: ContainerRecord): void {
+  writeJsonAtomic(containerFiles(paths, rec.id).record, rec);
+}
+
+export function readRecord(paths: StorePaths, id: string): ContainerRecord {
+  return readRecordFile(containerFiles(paths, id).record);
+}
+
+function containerIds(paths: StorePaths): string[] {
+  try {
+    return readdirSync(paths.containers).filter((e) => ID.test(e));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * Every container whose record reads and validates, oldest first. A damaged
+ * record is skipped rather than failing the whole listing: `ps`, `rmi` and
+ * garbage collection must keep working next to one broken directory.
+ */
+export function listContainers(paths: StorePaths): ContainerRecord[] {
+  const out: ContainerRecord[] = [];
+  for (const id of containerIds(paths)) {
+    try {
+      out.push(readRecord(paths, id));
+    } catch {
+      // skipped: see above
+    }
+  }
+  return out.sort((a, b) => a.created.localeCompare(b.created));
+}
+
+/**
+ * A container by name, full id or unique id prefix; undefined when none
+ * matches. An ambiguous prefix is a UserError, since guessing would act on
+ * the wrong container.
+ */
+export function findContainer(paths: StorePaths, text: string): ContainerRecord | undefined {
+  if (text === '') return undefined;
+  const byName = NAME_PATTERN.test(text) ? readLinkOr(nameLink(paths, text)) : undefined;
+  if (byName && ID.test(byName)) {
+    try {
+      return readRecord(paths, byName);
+    } catch {
+      // stale name: fall through to ids
+    }
+  }
+  if (!/^[0-9a-f]+$/.test(text)) return undefined;
+  const matches = containerIds(paths).filter((id) => id.startsWith(text));
+  if (matches.length > 1) {
+    throw new UserError(`container id prefix "${text}" is ambiguous: it matches ${matches.length} containers`);
+  }
+  if (matches.length === 0) return undefined;
+  try {
+    return readRecord(paths, matches[0]!);
+  } catch (err) {
+    throw new UserError(`container ${matches[0]!.slice(0, 12)} has a damaged record (${errnoCode(err) ?? 'invalid container.json'}): remove it with 'rocker rm -f ${matches[0]!.slice(0, 12)}'`);
+  }
+}
+
+/** Like findContainer, but a missing container is a UserError. */
+export function resolveContainer(paths: StorePaths, text: string): ContainerRecord {
+  const rec = findContainer(paths, text);
+  if (!rec) throw new UserError(`no such container: ${text}`);
+  return rec;
+}
+
+/** Ids of containers (valid or not) matching a prefix: lets `rm -f` clear a damaged directory. */
+export function matchingIds(paths: StorePaths, prefix: string): string[] {
+  return /^[0-9a-f]+$/.test(prefix) ? containerIds(paths).filter((id) => id.startsWith(prefix)) : [];
+}

@@ -1,0 +1,15 @@
+import { ImageStore, type ContainerUsage } from './image-store/store.ts';
+import { LayerStore } from './layer-store/store.ts';
+import type { StorePaths } from './paths.ts';
+
+export interface Engine {
+  paths: StorePaths;
+  layers: LayerStore;
+  images: ImageStore;
+}
+
+/** The stores over one root, wired so that images know which containers use them. */
+export function openEngine(paths: StorePaths, usages: () => ContainerUsage[] = () => []): Engine {
+  const layers = new LayerStore(paths);
+  return { paths, layers, images: new ImageStore(paths, layers, usages) };
+}

@@ -1,0 +1,244 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { UserError } from '../../common/errors.ts';
+import { formatLocalTime } from '../../common/format.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../common/fs-atomic.ts';
+import type { LayerStore } from '../layer-store/store.ts';
+import type { StorePaths } from '../paths.ts';
+import { formatRef, nameProblem, parseImageRef } from '../reference.ts';
+import { makeConfigBlob, type HistoryEntry } from './config-blob.ts';
+import { imageRecordSchema, type ImageConfig, type ImageRecord } from './record.ts';
+
+/** What a container holds on to: its image and the layers it mounts. */
+export interface ContainerUsage {
+  id: string;
+  name: string;
+  digest: string;
+  layers: string[];
+}
+
+export interface DamagedRecord {
+  path: string;
+  reason: string;
+}
+
+export interface CommitOptions {
+  name: string;
+  tag: string;
+  layers: string[];
+  config: ImageConfig;
+  /** Bytes of the image's files; defaults to the sum of its layers' sizes. */
+  size?: number;
+  history?: HistoryEntry[];
+}
+
+const RECORD = 'image.json';
+
+function isDamaged(r: ImageRecord | DamagedRecord): r is DamagedRecord {
+  return typeof r.reason === 'string' && typeof r.path === 'string' && !('digest' in r);
+}
+
+/**
+ * Image records: `<root>/images/<name>/<tag>/image.json` (the seed's layout)
+ * naming an OCI config blob and the layers in the layer store. Changes are
+ * made under the layer store's lock, records are replaced by atomic rename,
+ * so readers never see half an image.
+ */
+export class ImageStore {
+  constructor(
+    private readonly paths: StorePaths,
+    private readonly layers: LayerStore,
+    private readonly usages: () => ContainerUsage[] = () => [],
+  ) {}
+
+  tagDir(name: string, tag: string): string {
+    return join(this.paths.images, ...name.split('/'), tag);
+  }
+
+  blobPath(digest: string): string {
+    return join(this.paths.root, 'blobs', 'sha256', digest.replace(/^sha256:/, ''));
+  }
+
+  /** Every readable image, newest first, and the records that could not be read. */
+  list(): { images: ImageRecord[]; damaged: DamagedRecord[] } {
+    const images: ImageRecord[] = [];
+    const damaged: DamagedRecord[] = [];
+    const walk = (dir: string, parts: string[]) => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      if (parts.length >= 2 && entries.some((e) => e.name === RECORD)) {
+        const path = join(dir, RECORD);
+        const got = this.readRecord(path, parts.slice(0, -1).join('/'), parts[parts.length - 1]!);
+        if (isDamaged(got)) {
+          if (got.reason !== 'missing') damaged.push(got);
+        } else images.push(got);
+      }
+      for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name), [...parts, e.name]);
+    };
+    walk(this.paths.images, []);
+    images.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : formatRef(a).localeCompare(formatRef(b))));
+    return { images, damaged };
+  }
+
+  find(name: string, tag: string): ImageRecord | undefined {
+    const got = this.readRecord(join(this.tagDir(name, tag), RECORD), name, tag);
+    if (isDamaged(got)) {
+      if (got.reason === 'missing') return undefined;
+      throw new UserError(`image ${name}:${tag} is damaged: ${got.path}: ${got.reason}`);
+    }
+    return got;
+  }
+
+  /** All records `text` names: a name[:tag], or an id (prefix) that may carry several tags. */
+  resolveAll(text: string): ImageRecord[] {
+    if (!nameProblem(text.replace(/(:[^/:]*|@.*)$/, ''))) {
+      const ref = parseImageRef(text);
+      const rec = this.find(ref.name, ref.tag);
+      if (rec) return [rec];
+    }
+    const hex = /^(?:sha256:)?([0-9a-f]{1,64})$/.exec(text)?.[1];
+    if (hex) {
+      const matches = this.list().images.filter((r) => r.digest.slice(7).startsWith(hex));
+      const digests = new Set(matches.map((r) => r.digest));
+      if (digests.size > 1) throw new UserError(`image id prefix "${text}" is ambiguous: it matches ${digests.size} images`);
+      if (matches.length > 0) return matches;
+    }
+    throw new UserError(`no such image: ${text}`);
+  }
+
+  /** One image; an id shared by several tags resolves to the first, as Docker does for `run`. */
+  resolve(text: string): ImageRecord {
+    return this.resolveAll(text)[0]!;
+  }
+
+  /** Creates or replaces name:tag atomically; the old image's unused layers are removed. */
+  async commit(opts: CommitOptions): Promise<ImageRecord> {
+    const problem = nameProblem(opts.name);
+    if (problem) throw new UserError(`invalid image name "${opts.name}": ${problem}`);
+    return this.layers.lock(() => {
+      for (const l of opts.layers) if (!this.layers.has(l)) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: layer ${l} is not in the store`);
+      const blob = makeConfigBlob(opts);
+      mkdirSync(dirname(this.blobPath(blob.digest)), { recursive: true });
+      if (!existsSync(this.blobPath(blob.digest))) writeFileAtomic(this.blobPath(blob.digest), blob.bytes);
+      const now = new Date();
+      const record: ImageRecord = {
+        name: opts.name,
+        tag: opts.tag,
+        id: blob.digest.slice(7, 19),
+        size: opts.size ?? opts.layers.reduce((n, l) => n + (this.layers.info(l)?.size ?? 0), 0),
+        created_time: formatLocalTime(now),
+        digest: blob.digest,
+        created: now.toISOString(),
+        architecture: JSON.parse(blob.bytes.toString()).architecture,
+        os: 'linux',
+        config: opts.config,
+        layers: opts.layers,
+      };
+      const dir = this.tagDir(opts.name, opts.tag);
+      mkdirSync(dir, { recursive: true });
+      this.linkRootfs(dir, opts.layers);
+      writeJsonAtomic(join(dir, RECORD), record);
+      for (const l of opts.layers) this.layers.unpin(l);
+      this.collect();
+      return record;
+    });
+  }
+
+  /**
+   * Removes the images `texts` name. Refuses, naming the container, while a
+   * container uses one, unless `force` (then the container keeps its layers).
+   */
+  async remove(texts: string[], force: boolean): Promise<ImageRecord[]> {
+    return this.layers.lock(() => {
+      const records = texts.flatMap((t) => {
+        const all = this.resolveAll(t);
+        if (all.length > 1 && !force && !/[:/]/.test(t) && !this.find(t, 'latest')) {
+          throw new UserError(`image ${t} is tagged as ${all.map(formatRef).join(', ')}: name one, or use -f to remove them all`);
+        }
+        return all;
+      });
+      if (!force) {
+        const users = this.usages();
+        for (const r of records) {
+          const user = users.find((u) => u.digest === r.digest);
+          if (user) throw new UserError(`image ${formatRef(r)} is used by container ${user.name} (${user.id.slice(0, 12)}): remove the container first, or use -f`);
+        }
+      }
+      for (const r of records) this.unlinkRecord(r);
+      this.collect();
+      return records;
+    });
+  }
+
+  /** Removes layers and config blobs nothing references. Call under the lock. */
+  private collect(): void {
+    const { images } = this.list();
+    const referenced = new Set<string>();
+    const digests = new Set<string>();
+    for (const r of images) {
+      r.layers.forEach((l) => referenced.add(l));
+      digests.add(r.digest);
+    }
+    for (const u of this.usages()) u.layers.forEach((l) => referenced.add(l));
+    this.layers.collect(referenced);
+    const blobs = dirname(this.blobPath('sha256:0'));
+    for (const hex of existsSync(blobs) ? readdirSync(blobs) : []) {
+      // Only image configs live here for now; manifests will be referenced by records too.
+      if (!digests.has(`sha256:${hex}`)) rmSync(join(blobs, hex), { force: true });
+    }
+  }
+
+  private unlinkRecord(r: ImageRecord): void {
+    const dir = this.tagDir(r.name, r.tag);
+    rmSync(join(dir, RECORD), { force: true });
+    rmSync(join(dir, 'rootfs'), { force: true });
+    // Remove the emptied tag and name directories, up to images/.
+    for (let d = dir; d.startsWith(this.paths.images + '/'); d = dirname(d)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  /** The seed's `rootfs/` path, kept working as a link to the layer's files. */
+  private linkRootfs(dir: string, layers: string[]): void {
+    const link = join(dir, 'rootfs');
+    if (layers.length !== 1) {
+      rmSync(link, { force: true });
+      return;
+    }
+    const tmp = join(dir, `.rootfs-${process.pid}`);
+    rmSync(tmp, { force: true });
+    symlinkSync(relative(dir, this.layers.diffPath(layers[0]!)), tmp);
+    renameSync(tmp, link);
+  }
+
+  private readRecord(path: string, name: string, tag: string): ImageRecord | DamagedRecord {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { path, reason: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : `cannot read (${code})` };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { path, reason: 'not valid JSON' };
+    }
+    const parsed = imageRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { path, reason: `${issue?.path.join('.') || 'record'}: ${issue?.message}` };
+    }
+    if (parsed.data.name !== name || parsed.data.tag !== tag) return { path, reason: `it names ${parsed.data.name}:${parsed.data.tag}` };
+    return parsed.data;
+  }
+}

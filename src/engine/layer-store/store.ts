@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { withLock } from '../../common/lock.ts';
+import { extractTar } from '../archive/extract.ts';
+import type { StorePaths } from '../paths.ts';
+import { applyWhiteouts } from './whiteouts.ts';
+
+export interface LayerInfo {
+  diff_id: string;
+  size: number;
+  created: string;
+}
+
+const hexOf = (diffId: string) => diffId.replace(/^sha256:/, '');
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Layers kept once by content digest (their diff_id) and unpacked once:
+ * `<root>/layers/sha256/<hex>/diff` holds the files, layer.json the facts.
+ * New layers are unpacked in `<root>/tmp` and renamed into place, so a
+ * layer directory that exists is always complete.
+ */
+export class LayerStore {
+  constructor(private readonly paths: StorePaths) {}
+
+  dir(diffId: string): string {
+    return join(this.paths.layers, hexOf(diffId));
+  }
+
+  diffPath(diffId: string): string {
+    return join(this.dir(diffId), 'diff');
+  }
+
+  has(diffId: string): boolean {
+    return existsSync(join(this.dir(diffId), 'layer.json'));
+  }
+
+  info(diffId: string): LayerInfo | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.dir(diffId), 'layer.json'), 'utf8')) as LayerInfo;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The lock every change of what references layers takes (commits, removals, collection). */
+  lock<T>(fn: () => Promise<T> | T): Promise<T> {
+    return withLock(join(this.paths.locks, 'store'), fn);
+  }
+
+  /** A fresh staging directory, named by pid so that leftovers of killed processes can be found. */
+  staging(kind: string): string {
+    mkdirSync(this.paths.tmp, { recursive: true });
+    this.removeAbandonedStaging();
+    const dir = join(this.paths.tmp, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    mkdirSync(join(dir, 'diff'), { recursive: true, mode: 0o755 });
+    return dir;
+  }
+
+  /**
+   * Unpacks a tar stream (plain or compressed) as a layer and returns its
+   * diff_id and size. The layer is pinned for the life of this process, so a
+   * collection running before the image that references it is committed
+   * does not take it away.
+   */
+  async importStream(input: Readable, what: string): Promise<{ diffId: string; size: number }> {
+    const stage = this.staging('layer');
+    try {
+      const { diffId, size, whiteouts } = await extractTar(input, join(stage, 'diff'), what);
+      applyWhiteouts(join(stage, 'diff'), whiteouts);
+      await this.lock(() => {
+        this.pin(diffId);
+        this.place(stage, { diff_id: diffId, size, created: new Date().toISOString() });
+      });
+      return { diffId, size };
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
+  }
+
+  /** Marks a layer as in use by this process until it exits (see `collect`). */
+  pin(diffId: string): void {
+    mkdirSync(this.paths.tmp, { recursive: true });
+    writeFileSync(join(this.paths.tmp, `pin-${process.pid}-${hexOf(diffId).slice(0, 16)}`), diffId);
+  }
+
+  /** Ends this process's pin on a layer, once a record references it. */
+  unpin(diffId: string): void {
+    rmSync(join(this.paths.tmp, `pin-${process.pid}-${hexOf(diffId).slice(0, 16)}`), { force: true });
+  }
+
+  /** Layers pinned by running processes. */
+  private pinned(): Set<string> {
+    const out = new Set<string>();
+    for (const name of this.tmpEntries()) {
+      const m = /^pin-(\d+)-/.exec(name);
+      if (!m || !pidAlive(Number(m[1]))) continue;
+      try {
+        out.add(readFileSync(join(this.paths.tmp, name), 'utf8'));
+      } catch {
+        // Removed by its process meanwhile.
+      }
+    }
+    return out;
+  }
+
+  private tmpEntries(): string[] {
+    try {
+      return readdirSync(this.paths.tmp);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Moves a complete staging directory into place; if the layer exists already, keeps that one. */
+  place(stage: string, info: LayerInfo): void {
+    writeJsonAtomic(join(stage, 'layer.json'), info);
+    mkdirSync(this.paths.layers, { recursive: true });
+    try {
+      renameSync(stage, this.dir(info.diff_id));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Another import of the same content won the race: same digest, same bytes.
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !this.has(info.diff_id)) throw e;
+    }
+  }
+
+  list(): string[] {
+    try {
+      return readdirSync(this.paths.layers).map((h) => `sha256:${h}`);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Removes layers nobody references. Call inside `lock`. Returns the removed diff_ids. */
+  collect(referenced: Set<string>): string[] {
+    const removed: string[] = [];
+    const pinned = this.pinned();
+    for (const id of this.list()) {
+      if (referenced.has(id) || pinned.has(id)) continue;
+      // Rename first so a half-deleted layer is never seen under its digest.
+      const trash = join(this.paths.tmp, `trash-${process.pid}-${randomBytes(6).toString('hex')}`);
+      mkdirSync(this.paths.tmp, { recursive: true });
+      renameSync(this.dir(id), trash);
+      rmSync(trash, { recursive: true, force: true });
+      removed.push(id);
+    }
+    return removed;
+  }
+
+  private removeAbandonedStaging(): void {
+    for (const name of this.tmpEntries()) {
+      const pid = Number(/^[a-z]+-(\d+)-/.exec(name)?.[1]);
+      if (pid && pid !== process.pid && !pidAlive(pid)) rmSync(join(this.paths.tmp, name), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The few Linux system calls Node has no API for (mknod, setxattr, mount,
+ * umount2), called through Bun's FFI: a process per call would cost more
+ * than the call itself on the container start path.
+ */
+import { dlopen, FFIType } from 'bun:ffi';
+
+const lib = dlopen('libc.so.6', {
+  mknod: { args: [FFIType.ptr, FFIType.u32, FFIType.u64], returns: FFIType.i32 },
+  setxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+  lgetxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
+  mount: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
+  umount2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  __errno_location: { args: [], returns: FFIType.ptr },
+  strerror: { args: [FFIType.i32], returns: FFIType.cstring },
+});
+
+const c = (s: string) => Buffer.from(`${s}\0`);
+
+function check(rc: number | bigint, what: string): void {
+  if (Number(rc) >= 0) return;
+  const { read } = require('bun:ffi') as typeof import('bun:ffi');
+  const errno = read.i32(lib.symbols.__errno_location()!, 0);
+  throw Object.assign(new Error(`${what}: ${String(lib.symbols.strerror(errno))}`), { errno });
+}
+
+const S_IFCHR = 0o020000;
+
+/** An overlayfs whiteout: a character device 0/0. */
+export function mknodWhiteout(path: string): void {
+  check(lib.symbols.mknod(c(path), S_IFCHR, 0), `mknod ${path}`);
+}
+
+export function setXattr(path: string, name: string, value: string): void {
+  const v = Buffer.from(value);
+  check(lib.symbols.setxattr(c(path), c(name), v, v.length, 0), `setxattr ${name} on ${path}`);
+}
+
+/** The value of an extended attribute, or undefined when it is not set. */
+export function getXattr(path: string, name: string): string | undefined {
+  const buf = Buffer.alloc(256);
+  const n = Number(lib.symbols.lgetxattr(c(path), c(name), buf, buf.length));
+  return n < 0 ? undefined : buf.subarray(0, n).toString();
+}
+
+export function mount(source: string, target: string, type: string, flags: number, data: string): void {
+  check(lib.symbols.mount(c(source), c(target), c(type), flags, c(data)), `mount ${type} on ${target}`);
+}
+
+export const MNT_DETACH = 2;
+
+export function umount(target: string, flags = 0): void {
+  check(lib.symbols.umount2(c(target), flags), `umount ${target}`);
+}

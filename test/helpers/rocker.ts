@@ -1,0 +1,45 @@
+// Runs the real bin/rocker as a subprocess against a temporary store.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO = join(import.meta.dir, '..', '..');
+export const ROCKER = join(REPO, 'bin', 'rocker');
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temporary store root and run root, removed by cleanup(). */
+export function tempStore(prefix = 'rocker-test-'): { root: string; runRoot: string; env: NodeJS.ProcessEnv; cleanup: () => void } {
+  // Under /var/tmp rather than a tmpfs /tmp: overlayfs cannot use tmpfs as upper on every kernel.
+  const base = existsSync('/var/tmp') ? '/var/tmp' : tmpdir();
+  const dir = mkdtempSync(join(base, prefix));
+  const root = join(dir, 'root');
+  const runRoot = join(dir, 'run');
+  mkdirSync(root);
+  mkdirSync(runRoot);
+  const env = { ...process.env, ROCKER_ROOT: root, ROCKER_RUNROOT: runRoot };
+  return { root, runRoot, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function rocker(args: string[], env: NodeJS.ProcessEnv, opts: SpawnSyncOptions = {}): Result {
+  const r = spawnSync(ROCKER, args, { env, encoding: 'utf8', timeout: 120_000, ...opts });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 128 + 9, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+let busybox: string | undefined;
+/** A busybox rootfs tarball made from Debian's busybox-static (cached per test process). */
+export function busyboxTar(): string {
+  if (busybox && existsSync(busybox)) return busybox;
+  const dir = mkdtempSync(join(tmpdir(), 'rocker-fixture-'));
+  const out = join(dir, 'busybox.tar');
+  const r = spawnSync(join(REPO, 'scripts', 'fixtures', 'busybox-tar.sh'), [out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`busybox-tar.sh failed: ${r.stderr}`);
+  busybox = out;
+  return out;
+}
