@@ -28,6 +28,7 @@ export function nameProblem(name: string): string | undefined {
   if (name === '') return 'the name is empty';
   if (name.length > 255) return 'the name is longer than 255 characters';
   const parts = name.split('/');
+  if (parts.some((p) => p === '.' || p === '..')) return 'it has a "." or ".." component';
   const [first, ...rest] = parts;
   if (rest.length > 0 && first !== undefined && isDomain(first)) {
     const [host, port, extra] = first.split(':');

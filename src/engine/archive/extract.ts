@@ -62,6 +62,7 @@ export async function extractTar(input: Readable, dest: string, what: string): P
   const { head, stream } = await peek(input, 512);
   const kind = detectCompression(head, what);
   const { output, done: decompressed } = decompress(stream, kind, what);
+  decompressed.catch(() => undefined); // awaited below; this only marks it handled when an earlier step fails
 
   const hash = createHash('sha256');
   const guard = new MemberGuard();
@@ -109,12 +110,18 @@ export async function extractTar(input: Readable, dest: string, what: string): P
   });
 
   try {
-    await Promise.all([fed, decompressed]);
+    await fed;
+    await decompressed;
   } catch (err) {
     tar.kill('SIGKILL');
+    // A truncated compressed file also looks like a truncated tar: the
+    // decompressor's own cause is the better one, if it says so promptly.
+    const cause = err instanceof TarFormatError
+      ? await Promise.race([decompressed.then(() => err, (e) => e), new Promise((r) => setTimeout(() => r(err), 1000))])
+      : err;
     output.destroy();
     await tarExit.catch(() => undefined);
-    throw describe(err, what);
+    throw describe(cause, what);
   }
   tar.stdin.end();
   const code = await tarExit;

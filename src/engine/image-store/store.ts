@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../../common/errors.ts';
@@ -6,7 +7,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef, nameProblem, parseImageRef } from '../reference.ts';
+import { layerBlobDigests } from '../layer-store/blobs.ts';
 import { makeConfigBlob, type HistoryEntry } from './config-blob.ts';
+import { parseConfigBlob } from './config-parse.ts';
 import { imageRecordSchema, type ImageConfig, type ImageRecord } from './record.ts';
 
 /** What a container holds on to: its image and the layers it mounts. */
@@ -30,6 +33,19 @@ export interface CommitOptions {
   /** Bytes of the image's files; defaults to the sum of its layers' sizes. */
   size?: number;
   history?: HistoryEntry[];
+}
+
+/** An image whose OCI config blob came from elsewhere (a registry, an archive) and is kept byte for byte. */
+export interface CommitConfigOptions {
+  name: string;
+  tag: string;
+  /** The config blob as received: the image id is its sha256, so it equals Docker's id for the image. */
+  configBytes: Buffer;
+  /** diff_ids, bottom first; must equal the config's rootfs.diff_ids. */
+  layers: string[];
+  /** The manifest the image was pulled by, kept as a blob while the record names it. */
+  manifestDigest?: string;
+  manifestBytes?: Buffer;
 }
 
 const RECORD = 'image.json';
@@ -148,6 +164,52 @@ export class ImageStore {
     });
   }
 
+  /** Creates or replaces name:tag from a config blob kept as-is (pull, load, tag). */
+  async commitConfig(opts: CommitConfigOptions): Promise<ImageRecord> {
+    const problem = nameProblem(opts.name);
+    if (problem) throw new UserError(`invalid image name "${opts.name}": ${problem}`);
+    const parsed = parseConfigBlob(opts.configBytes, `${opts.name}:${opts.tag}`);
+    if (parsed.rootfs.diff_ids.join() !== opts.layers.join()) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: the layers do not match the config's rootfs.diff_ids`);
+    return this.layers.lock(() => {
+      for (const l of opts.layers) if (!this.layers.has(l)) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: layer ${l} is not in the store`);
+      const digest = `sha256:${createHash('sha256').update(opts.configBytes).digest('hex')}`;
+      this.putBlob(digest, opts.configBytes);
+      if (opts.manifestDigest && opts.manifestBytes) this.putBlob(opts.manifestDigest, opts.manifestBytes);
+      const created = parsed.created && !Number.isNaN(Date.parse(parsed.created)) ? new Date(parsed.created) : new Date();
+      const record: ImageRecord = {
+        name: opts.name,
+        tag: opts.tag,
+        id: digest.slice(7, 19),
+        size: opts.layers.reduce((n, l) => n + (this.layers.info(l)?.size ?? 0), 0),
+        created_time: formatLocalTime(created),
+        digest,
+        created: created.toISOString(),
+        architecture: parsed.architecture,
+        os: parsed.os,
+        config: parsed.config ?? {},
+        layers: opts.layers,
+        ...(opts.manifestDigest ? { manifest_digest: opts.manifestDigest } : {}),
+      };
+      const dir = this.tagDir(opts.name, opts.tag);
+      mkdirSync(dir, { recursive: true });
+      this.linkRootfs(dir, opts.layers);
+      writeJsonAtomic(join(dir, RECORD), record);
+      for (const l of opts.layers) this.layers.unpin(l);
+      this.collect();
+      return record;
+    });
+  }
+
+  /** Removes unreferenced layers and blobs (and layers pinned by dead processes). Returns the removed layers. */
+  async prune(): Promise<string[]> {
+    return this.layers.lock(() => this.collect());
+  }
+
+  private putBlob(digest: string, bytes: Buffer): void {
+    mkdirSync(dirname(this.blobPath(digest)), { recursive: true });
+    if (!existsSync(this.blobPath(digest))) writeFileAtomic(this.blobPath(digest), bytes);
+  }
+
   /**
    * Removes the images `texts` name. Refuses, naming the container, while a
    * container uses one, unless `force` (then the container keeps its layers).
@@ -174,22 +236,27 @@ export class ImageStore {
     });
   }
 
-  /** Removes layers and config blobs nothing references. Call under the lock. */
-  private collect(): void {
+  /** Removes layers and blobs nothing references. Call under the lock. Returns the removed layers. */
+  private collect(): string[] {
     const { images } = this.list();
     const referenced = new Set<string>();
     const digests = new Set<string>();
     for (const r of images) {
       r.layers.forEach((l) => referenced.add(l));
       digests.add(r.digest);
+      if (typeof r.manifest_digest === 'string') digests.add(r.manifest_digest);
     }
     for (const u of this.usages()) u.layers.forEach((l) => referenced.add(l));
-    this.layers.collect(referenced);
+    const removed = this.layers.collect(referenced);
+    // Compressed blobs of the layers that stay (kept for push and save), see layer-store/blobs.ts.
+    for (const d of layerBlobDigests(this.layers, this.layers.list())) digests.add(d);
     const blobs = dirname(this.blobPath('sha256:0'));
     for (const hex of existsSync(blobs) ? readdirSync(blobs) : []) {
-      // Only image configs live here for now; manifests will be referenced by records too.
+      // Blobs being written by a live pull are named .tmp-*/.part-* and kept (see fs-atomic, blob download).
+      if (hex.startsWith('.')) continue;
       if (!digests.has(`sha256:${hex}`)) rmSync(join(blobs, hex), { force: true });
     }
+    return removed;
   }
 
   private unlinkRecord(r: ImageRecord): void {

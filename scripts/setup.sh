@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian/Ubuntu machine (as root), then runs the
+# main job: a busybox image made from Debian's busybox-static is imported and
+# a container runs in it. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+# System packages: the OCI runtime, decompressors, test peers (dockerd, the
+# CNCF registry, debootstrap for a Debian base image) and hyperfine for bench/.
+pkgs=(runc busybox-static tar gzip bzip2 xz-utils zstd util-linux procps ca-certificates
+      debootstrap docker.io docker-registry apache2-utils hyperfine)
+command -v npm >/dev/null || pkgs+=(nodejs npm)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+npm run build
+npm install -g . --no-audit --no-fund --loglevel=error
+
+# The main job.
+cache=/var/cache/rocker
+mkdir -p "$cache"
+[ -s "$cache/busybox.tar" ] || scripts/fixtures/busybox-tar.sh "$cache/busybox.tar"
+rocker import "$cache/busybox.tar" busybox
+rocker images
+if rocker run --help >/dev/null 2>&1; then
+  rocker run --rm --image busybox /bin/echo "Hello World"
+fi

@@ -1,0 +1,69 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { StorePaths } from '../paths.ts';
+import { inCgroup, processAlive } from './proc.ts';
+import type { ContainerRecord } from './record.ts';
+import { containerFiles } from './store.ts';
+
+export type ContainerState = 'created' | 'running' | 'exited';
+
+export interface ContainerStatus {
+  state: ContainerState;
+  /** The container's init process as the host sees it, while running. */
+  pid?: number;
+  /** Undefined when the container ended without anyone recording its code (its monitor was killed too). */
+  exitCode?: number;
+  finishedAt?: Date;
+  /** Whether the process that waits for the container (and cleans up after it) is still there. */
+  monitorAlive: boolean;
+}
+
+/** The cgroup (and runtime container id) of a container: one flat name, so removal leaves no parent directories behind. */
+export function cgroupLeaf(id: string): string {
+  return `rocker-${id}`;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function monitorAlive(paths: StorePaths, id: string): boolean {
+  const [pid, start] = (readText(containerFiles(paths, id).monitor) ?? '').trim().split(' ');
+  return !!pid && !!start && processAlive(Number(pid), start);
+}
+
+/**
+ * The real state, worked out from the files and the kernel rather than from
+ * what was last written: an exit file means the monitor saw the end; a pid
+ * whose process is still in the container's cgroup means running (this
+ * survives pid reuse and reboots); a pid without that process means it
+ * ended unrecorded (killed monitor, reboot).
+ */
+export function containerStatus(paths: StorePaths, rec: ContainerRecord): ContainerStatus {
+  const files = containerFiles(paths, rec.id);
+  const exit = readText(files.exit);
+  if (exit !== undefined && /^\d+\s*$/.test(exit)) {
+    let finishedAt: Date | undefined;
+    try {
+      finishedAt = statSync(files.exit).mtime;
+    } catch {
+      // removed meanwhile
+    }
+    return { state: 'exited', exitCode: Number(exit), finishedAt, monitorAlive: monitorAlive(paths, rec.id) };
+  }
+  const pidText = readText(files.pid);
+  const alive = monitorAlive(paths, rec.id);
+  if (pidText === undefined) return { state: 'created', monitorAlive: alive };
+  const pid = Number(pidText.trim());
+  if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) return { state: 'running', pid, monitorAlive: alive };
+  return { state: 'exited', monitorAlive: alive };
+}
+
+/** "running", "exited (0)", "exited (unknown)", "created". */
+export function describeStatus(s: ContainerStatus): string {
+  if (s.state !== 'exited') return s.state;
+  return `exited (${s.exitCode ?? 'unknown'})`;
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../common/errors.ts';
+import { formatLocalTime } from '../../common/format.ts';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { ImageStore } from '../image-store/store.ts';
+import type { ImageRecord } from '../image-store/record.ts';
+import { LayerStore } from '../layer-store/store.ts';
+import type { StorePaths } from '../paths.ts';
+import { generateId, generateName } from '../container-store/names.ts';
+import type { ContainerRecord, RunOptions } from '../container-store/record.ts';
+import { containerFiles, releaseName, reserveName, writeRecord, type ContainerFiles } from '../container-store/store.ts';
+import { containerUsages } from '../container-store/usage.ts';
+import { findRuntime } from './oci-runtime.ts';
+import { mountOverlay, unmountIfMounted } from './overlay.ts';
+import { containerArgs, processSettings } from './process-config.ts';
+import { checkExecutable, resolveInRoot } from './rootfs-lookup.ts';
+import { buildSpec } from './spec.ts';
+
+export interface CreateRequest {
+  image: string;
+  command: string[];
+  name?: string;
+  options: RunOptions;
+  /** Runtime name or path as given (`--runtime`). */
+  runtime: string;
+  consoleSize?: { height: number; width: number };
+}
+
+export interface Created {
+  rec: ContainerRecord;
+  files: ContainerFiles;
+  runtime: string;
+}
+
+/** Reads the image and pins its layers under the store lock, so a concurrent `rmi` cannot collect them before our record exists. */
+async function pinnedImage(paths: StorePaths, text: string): Promise<{ image: ImageRecord; layers: LayerStore }> {
+  const layers = new LayerStore(paths);
+  const images = new ImageStore(paths, layers, () => containerUsages(paths));
+  const image = images.resolve(text);
+  await layers.lock(() => {
+    const again = images.resolve(text);
+    if (again.digest !== image.digest) throw new UserError(`image ${text} changed while the container was being created: try again`);
+    for (const l of image.layers) layers.pin(l);
+  });
+  return { image, layers };
+}
+
+/** Makes `dir` (absolute, inside the container) exist, without following links out of the root. */
+function ensureDirInRoot(rootfs: string, dir: string): void {
+  let prefix = '/';
+  for (const part of dir.split('/').filter(Boolean)) {
+    const next = join(prefix, part);
+    if (!resolveInRoot(rootfs, next)) mkdirSync(join(resolveInRoot(rootfs, prefix) ?? rootfs, part), { mode: 0o755 });
+    prefix = next;
+  }
+}
+
+/**
+ * Everything before the process starts: record, overlay mount, bundle. Any
+ * failure undoes all of it, so bad input leaves nothing behind.
+ */
+export async function createContainer(paths: StorePaths, req: CreateRequest): Promise<Created> {
+  const runtime = findRuntime(req.runtime);
+  const { image, layers } = await pinnedImage(paths, req.image);
+  const id = generateId();
+  let name = req.name;
+  if (name !== undefined) reserveName(paths, name, id);
+  else {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        name = generateName(attempt);
+        reserveName(paths, name, id);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !(err instanceof UserError)) throw err;
+      }
+    }
+  }
+  const files = containerFiles(paths, id);
+  let mounted = false;
+  try {
+    for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    // The upper directory's mode becomes the mode of the container's "/".
+    mkdirSync(files.upper, { mode: 0o755 });
+    await mountOverlay([...image.layers].reverse().map((l) => layers.diffPath(l)), files.upper, files.work, files.rootfs);
+    mounted = true;
+    const hostname = req.options.hostname ?? id.slice(0, 12);
+    const args = containerArgs(image.config, req.command);
+    const proc = processSettings(files.rootfs, image.config, req.options, hostname);
+    checkExecutable(files.rootfs, args[0]!, proc.env, proc.cwd);
+    ensureDirInRoot(files.rootfs, proc.cwd);
+    const now = new Date();
+    const rec: ContainerRecord = {
+      id,
+      name: name!,
+      created: now.toISOString(),
+      created_time: formatLocalTime(now),
+      image: { name: image.name, tag: image.tag, digest: image.digest, id: image.id },
+      layers: image.layers,
+      command: args,
+      process: { env: proc.env, cwd: proc.cwd, uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids },
+      hostname,
+      runtime,
+      options: req.options,
+    };
+    writeFileSync(files.hostname, `${hostname}\n`);
+    writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
+    writeFileSync(files.log, '');
+    writeJsonAtomic(files.config, buildSpec(rec, files, req.consoleSize));
+    writeRecord(paths, rec);
+    for (const l of image.layers) layers.unpin(l);
+    return { rec, files, runtime };
+  } catch (err) {
+    if (mounted) await unmountIfMounted(files.rootfs).catch(() => undefined);
+    rmSync(files.dir, { recursive: true, force: true });
+    releaseName(paths, name!, id);
+    for (const l of image.layers) layers.unpin(l);
+    throw err;
+  }
+}

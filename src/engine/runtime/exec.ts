@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../../common/errors.ts';
+import type { StorePaths } from '../paths.ts';
+import type { ContainerRecord } from '../container-store/record.ts';
+import { containerStatus } from '../container-store/status.ts';
+import { containerFiles } from '../container-store/store.ts';
+import { runAttached } from './attach.ts';
+import { exitCodeForRuntimeError, findRuntime, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
+import { mergeEnv } from './process-config.ts';
+import { checkExecutable, resolveUser } from './rootfs-lookup.ts';
+
+export interface ExecRequest {
+  command: string[];
+  interactive: boolean;
+  tty: boolean;
+  env: string[];
+  user?: string;
+  workdir?: string;
+}
+
+/**
+ * Runs another process in a running container (the runtime's `exec`: the
+ * container's namespaces, cgroup, capabilities). Returns its exit code.
+ */
+export async function execInContainer(paths: StorePaths, rec: ContainerRecord, runtimeName: string, req: ExecRequest): Promise<number> {
+  const runtime = findRuntime(runtimeName);
+  if (containerStatus(paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running`, 125);
+  if (req.command.length === 0) throw new UserError('exec needs a command to run in the container', 125);
+  const rootfs = containerFiles(paths, rec.id).rootfs;
+  const user = req.user !== undefined ? resolveUser(rootfs, req.user) : undefined;
+  const cwd = req.workdir ?? rec.process.cwd;
+  if (!cwd.startsWith('/')) throw new UserError(`invalid working directory "${cwd}": it must be an absolute path`, 125);
+  const env = mergeEnv(rec.process.env, req.tty ? ['TERM=xterm'] : [], req.env);
+  checkExecutable(rootfs, req.command[0]!, env, cwd);
+  const tmp = mkdtempSync(join(tmpdir(), 'rocker-exec-'));
+  const log = join(tmp, 'runtime.log');
+  try {
+    const args = [...globalArgs(paths, log), 'exec', '--cwd', cwd];
+    if (req.tty) args.push('--tty');
+    if (user) args.push('--user', `${user.uid}:${user.gid}`, ...user.additionalGids.flatMap((g) => ['--additional-gids', String(g)]));
+    for (const e of env) args.push('--env', e);
+    args.push(rec.id, ...req.command);
+    const code = await runAttached(runtime, args, { stdin: req.interactive, tty: req.tty });
+    const err = runtimeError(log);
+    if (err && code !== 0 && /exec failed|unable to start|container not running|does not exist/.test(err)) {
+      throw new UserError(`cannot exec in container ${rec.name}: ${tidyRuntimeError(err)}`, exitCodeForRuntimeError(err));
+    }
+    return code;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

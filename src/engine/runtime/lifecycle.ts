@@ -1,0 +1,91 @@
+import { existsSync, rmSync } from 'node:fs';
+import { UserError } from '../../common/errors.ts';
+import type { StorePaths } from '../paths.ts';
+import type { ContainerRecord } from '../container-store/record.ts';
+import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
+import { containerFiles, releaseName } from '../container-store/store.ts';
+import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
+import { unmountIfMounted } from './overlay.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Ended for good: exited, and whoever waited on it has recorded that (or is gone). */
+function ended(s: ContainerStatus): boolean {
+  return (s.state === 'exited' && (s.exitCode !== undefined || !s.monitorAlive)) || (s.state === 'created' && !s.monitorAlive);
+}
+
+/** Waits until the container has ended; undefined when `timeoutMs` passes first. */
+export async function waitForEnd(paths: StorePaths, rec: ContainerRecord, timeoutMs = Infinity): Promise<ContainerStatus | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    const s = containerStatus(paths, rec);
+    if (ended(s)) return s;
+    if (Date.now() >= deadline) return undefined;
+    await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/**
+ * Sends `signal` to the container's init process. Directly, as the runtime's
+ * `kill` would: the cgroup check in containerStatus has just proved the pid
+ * is the container's, and this costs no process.
+ */
+export function signalContainer(paths: StorePaths, rec: ContainerRecord, signal: NodeJS.Signals | number): boolean {
+  const s = containerStatus(paths, rec);
+  if (s.state !== 'running' || !s.pid) return false;
+  try {
+    process.kill(s.pid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/**
+ * SIGTERM, then SIGKILL after `timeoutSec`; returns once the container has
+ * ended. A PID 1 that ignores SIGTERM (sleep) is thus still stopped.
+ */
+export async function stopContainer(paths: StorePaths, rec: ContainerRecord, timeoutSec: number): Promise<ContainerStatus> {
+  if (signalContainer(paths, rec, 'SIGTERM')) {
+    const s = await waitForEnd(paths, rec, timeoutSec * 1000);
+    if (s) return s;
+  }
+  signalContainer(paths, rec, 'SIGKILL');
+  const s = await waitForEnd(paths, rec, 30_000);
+  if (!s) throw new UserError(`container ${rec.name} did not stop within 30 s of SIGKILL`);
+  return s;
+}
+
+/** After the process ended: the overlay is unmounted (its upper directory stays for `commit` and a later start). */
+export async function releaseMount(paths: StorePaths, rec: ContainerRecord): Promise<void> {
+  await unmountIfMounted(containerFiles(paths, rec.id).rootfs);
+}
+
+/**
+ * Removes everything a container has: process (with `force`), runtime
+ * state and cgroups, mount, files, name. Safe to repeat, and it cleans up
+ * after a rocker that was killed half way.
+ */
+export async function removeContainer(paths: StorePaths, rec: ContainerRecord, force: boolean, runtimeName: string): Promise<void> {
+  let s = containerStatus(paths, rec);
+  if (s.state === 'running' || ((s.state === 'created' || s.exitCode === undefined) && s.monitorAlive)) {
+    if (!force) throw new UserError(`container ${rec.name} is ${s.state === 'running' ? 'running' : 'starting'}: stop it first, or use 'rocker rm -f'`);
+    signalContainer(paths, rec, 'SIGKILL');
+    s = (await waitForEnd(paths, rec, 30_000)) ?? s;
+  }
+  await removeFiles(paths, rec.id, runtimeName, rec.name);
+}
+
+/** The cleanup part of removeContainer, usable on a directory whose record is damaged. */
+export async function removeFiles(paths: StorePaths, id: string, runtimeName: string, name?: string): Promise<void> {
+  if (hasRuntimeState(paths, id)) {
+    // A runtime that never saw its container end (rocker killed): its delete removes the state and the cgroups.
+    const r = runtimeCommand(findRuntime(runtimeName), paths, ['delete', '--force', id]);
+    if (!r.ok && hasRuntimeState(paths, id)) throw new UserError(`cannot remove container ${id.slice(0, 12)}: the runtime refused to delete it: ${r.stderr}`);
+  }
+  const files = containerFiles(paths, id);
+  await unmountIfMounted(files.rootfs);
+  if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
+  if (name) releaseName(paths, name, id);
+}

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../common/errors.ts';
+import type { StorePaths } from '../paths.ts';
+import { procStartTime } from '../container-store/proc.ts';
+import type { ContainerRecord } from '../container-store/record.ts';
+import { containerFiles } from '../container-store/store.ts';
+import { runAttached } from './attach.ts';
+import type { Created } from './create.ts';
+import { releaseMount, removeFiles, waitForEnd } from './lifecycle.ts';
+import { exitCodeForRuntimeError, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
+
+function runArgs(paths: StorePaths, rec: ContainerRecord): string[] {
+  const f = containerFiles(paths, rec.id);
+  return [...globalArgs(paths, f.runtimeLog), 'run', '--bundle', f.bundle, '--pid-file', f.pid, rec.id];
+}
+
+function recordMonitor(paths: StorePaths, id: string, pid: number): void {
+  writeFileSync(containerFiles(paths, id).monitor, `${pid} ${procStartTime(pid) ?? 0}\n`);
+}
+
+/** The runtime's start failure as a UserError with Docker's code, if the process never ran. */
+function startFailure(paths: StorePaths, rec: ContainerRecord): UserError | undefined {
+  const f = containerFiles(paths, rec.id);
+  const err = runtimeError(f.runtimeLog);
+  if (!err || existsSync(f.pid)) return undefined;
+  return new UserError(`cannot start container ${rec.name}: ${tidyRuntimeError(err)}`, exitCodeForRuntimeError(err));
+}
+
+/**
+ * Runs the container attached: rocker itself waits for it, records its exit
+ * code, unmounts, and with --rm removes it. Returns the container's exit code.
+ */
+export async function runForeground(paths: StorePaths, c: Created): Promise<number> {
+  const { rec, files, runtime } = c;
+  recordMonitor(paths, rec.id, process.pid);
+  const o = rec.options;
+  const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log });
+  const failure = startFailure(paths, rec);
+  writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
+  if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);
+  else await releaseMount(paths, rec);
+  if (failure) throw failure;
+  return code;
+}
+
+/*
+ * The monitor of a detached container: a small `sh` that runs `runc run`
+ * with the container's output going to container.log, then writes the exit
+ * status and unmounts. runc run stays the container's parent, so its exit
+ * status (128+N after a kill from outside) is the container's; sh costs
+ * about 1 MB against a Bun process's 30 MB, and needs no extra package
+ * (conmon). Arguments: DIR RM NAMELINK RUNTIME ARGS...
+ */
+const MONITOR = [
+  'dir=$1; rm=$2; link=$3; shift 3',
+  '"$@" </dev/null >>"$dir/container.log" 2>&1',
+  'echo $? >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"',
+  'umount "$dir/rootfs" 2>/dev/null || umount -l "$dir/rootfs" 2>/dev/null',
+  'if [ "$rm" = 1 ] && ! grep -qs " $dir/rootfs " /proc/mounts; then rm -f "$link"; rm -rf "$dir"; fi',
+].join('\n');
+
+/** Starts the container in the background and returns once its process runs (or throws why it could not). */
+export async function runDetached(paths: StorePaths, c: Created): Promise<void> {
+  const { rec, files, runtime } = c;
+  const link = join(paths.containers, '.names', rec.name);
+  const child = spawn('/bin/sh', ['-c', MONITOR, 'rocker-monitor', files.dir, rec.options.autoRemove ? '1' : '0', link, runtime, ...runArgs(paths, rec)], {
+    detached: true,
+    stdio: 'ignore',
+    cwd: '/',
+  });
+  const pid = child.pid;
+  if (pid === undefined) {
+    await removeFiles(paths, rec.id, runtime, rec.name);
+    throw new UserError('cannot start the container monitor (/bin/sh)', 125);
+  }
+  recordMonitor(paths, rec.id, pid);
+  child.unref();
+  // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
+  for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay * 2, 20)) {
+    if (existsSync(files.exit) || child.exitCode !== null) {
+      await waitForEnd(paths, rec, 5_000);
+      const failure = startFailure(paths, rec);
+      if (failure) {
+        await removeFiles(paths, rec.id, runtime, rec.name);
+        throw failure;
+      }
+      return;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}

@@ -1,0 +1,41 @@
+import { expect, test } from 'bun:test';
+import { formatAge, formatLocalTime, formatSize, parseSize } from '../../src/common/format.ts';
+import { formatTable } from '../../src/common/table.ts';
+
+test('sizes print as the seed shows them', () => {
+  expect(formatSize(0)).toBe('0B');
+  expect(formatSize(500)).toBe('500B');
+  expect(formatSize(1023)).toBe('1023B');
+  expect(formatSize(2048)).toBe('2.0KB');
+  expect(formatSize(2621440)).toBe('2.5MB');
+  expect(formatSize(2 ** 30)).toBe('1.0GB');
+  expect(formatSize(462584320)).toBe('441.2MB');
+});
+
+test('created_time is local YYYY-MM-DD HH:MM:SS', () => {
+  expect(formatLocalTime(new Date(2026, 0, 4, 7, 5, 9))).toBe('2026-01-04 07:05:09');
+});
+
+test('ages read like Docker', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  expect(formatAge(new Date('2026-11-20T12:00:00Z'), now)).toBe('2 days ago');
+  expect(formatAge(new Date('2026-11-15T12:00:00Z'), now)).toBe('1 week ago');
+  expect(formatAge(new Date('2026-11-22T11:59:00Z'), now)).toBe('1 minute ago');
+  expect(formatAge(now, now)).toBe('just now');
+});
+
+test('Docker-style size flags parse', () => {
+  expect(parseSize('256m')).toBe(256 * 1024 * 1024);
+  expect(parseSize('1g')).toBe(1024 ** 3);
+  expect(parseSize('512K')).toBe(512 * 1024);
+  expect(parseSize('100')).toBe(100);
+  expect(parseSize('1.5g')).toBe(1.5 * 1024 ** 3);
+  expect(parseSize('12q')).toBeUndefined();
+  expect(parseSize('')).toBeUndefined();
+  expect(parseSize('-1m')).toBeUndefined();
+});
+
+test('tables align with two spaces and no trailing blanks', () => {
+  const t = formatTable(['REPOSITORY', 'TAG', 'IMAGE ID'], [['busybox', 'latest', 'b38350bb'], ['alpine', '3.18', '']]);
+  expect(t).toBe('REPOSITORY  TAG     IMAGE ID\nbusybox     latest  b38350bb\nalpine      3.18');
+});
