@@ -1,0 +1,112 @@
+import { UserError } from '../../../common/errors.ts';
+import { formatAge } from '../../../common/format.ts';
+import type { Engine } from '../../../ocx/engines/types.ts';
+import { finalRepo } from '../../../ocx/images/ensure.ts';
+import { classify, type Decision, type OcxImage, prunePlan, removeAllPlan } from '../../../ocx/images/inventory.ts';
+import { loadProject, type Project, projectBase, projectEngine } from '../../../ocx/project.ts';
+import { readVersionCache } from '../../../ocx/opencode/resolve.ts';
+import { normalizeVersion } from '../../../ocx/opencode/version.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+
+interface Filter { base?: boolean; final?: boolean }
+
+/** The seed's "850 MB": decimal units like the engines print, with a space. */
+export function imageSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 || v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+const wanted = (f: Filter) => (img: OcxImage) => (!f.base && !f.final) || (f.base && img.kind === 'base') || (f.final && img.kind === 'final');
+
+async function ocxImages(engine: Engine, f: Filter): Promise<OcxImage[]> {
+  return classify(await engine.listImages('localhost/ocx')).filter(wanted(f));
+}
+
+function label(img: OcxImage): string {
+  return img.tags.length > 1 && img.tags.some((t) => t.endsWith(':latest')) && !img.ref.endsWith(':latest') ? `${img.ref} (latest)` : img.ref;
+}
+
+async function list(engine: Engine, f: Filter & { json?: boolean }): Promise<number> {
+  const imgs = await ocxImages(engine, f);
+  if (f.json) {
+    const out = imgs.map((i) => ({
+      kind: i.kind, name: i.ref.slice(0, i.ref.lastIndexOf(':')), tag: i.ref.slice(i.ref.lastIndexOf(':') + 1), ref: i.ref, tags: i.tags,
+      id: i.id, created: i.created.toISOString(), age: formatAge(i.created), size: i.size, size_human: imageSize(i.size), labels: i.labels,
+    }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(20, ...imgs.map((i) => label(i).length));
+  const ageWidth = Math.max(10, ...imgs.map((i) => formatAge(i.created).length));
+  const section = (title: string, kind: OcxImage['kind']) => {
+    const rows = imgs.filter((i) => i.kind === kind);
+    console.log(`${title}:`);
+    if (rows.length === 0) console.log('  (none)');
+    for (const i of rows) console.log(`  ${label(i).padEnd(width)}  ${formatAge(i.created).padEnd(ageWidth)}  ${imageSize(i.size)}`);
+  };
+  const both = !f.base && !f.final;
+  if (both || f.base) section('Base Images', 'base');
+  if (both) console.log('');
+  if (both || f.final) section('Final Images', 'final');
+  return 0;
+}
+
+/** Tags the current config would run, found without network: pinned version, else the cached "latest". */
+function currentRefs(p: Project): string[] {
+  const base = projectBase(p);
+  const v = p.cfg.opencode_version === 'latest' ? readVersionCache() : normalizeVersion(p.cfg.opencode_version);
+  return [base.ref, ...(v ? [`${finalRepo(base)}:${v}`] : [`${finalRepo(base)}:latest`])];
+}
+
+async function apply(engine: Engine, plan: Decision[], dryRun: boolean): Promise<number> {
+  let freed = 0;
+  let removed = 0;
+  for (const d of plan.filter((x) => !x.remove)) console.log(`kept ${d.image.ref}: ${d.reason}`);
+  for (const d of plan.filter((x) => x.remove)) {
+    if (!dryRun) for (const t of d.image.tags) await engine.removeImage(t);
+    console.log(`${dryRun ? 'would remove' : 'removed'} ${d.image.tags.join(', ')} (${imageSize(d.image.size)})`);
+    freed += d.image.size;
+    removed++;
+  }
+  const kept = plan.length - removed;
+  console.log(`${dryRun ? 'Would remove' : 'Removed'} ${removed} image${removed === 1 ? '' : 's'} (${imageSize(freed)}), kept ${kept}.`);
+  return 0;
+}
+
+export default async function image(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const filters = (c: ReturnType<typeof commandParser>) => c.option('--base', 'only base images').option('--final', 'only final images');
+  if (sub === 'list' || sub === 'ls') {
+    const { opts } = parseArgs<Filter & { json?: boolean }>(filters(commandParser('image list', 'List ocx images, grouped')).option('--json', 'print JSON'), rest);
+    return list(await projectEngine(loadProject()), opts);
+  }
+  if (sub === 'prune') {
+    const { opts } = parseArgs<Filter & { dryRun?: boolean }>(
+      filters(commandParser('image prune', 'Remove old ocx images; keep the newest of each project, the current ones and any a container uses'))
+        .option('--dry-run', 'print what would be removed, change nothing'), rest);
+    const p = loadProject();
+    const engine = await projectEngine(p);
+    const [imgs, containers] = await Promise.all([ocxImages(engine, {}), engine.listContainers(true)]);
+    const plan = prunePlan(imgs, containers, currentRefs(p)).filter((d) => wanted(opts)(d.image));
+    return apply(engine, plan, !!opts.dryRun);
+  }
+  if (sub === 'remove-all') {
+    const { opts } = parseArgs<Filter & { dryRun?: boolean }>(
+      filters(commandParser('image remove-all', 'Remove every ocx image that no container uses'))
+        .option('--dry-run', 'print what would be removed, change nothing'), rest);
+    const engine = await projectEngine(loadProject());
+    const [imgs, containers] = await Promise.all([ocxImages(engine, opts), engine.listContainers(true)]);
+    return apply(engine, removeAllPlan(imgs, containers), !!opts.dryRun);
+  }
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    console.log('Usage: ocx image list [--base] [--final] [--json]\n       ocx image prune [--dry-run] [--base] [--final]\n       ocx image remove-all [--dry-run] [--base] [--final]');
+    return sub === undefined ? 1 : 0;
+  }
+  throw new UserError(`unknown image command "${sub}" (list, prune, remove-all)`);
+}

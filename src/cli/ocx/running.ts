@@ -1,0 +1,12 @@
+import { UserError } from '../../common/errors.ts';
+import type { Engine } from '../../ocx/engines/types.ts';
+import { loadProject, type Project, projectEngine } from '../../ocx/project.ts';
+
+/** The project and its engine, and the container when it must be running. */
+export async function runningContainer(): Promise<{ p: Project; engine: Engine }> {
+  const p = loadProject();
+  const engine = await projectEngine(p);
+  const running = (await engine.listContainers(false)).some((c) => c.name === p.container);
+  if (!running) throw new UserError(`no running container ${p.container} for ${p.cwd}; start one with 'ocx opencode'`);
+  return { p, engine };
+}

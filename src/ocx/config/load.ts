@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
+import { currentDir, globalConfigDir } from '../paths.ts';
+import { type Config, type Key, KEY_NAMES, KEYS } from './keys.ts';
+
+export type Source = 'default' | 'global' | 'project' | 'env';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Where each value came from; lists may come from several ("global+project"). */
+  sources: Record<Key, string>;
+  files: { global: string; project: string; globalFound: boolean; projectFound: boolean };
+}
+
+const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+
+/** Validates one value; `where` names the file or env var in the error. */
+function check(key: Key, value: unknown, where: string): unknown {
+  const r = KEYS[key].schema.safeParse(value);
+  if (r.success) return r.data;
+  const msg = r.error.issues[0]?.message ?? 'invalid value';
+  throw new UserError(`${where}: ${where.startsWith('OCX_') || where === 'TZ' ? '' : `key "${key}": `}${msg} (got ${show(value)})`);
+}
+
+function readJsonFile(path: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw new UserError(`cannot read ${path}: ${describeFsError(err)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${path}: invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UserError(`${path}: expected a JSON object such as {"memory": "2g"}`);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** The file's keys, validated. Null values mean "not set", as in the original. */
+function fileLayer(path: string): Partial<Record<Key, unknown>> | undefined {
+  const data = readJsonFile(path);
+  if (!data) return undefined;
+  const out: Partial<Record<Key, unknown>> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (!(k in KEYS)) {
+      const near = KEY_NAMES.find((n) => n.replace(/_/g, '') === k.toLowerCase().replace(/[_-]/g, ''));
+      throw new UserError(`${path}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}; see 'ocx config --sources' for the keys`);
+    }
+    if (v === null) continue;
+    out[k as Key] = check(k as Key, v, path);
+  }
+  return out;
+}
+
+function envLayer(env: NodeJS.ProcessEnv): Partial<Record<Key, unknown>> {
+  const out: Partial<Record<Key, unknown>> = {};
+  for (const key of KEY_NAMES) {
+    const raw = env[KEYS[key].env];
+    if (raw === undefined || raw === '') continue;
+    out[key] = check(key, raw, KEYS[key].env);
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = currentDir()): LoadedConfig {
+  const globalPath = join(globalConfigDir(), 'ocx.json');
+  const projectPath = join(cwd, 'ocx.json');
+  const globalLayer = fileLayer(globalPath);
+  const projectLayer = fileLayer(projectPath);
+  const layers: Array<[Source, Partial<Record<Key, unknown>> | undefined]> = [
+    ['global', globalLayer], ['project', projectLayer], ['env', envLayer(env)],
+  ];
+  const config: Record<string, unknown> = {};
+  const sources = {} as Record<Key, string>;
+  for (const key of KEY_NAMES) {
+    let value: unknown = KEYS[key].default;
+    let source = 'default';
+    for (const [name, layer] of layers) {
+      if (!layer || !(key in layer)) continue;
+      const v = layer[key];
+      if (Array.isArray(v) && Array.isArray(value)) {
+        // Lists add up across files and env, without repeats.
+        value = [...new Set([...(value as unknown[]), ...v])];
+        source = source === 'default' ? name : `${source}+${name}`;
+      } else {
+        value = v;
+        source = name;
+      }
+    }
+    config[key] = value;
+    sources[key] = source;
+  }
+  return {
+    config: config as unknown as Config,
+    sources,
+    files: { global: globalPath, project: projectPath, globalFound: !!globalLayer, projectFound: !!projectLayer },
+  };
+}

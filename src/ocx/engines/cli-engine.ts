@@ -1,0 +1,165 @@
+// Docker and Podman share their command line; this is the common driver.
+import { oneLine, UserError } from '../../common/errors.ts';
+import { type Captured, capture, passthrough } from '../proc.ts';
+import type { BuildSpec, ContainerInfo, Engine, ImageInfo, RunSpec } from './types.ts';
+
+const DOWN = /Cannot connect to the (Docker|Podman)|Is the docker daemon running|connect: (no such file|connection refused)|unable to connect to Podman/i;
+
+const stripSha = (id: string) => id.replace(/^sha256:/, '');
+
+interface RawImage { Id: string; RepoTags?: string[] | null; Created: string; Size: number; Labels?: Record<string, string> | null; Config?: { Labels?: Record<string, string> | null } }
+interface RawContainer {
+  Id: string; Name: string; Image: string; ImageName?: string;
+  Config?: { Image?: string; Labels?: Record<string, string> | null };
+  State?: { Status?: string; Running?: boolean; ExitCode?: number };
+  HostConfig?: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
+}
+
+function toImage(r: RawImage): ImageInfo {
+  return {
+    id: stripSha(r.Id),
+    tags: (r.RepoTags ?? []).filter((t) => !t.includes('<none>')),
+    created: new Date(r.Created),
+    size: r.Size,
+    labels: r.Config?.Labels ?? r.Labels ?? {},
+  };
+}
+
+function toContainer(r: RawContainer): ContainerInfo {
+  const st = r.State ?? {};
+  const ports = Object.entries(r.HostConfig?.PortBindings ?? {})
+    .flatMap(([cport, binds]) => (binds ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort}->${cport}`))
+    .join(', ');
+  return {
+    id: r.Id.slice(0, 12),
+    name: r.Name.replace(/^\//, ''),
+    imageId: stripSha(r.Image),
+    image: r.Config?.Image ?? r.ImageName ?? '',
+    state: st.Status ?? 'unknown',
+    running: !!st.Running,
+    status: st.Running ? 'running' : `${st.Status ?? 'unknown'}${st.Status === 'exited' ? ` (${st.ExitCode})` : ''}`,
+    ports,
+    labels: r.Config?.Labels ?? {},
+  };
+}
+
+export abstract class CliEngine implements Engine {
+  abstract readonly name: 'docker' | 'podman';
+  protected abstract readonly bin: string;
+
+  /** Flags this engine adds to every `run` (Podman's user namespace handling). */
+  protected extraRunFlags(): string[] {
+    return [];
+  }
+
+  /** A one-line error naming what was tried and how to start or install it. */
+  protected abstract unavailable(detail: string, missing: boolean): UserError;
+
+  /** Runs the engine's CLI; a missing binary or a daemon that does not answer becomes a UserError. */
+  protected async cap(args: string[]): Promise<Captured> {
+    const r = await capture(this.bin, args);
+    if (r.code === 127 && !r.stdout) throw this.unavailable(oneLine(r.stderr), true);
+    if (r.code !== 0 && DOWN.test(r.stderr)) throw this.unavailable(oneLine(r.stderr), false);
+    return r;
+  }
+
+  async check(): Promise<void> {
+    await this.cap(['version']);
+  }
+
+  protected async ok(args: string[], what: string): Promise<string> {
+    const r = await this.cap(args);
+    if (r.code !== 0) throw new UserError(`${what} failed: ${oneLine(r.stderr.trim() || `${this.bin} exited with ${r.code}`)}`);
+    return r.stdout;
+  }
+
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    const r = await this.cap(['image', 'inspect', ref]);
+    if (r.code !== 0) return undefined;
+    const raw = (JSON.parse(r.stdout) as RawImage[])[0];
+    return raw ? toImage(raw) : undefined;
+  }
+
+  async listImages(prefix: string): Promise<ImageInfo[]> {
+    const out = await this.ok(['images', '--no-trunc', '--format', '{{.ID}}\t{{.Repository}}'], `${this.bin} images`);
+    const ids = new Set<string>();
+    for (const line of out.split('\n')) {
+      const [id, repo] = line.split('\t');
+      if (id && repo && (repo === prefix || repo.startsWith(`${prefix}-`))) ids.add(id);
+    }
+    if (ids.size === 0) return [];
+    const raw = JSON.parse(await this.ok(['image', 'inspect', ...ids], `${this.bin} image inspect`)) as RawImage[];
+    return raw.map(toImage).map((img) => ({
+      ...img,
+      tags: img.tags.filter((t) => t.startsWith(`${prefix}:`) || t.startsWith(`${prefix}-`)),
+    }));
+  }
+
+  async build(spec: BuildSpec): Promise<void> {
+    const args = ['build', '--network', 'host', '-f', spec.dockerfile];
+    for (const t of spec.tags) args.push('-t', t);
+    for (const [k, v] of Object.entries(spec.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+    for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
+    if (spec.noCache) args.push('--no-cache');
+    args.push(spec.contextDir);
+    // The build log streams straight to the user: it is the progress display.
+    const code = await passthrough(this.bin, args);
+    if (code !== 0) throw new UserError(`building ${spec.tags[0]} failed (${this.bin} build exited with ${code}; the log is above)`);
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    await this.ok(['rmi', ref], `removing ${ref}`);
+  }
+
+  async listContainers(all: boolean): Promise<ContainerInfo[]> {
+    const ids = (await this.ok(['ps', '-q', '--no-trunc', ...(all ? ['-a'] : [])], `${this.bin} ps`)).split('\n').filter(Boolean);
+    if (ids.length === 0) return [];
+    const r = await this.cap(['container', 'inspect', ...ids]);
+    // A container can vanish between ps and inspect (--rm); inspect still prints the rest.
+    const raw = r.stdout.trim() ? (JSON.parse(r.stdout) as RawContainer[]) : [];
+    return raw.map(toContainer);
+  }
+
+  runArgv(spec: RunSpec): string[] {
+    const a = ['run', '--rm', '-i'];
+    if (spec.tty) a.push('-t');
+    if (spec.readOnly) a.push('--read-only');
+    if (spec.addHostGateway) a.push('--add-host', 'host.docker.internal:host-gateway');
+    for (const t of spec.tmpfs) a.push('--tmpfs', `${t.target}:${t.options}`);
+    a.push('--security-opt', 'no-new-privileges', '--cap-drop', 'ALL');
+    a.push('--network', spec.network, '--memory', spec.memory, '--cpus', String(spec.cpus), '--pids-limit', String(spec.pidsLimit));
+    if (spec.publish) a.push('-p', `${spec.publish.hostPort}:${spec.publish.containerPort}`);
+    for (const f of spec.envFiles) a.push('--env-file', f);
+    for (const [k, v] of Object.entries(spec.env)) a.push('-e', `${k}=${v}`);
+    for (const m of spec.mounts) a.push('-v', `${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`);
+    for (const [k, v] of Object.entries(spec.labels)) a.push('--label', `${k}=${v}`);
+    a.push(...this.extraRunFlags());
+    a.push('--workdir', spec.workdir, '--name', spec.name, spec.image, ...spec.command);
+    return [this.bin, ...a];
+  }
+
+  run(spec: RunSpec): Promise<number> {
+    const [bin, ...args] = this.runArgv(spec);
+    return passthrough(bin!, args);
+  }
+
+  exec(container: string, command: string[], tty: boolean): Promise<number> {
+    return passthrough(this.bin, ['exec', '-i', ...(tty ? ['-t'] : []), container, ...command]);
+  }
+
+  async stop(container: string): Promise<void> {
+    await this.ok(['stop', container], `stopping ${container}`);
+  }
+
+  stats(containers: string[]): Promise<number> {
+    return passthrough(this.bin, ['stats', '--no-stream', ...containers]);
+  }
+
+  async volumeExists(name: string): Promise<boolean> {
+    return (await this.cap(['volume', 'inspect', name])).code === 0;
+  }
+
+  async networkExists(name: string): Promise<boolean> {
+    return (await this.cap(['network', 'inspect', name])).code === 0;
+  }
+}

@@ -1,0 +1,94 @@
+// Builds what is missing or stale, skips what is current.
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine, ImageInfo } from '../engines/types.ts';
+import { ensureBinary } from '../opencode/binary.ts';
+import type { Source } from '../opencode/sources.ts';
+import { opencodeArch } from '../opencode/version.ts';
+import { cacheDir } from '../paths.ts';
+import type { BaseSpec } from './base.ts';
+import { DEFAULT_BASE_DOCKERFILE, FINAL_DOCKERFILE } from './dockerfiles.ts';
+
+export interface User {
+  username: string;
+  uid: number;
+  gid: number;
+}
+
+export const userKey = (u: User) => `${u.username}:${u.uid}:${u.gid}`;
+
+/** `localhost/ocx` on the default base, `localhost/ocx-<name>` on a custom one. */
+export const finalRepo = (base: BaseSpec) => (base.name ? `localhost/ocx-${base.name}` : 'localhost/ocx');
+
+/** A final image is current when it was built on this base for this user. */
+export function finalIsCurrent(img: ImageInfo | undefined, base: BaseSpec, user: User): boolean {
+  return !!img && img.labels['ocx.base'] === base.ref && img.labels['ocx.user'] === userKey(user);
+}
+
+function scratchDir(): string {
+  mkdirSync(cacheDir(), { recursive: true });
+  return mkdtempSync(join(cacheDir(), 'build-'));
+}
+
+export interface BuildOpts {
+  force?: boolean;
+  noCache?: boolean;
+}
+
+/** Builds the base unless an image with its content hash exists. Returns whether it built. */
+export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts = {}): Promise<boolean> {
+  if (!opts.force && (await engine.inspectImage(base.ref))) return false;
+  process.stderr.write(`Building base image ${base.ref} (${base.source === 'default' ? 'default Dockerfile' : base.source})\n`);
+  const labels = { 'ocx.kind': 'base', 'ocx.hash': base.hash, 'ocx.source': base.source };
+  if (base.dockerfile && base.contextDir) {
+    await engine.build({ contextDir: base.contextDir, dockerfile: base.dockerfile, tags: [base.ref], buildArgs: base.buildArgs, labels, noCache: !!opts.noCache });
+    return true;
+  }
+  const dir = scratchDir();
+  try {
+    writeFileSync(join(dir, 'Dockerfile'), DEFAULT_BASE_DOCKERFILE);
+    await engine.build({ contextDir: dir, dockerfile: join(dir, 'Dockerfile'), tags: [base.ref], buildArgs: {}, labels, noCache: !!opts.noCache });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return true;
+}
+
+/**
+ * Builds the final image `<repo>:<version>` (also tagged :latest) unless a
+ * current one exists. The OpenCode binary comes from the host cache.
+ */
+export async function ensureFinal(
+  engine: Engine, base: BaseSpec, version: string, user: User, sources: Source[], opts: BuildOpts = {},
+): Promise<{ ref: string; built: boolean }> {
+  const repo = finalRepo(base);
+  const ref = `${repo}:${version}`;
+  if (!opts.force && finalIsCurrent(await engine.inspectImage(ref), base, user)) return { ref, built: false };
+  await ensureBase(engine, base, { noCache: opts.noCache });
+  const arch = opencodeArch();
+  const bin = await ensureBinary(version, arch, sources);
+  process.stderr.write(`Building final image ${ref} (OpenCode ${version} on ${base.ref})\n`);
+  const dir = scratchDir();
+  try {
+    writeFileSync(join(dir, 'Dockerfile'), FINAL_DOCKERFILE);
+    try {
+      linkSync(bin.path, join(dir, 'opencode'));
+    } catch {
+      copyFileSync(bin.path, join(dir, 'opencode'));
+    }
+    await engine.build({
+      contextDir: dir,
+      dockerfile: join(dir, 'Dockerfile'),
+      tags: [ref, `${repo}:latest`],
+      buildArgs: { BASE_IMAGE: base.ref, OPENCODE_VERSION: version, USERNAME: user.username, UID: String(user.uid), GID: String(user.gid) },
+      labels: {
+        'ocx.kind': 'final', 'ocx.base': base.ref, 'ocx.user': userKey(user),
+        'ocx.opencode.version': version, 'ocx.opencode.sha256': bin.meta.sha256,
+      },
+      noCache: !!opts.noCache,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { ref, built: true };
+}

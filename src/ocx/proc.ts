@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, capturing its output. A missing binary gives code 127. */
+export function capture(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Captured> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (err) => resolve({ code: 127, stdout, stderr: stderr || err.message }));
+    child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stdout, stderr }));
+  });
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+const signalNumber = (s: NodeJS.Signals | null) => (s ? SIGNALS[s] ?? 1 : 1);
+
+/**
+ * Runs a command with our stdio and returns its exit code. While it runs,
+ * Ctrl-C belongs to the child (the terminal sends it to both), so ocx waits
+ * and passes the child's own exit code on.
+ */
+export function passthrough(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const ignore = () => undefined;
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, ignore);
+    const child = spawn(cmd, args, { stdio: 'inherit' });
+    const done = (code: number) => {
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, ignore);
+      resolve(code);
+    };
+    child.on('error', (err) => {
+      process.stderr.write(`ocx: cannot run ${cmd}: ${err.message}\n`);
+      done(127);
+    });
+    child.on('close', (code, signal) => done(code ?? 128 + signalNumber(signal)));
+  });
+}

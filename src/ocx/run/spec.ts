@@ -1,0 +1,79 @@
+// The hardened container of `ocx opencode`, as the original sets it up.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Mount, RunSpec, Tmpfs } from '../engines/types.ts';
+import { gitFacts } from '../git.ts';
+import { volumeBaseName } from '../naming.ts';
+import { expandHome, globalConfigDir } from '../paths.ts';
+import type { Project } from '../project.ts';
+
+/** Forbidden paths: an empty unreadable tmpfs over a directory, /dev/null over a file. */
+export function shadowMounts(paths: string[], hostWs: string, containerWs: string): { mounts: Mount[]; tmpfs: Tmpfs[] } {
+  const mounts: Mount[] = [];
+  const tmpfs: Tmpfs[] = [];
+  for (const p of paths) {
+    const host = join(hostWs, p);
+    const target = join(containerWs, p);
+    if (!existsSync(host)) continue;
+    if (statSync(host).isDirectory()) tmpfs.push({ target, options: 'ro,noexec,nosuid,size=1k,mode=000' });
+    else mounts.push({ kind: 'bind', source: '/dev/null', target, readOnly: true });
+  }
+  return { mounts, tmpfs };
+}
+
+/** Networks without a bridge to the host: no published port, no host gateway. */
+const isolated = (network: string) => network === 'host' || network === 'none';
+
+export function runSpec(p: Project, image: string, command: string[], tty: boolean): RunSpec {
+  const { cfg, user, workspace } = p;
+  const home = `/home/${user.username}`;
+  const configDir = resolve(expandHome(cfg.opencode_config_dir));
+  mkdirSync(configDir, { recursive: true });
+  const configTarget = `${home}/.config/opencode`;
+  // The original's special case: the config dir is itself the workspace.
+  const configIsWorkspace = configDir === workspace.host && configTarget === workspace.container;
+
+  const mounts: Mount[] = [];
+  const needGit = !cfg.data_volumes_name && cfg.data_volumes_mode !== 'never';
+  const volBase = volumeBaseName(cfg.data_volumes_mode, cfg.data_volumes_name, needGit ? gitFacts(p.cwd) : { inRepo: false }, p.cwd);
+  if (volBase) {
+    mounts.push({ kind: 'volume', source: `${volBase}-cache`, target: `${home}/.cache`, readOnly: false });
+    mounts.push({ kind: 'volume', source: `${volBase}-local`, target: `${home}/.local`, readOnly: false });
+  }
+  mounts.push({ kind: 'bind', source: configDir, target: configTarget, readOnly: false });
+  if (existsSync('/etc/localtime')) mounts.push({ kind: 'bind', source: '/etc/localtime', target: '/etc/localtime', readOnly: true });
+  if (!configIsWorkspace) mounts.push({ kind: 'bind', source: workspace.host, target: workspace.container, readOnly: false });
+  const rg = cfg.rgignore_file ? resolve(p.cwd, expandHome(cfg.rgignore_file)) : join(configDir, '.rgignore');
+  if (existsSync(rg)) mounts.push({ kind: 'bind', source: rg, target: `${home}/.rgignore`, readOnly: true });
+  const shadow = shadowMounts(cfg.forbidden_paths, workspace.host, workspace.container);
+  mounts.push(...shadow.mounts);
+
+  const ids = `uid=${user.uid},gid=${user.gid}`;
+  const envFiles = [join(globalConfigDir(), 'ocx.env'), resolve(p.cwd, cfg.env_file)].filter((f) => existsSync(f));
+  return {
+    image,
+    name: p.container,
+    command: ['opencode', ...command],
+    workdir: workspace.container,
+    env: {
+      USER: user.username, TERM: 'xterm-256color', COLORTERM: 'truecolor', FORCE_COLOR: '1',
+      TMPDIR: '/workspace/tmp', TZ: cfg.timezone,
+    },
+    envFiles: [...new Set(envFiles)],
+    mounts,
+    tmpfs: [
+      { target: '/tmp', options: `exec,nosuid,size=${cfg.tmp_size},${ids}` },
+      { target: '/workspace/tmp', options: `exec,nosuid,size=${cfg.workspace_tmp_size},${ids}` },
+      ...shadow.tmpfs,
+    ],
+    labels: { 'ocx.workspace': workspace.host },
+    network: cfg.network,
+    publish: cfg.publish_port && !isolated(cfg.network) ? { hostPort: p.port, containerPort: 80 } : undefined,
+    addHostGateway: cfg.add_host_docker_internal && !isolated(cfg.network),
+    readOnly: cfg.read_only,
+    memory: cfg.memory,
+    cpus: cfg.cpus,
+    pidsLimit: cfg.pids_limit,
+    tty,
+  };
+}
