@@ -13,7 +13,7 @@ mkdirSync(join(top, 'dist'), { recursive: true });
 const only = process.argv.slice(2);
 for (const name of ['rocker', 'ocx']) {
   if (only.length && !only.includes(name)) continue;
-  const r = spawnSync(bun, ['build', '--compile', '--minify', '--bytecode', '--target=bun',
+  const r = spawnSync(bun, ['build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting', '--target=bun',
     `--define`, `process.env.PKG_VERSION=${JSON.stringify(version)}`,
     join(top, 'src', 'cli', name, 'main.ts'), '--outfile', join(top, 'dist', name)], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);

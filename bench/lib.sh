@@ -1,0 +1,9 @@
+# Shared by the bench scripts: paths, and a Docker engine when one answers.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+results="$top/bench/results"
+mkdir -p "$results"
+command -v hyperfine >/dev/null || { echo "bench: apt-get install hyperfine" >&2; exit 1; }
+[ -x "$top/dist/rocker" ] || (cd "$top" && npm run build --silent)
+have_docker() { docker info >/dev/null 2>&1; }
+machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(date -u +%Y-%m-%d)"; }
