@@ -60,7 +60,7 @@ export function checkExecutable(root: string, command: string, env: string[], cw
     if (verdict === 'denied') throw new UserError(`cannot run "${command}": permission denied (not an executable file)`, 126);
     return;
   }
-  const pathVar = env.findLast((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
+  const pathVar = [...env].reverse().find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
   let denied = false;
   for (const dir of pathVar.split(':')) {
     if (!dir.startsWith('/')) continue;

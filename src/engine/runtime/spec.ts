@@ -108,7 +108,6 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, consoleSi
       env: rec.process.env,
       cwd: rec.process.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [] },
-      rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1048576, soft: 1048576 }],
       noNewPrivileges: o.noNewPrivileges,
     },
     root: { path: files.rootfs, readonly: o.readOnly },

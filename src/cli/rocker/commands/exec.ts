@@ -1,0 +1,32 @@
+import type { Context } from '../context.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+import { resolveContainer } from '../../../engine/container-store/store.ts';
+import { execInContainer } from '../../../engine/runtime/exec.ts';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+interface Flags {
+  interactive?: boolean;
+  tty?: boolean;
+  env: string[];
+  user?: string;
+  workdir?: string;
+}
+
+export default async function exec(args: string[], ctx: Context): Promise<number> {
+  const cmd = commandParser('exec', 'Run a command in a running container')
+    .passThroughOptions()
+    .allowExcessArguments(true)
+    .argument('<container>', 'name or id prefix')
+    .argument('<command...>', 'the command and its arguments')
+    .option('-i, --interactive', 'keep stdin attached')
+    .option('-t, --tty', 'give the process a pseudo-terminal')
+    .option('-e, --env <KEY=VAL>', 'set an environment variable (repeatable)', collect, [])
+    .option('-u, --user <user[:group]>', 'user (name or uid) and group to run as')
+    .option('-w, --workdir <dir>', 'working directory inside the container');
+  const { opts, operands } = parseArgs<Flags>(cmd, args);
+  const [text, ...command] = operands;
+  const rec = resolveContainer(ctx.paths, text!);
+  const env = opts.env.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
+  return execInContainer(ctx.paths, rec, ctx.runtime, { command, interactive: !!opts.interactive, tty: !!opts.tty, env, user: opts.user, workdir: opts.workdir });
+}

@@ -1,0 +1,67 @@
+import type { Context } from '../context.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+import { UserError } from '../../../common/errors.ts';
+import { formatTable } from '../../../common/table.ts';
+import { listContainers } from '../../../engine/container-store/store.ts';
+import { containerStatus, describeStatus } from '../../../engine/container-store/status.ts';
+
+interface Flags {
+  all?: boolean;
+  quiet?: boolean;
+  format?: string;
+}
+
+/** A command line as a shell would show it: words with spaces or quotes are quoted. */
+function showCommand(args: string[]): string {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export default async function ps(args: string[], ctx: Context): Promise<void> {
+  const cmd = commandParser('ps', 'List containers (running ones; -a for all)')
+    .option('-a, --all', 'show all containers, not only running ones')
+    .option('-q, --quiet', 'print only the ids')
+    .option('--format <format>', 'table (default) or json');
+  const { opts } = parseArgs<Flags>(cmd, args);
+  if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
+    throw new UserError(`invalid --format "${opts.format}": use table or json`);
+  }
+  const rows = listContainers(ctx.paths)
+    .map((rec) => ({ rec, status: containerStatus(ctx.paths, rec) }))
+    .filter((r) => opts.all || r.status.state === 'running')
+    .reverse(); // newest first, as Docker lists them
+  if (opts.quiet) {
+    if (rows.length) process.stdout.write(`${rows.map((r) => r.rec.id.slice(0, 12)).join('\n')}\n`);
+    return;
+  }
+  if (opts.format === 'json') {
+    const out = rows.map(({ rec, status }) => ({
+      id: rec.id,
+      name: rec.name,
+      image: `${rec.image.name}:${rec.image.tag}`,
+      image_id: rec.image.digest,
+      pid: status.pid ?? null,
+      status: status.state,
+      exit_code: status.exitCode ?? null,
+      command: rec.command,
+      created_time: rec.created_time,
+      created: rec.created,
+      finished: status.finishedAt?.toISOString() ?? null,
+    }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  const table = rows.map(({ rec, status }) => [
+    rec.id.slice(0, 12),
+    rec.name,
+    `${rec.image.name}:${rec.image.tag}`,
+    status.pid ? String(status.pid) : '-',
+    describeStatus(status),
+    truncate(showCommand(rec.command), 40),
+    rec.created_time,
+  ]);
+  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
+}

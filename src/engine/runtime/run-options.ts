@@ -1,0 +1,187 @@
+import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, normalize } from 'node:path';
+import { z } from 'zod';
+import { describeFsError, UserError } from '../../common/errors.ts';
+import { parseSize } from '../../common/format.ts';
+import { RunOptionsSchema, type RunOptions } from '../container-store/record.ts';
+import { normalizeCap, ALL_CAPS } from './spec.ts';
+
+/** `rocker run`'s flags as commander hands them over (all strings). */
+export interface RunFlags {
+  tty?: boolean;
+  interactive?: boolean;
+  detach?: boolean;
+  rm?: boolean;
+  readOnly?: boolean;
+  memory?: string;
+  cpushare?: string;
+  cpuShares?: string;
+  cpusetCpus?: string;
+  cpus?: string;
+  pidsLimit?: string;
+  env: string[];
+  envFile: string[];
+  volume: string[];
+  tmpfs: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  capAdd: string[];
+  capDrop: string[];
+  securityOpt: string[];
+  network?: string;
+}
+
+const bad = (msg: string) => new UserError(msg, 125);
+
+function integer(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || n < min || n > max) throw bad(`invalid ${flag} "${text}": expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function memory(text: string): number {
+  const n = parseSize(text);
+  if (n === undefined || n === 0) throw bad(`invalid memory limit "${text}": use a size such as 256m, 1g or 512k`);
+  // Docker's floor: below this the runtime's own start fails with an obscure OOM.
+  if (n < 6 * 1024 * 1024) throw bad(`invalid memory limit "${text}": the minimum is 6m`);
+  return n;
+}
+
+function cpus(text: string): number {
+  const n = Number(text);
+  const max = availableParallelism();
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(n > 0)) throw bad(`invalid --cpus "${text}": expected a positive number such as 1.5`);
+  if (n > max) throw bad(`invalid --cpus "${text}": this machine has ${max} CPUs`);
+  return n;
+}
+
+function cpuset(text: string): string {
+  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text)) throw bad(`invalid --cpuset-cpus "${text}": expected a list such as 0-1 or 0,2`);
+  const max = availableParallelism() - 1;
+  for (const n of text.split(/[,-]/).map(Number)) if (n > max) throw bad(`invalid --cpuset-cpus "${text}": CPU ${n} does not exist (0-${max})`);
+  return text;
+}
+
+function containerPath(path: string, what: string): string {
+  if (!isAbsolute(path)) throw bad(`invalid ${what} "${path}": the container path must be absolute`);
+  const p = normalize(path).replace(/\/+$/, '');
+  if (p === '') throw bad(`invalid ${what} "${path}": cannot mount over the container's /`);
+  return p;
+}
+
+function volume(spec: string): RunOptions['volumes'][number] {
+  const parts = spec.split(':');
+  if (parts.length < 2 || parts.length > 3) throw bad(`invalid volume "${spec}": expected HOST:CONTAINER[:ro]`);
+  const [source = '', dest = '', mode = 'rw'] = parts;
+  if (mode !== 'ro' && mode !== 'rw') throw bad(`invalid volume "${spec}": mode "${mode}" is not ro or rw`);
+  if (!isAbsolute(source)) throw bad(`invalid volume "${spec}": the host path must be absolute`);
+  try {
+    statSync(source);
+  } catch (err) {
+    throw bad(`invalid volume "${spec}": host path ${source}: ${describeFsError(err)}`);
+  }
+  return { source: normalize(source), destination: containerPath(dest, `volume "${spec}":`), readOnly: mode === 'ro' };
+}
+
+function tmpfs(spec: string): RunOptions['tmpfs'][number] {
+  const colon = spec.indexOf(':');
+  const path = colon < 0 ? spec : spec.slice(0, colon);
+  const options = colon < 0 ? [] : spec.slice(colon + 1).split(',').filter(Boolean);
+  for (const o of options) {
+    if (!/^(size=\d+[kmg%]?|mode=[0-7]{3,4}|uid=\d+|gid=\d+|nr_inodes=\d+[kmg]?|ro|rw|noexec|exec|nosuid|suid|nodev|dev)$/.test(o)) {
+      throw bad(`invalid --tmpfs "${spec}": unknown option "${o}"`);
+    }
+  }
+  return { destination: containerPath(path, '--tmpfs'), options };
+}
+
+const ENV_KEY = /^[^=\s]+$/;
+
+/** `KEY=VAL` as given; a bare `KEY` takes the host's value, as in Docker, or is dropped when unset. */
+function envEntry(text: string, where: string): string | undefined {
+  const eq = text.indexOf('=');
+  const key = eq < 0 ? text : text.slice(0, eq);
+  if (!ENV_KEY.test(key)) throw bad(`invalid environment variable "${text}" ${where}`);
+  if (eq >= 0) return text;
+  const v = process.env[key];
+  return v === undefined ? undefined : `${key}=${v}`;
+}
+
+function envFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw bad(`cannot read env file ${path}: ${describeFsError(err)}`);
+  }
+  return text
+    .split('\n')
+    .map((l, i) => [l.replace(/\r$/, ''), i + 1] as const)
+    .filter(([l]) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+    .map(([l, n]) => envEntry(l.trimStart(), `in ${path} line ${n}`))
+    .filter((e): e is string => e !== undefined);
+}
+
+function caps(list: string[], flag: string): string[] {
+  const out = list.flatMap((c) => c.split(',')).filter(Boolean).map(normalizeCap);
+  for (const c of out) if (c !== 'ALL' && !ALL_CAPS.includes(c)) throw bad(`invalid ${flag} "${c}": not a Linux capability`);
+  return out;
+}
+
+function noNewPrivileges(opts: string[]): boolean {
+  let nnp = false;
+  for (const o of opts) {
+    const m = /^no-new-privileges(?:[:=](true|false))?$/.exec(o);
+    if (!m) throw bad(`unsupported --security-opt "${o}": only no-new-privileges is supported`);
+    nnp = m[1] !== 'false';
+  }
+  return nnp;
+}
+
+function network(text = 'none'): 'none' | 'host' {
+  if (text === 'none' || text === 'host') return text;
+  if (text === 'bridge' || text === 'default') throw bad(`--network ${text} is not supported yet: use none (isolated, loopback only) or host`);
+  throw bad(`invalid --network "${text}": use none or host`);
+}
+
+/** Validates every flag before anything is created, so bad input leaves nothing behind. */
+export function runOptionsFromFlags(f: RunFlags): RunOptions {
+  const shares = f.cpushare ?? f.cpuShares;
+  if (f.user !== undefined && !/^[^:\s]+(:[^:\s]+)?$/.test(f.user)) throw bad(`invalid --user "${f.user}": expected USER[:GROUP] (names or numbers)`);
+  if (f.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62}[a-zA-Z0-9])?$/.test(f.hostname)) throw bad(`invalid --hostname "${f.hostname}"`);
+  if (f.workdir !== undefined && !isAbsolute(f.workdir)) throw bad(`invalid --workdir "${f.workdir}": it must be an absolute path`);
+  if (f.detach && (f.tty || f.interactive)) {
+    throw bad('-d cannot be combined with -t or -i: a detached container writes to its log; use rocker exec -it to get a shell in it');
+  }
+  const env = [...f.envFile.flatMap(envFile), ...f.env.map((e) => envEntry(e, 'in -e')).filter((e): e is string => e !== undefined)];
+  const options: RunOptions = {
+    tty: !!f.tty && !f.detach,
+    interactive: !!f.interactive && !f.detach,
+    detach: !!f.detach,
+    autoRemove: !!f.rm,
+    readOnly: !!f.readOnly,
+    env,
+    volumes: f.volume.map(volume),
+    tmpfs: f.tmpfs.map(tmpfs),
+    workdir: f.workdir,
+    user: f.user,
+    hostname: f.hostname,
+    capAdd: caps(f.capAdd, '--cap-add'),
+    capDrop: caps(f.capDrop, '--cap-drop'),
+    noNewPrivileges: noNewPrivileges(f.securityOpt),
+    network: network(f.network),
+    resources: {
+      memory: f.memory === undefined ? undefined : memory(f.memory),
+      cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),
+      cpusetCpus: f.cpusetCpus === undefined ? undefined : cpuset(f.cpusetCpus),
+      cpus: f.cpus === undefined ? undefined : cpus(f.cpus),
+      pidsLimit: f.pidsLimit === undefined ? undefined : integer(f.pidsLimit, '--pids-limit', -1, 4194304),
+    },
+  };
+  // The record is validated on read; validate on write too so the two never disagree.
+  const parsed = RunOptionsSchema.safeParse(options);
+  if (!parsed.success) throw bad(`invalid options: ${z.prettifyError(parsed.error).split('\n')[0]}`);
+  return parsed.data;
+}
