@@ -18,6 +18,15 @@ export const commands: Record<string, CommandEntry> = {
   images: { summary: 'List images', load: () => import('./commands/images.ts') },
   rmi: { summary: 'Remove one or more images', load: () => import('./commands/rmi.ts') },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
+  run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },
+  ps: { summary: 'List containers', load: () => import('./commands/ps.ts') },
+  logs: { summary: "Print a container's output", load: () => import('./commands/logs.ts') },
+  stop: { summary: 'Stop running containers (SIGTERM, then SIGKILL)', load: () => import('./commands/stop.ts') },
+  kill: { summary: "Send a signal to containers' main process", load: () => import('./commands/kill.ts') },
+  wait: { summary: 'Wait for containers to end, print their exit codes', load: () => import('./commands/wait.ts') },
+  rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
+  exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
+  commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
 };
 
 export const aliases: Record<string, string> = {};
