@@ -1,0 +1,199 @@
+// rocker run in the foreground through the real bin/rocker and runc.
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from '../helpers/leaks.ts';
+import { busyboxTar, rocker, ROCKER, tempStore } from '../helpers/rocker.ts';
+
+const store = tempStore();
+const { env, root } = store;
+const dir = join(root, '..');
+let before: HostSnapshot;
+
+beforeAll(() => {
+  before = hostSnapshot();
+  const r = rocker(['import', busyboxTar(), 'busybox'], env);
+  if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
+});
+
+afterAll(() => {
+  try {
+    const ids = rocker(['ps', '-aq'], env).stdout.split('\n').filter(Boolean);
+    if (ids.length) rocker(['rm', '-f', ...ids], env);
+    expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
+  } finally {
+    forceCleanup(dir);
+    store.cleanup();
+  }
+});
+
+const containers = () => (existsSync(join(root, 'containers')) ? readdirSync(join(root, 'containers')).filter((e) => /^[0-9a-f]{64}$/.test(e)) : []);
+
+test("the seed's hello world: output and exit code 0", () => {
+  const r = rocker(['run', '--image', 'busybox', '/bin/echo', 'Hello World'], env);
+  expect(r).toEqual({ code: 0, stdout: 'Hello World\n', stderr: '' });
+});
+
+test("everything after the command is the container's, quoting preserved", () => {
+  const r = rocker(['run', '--rm', '--image', 'busybox', 'sh', '-c', 'for a in "$@"; do echo "[$a]"; done', 'x', 'a  b', '-m', '--rm'], env);
+  expect(r.stdout).toBe('[a  b]\n[-m]\n[--rm]\n');
+  const ls = rocker(['run', '--rm', '--image', 'busybox', 'ls', '-l', '/bin/busybox'], env);
+  expect(ls.code).toBe(0);
+  expect(ls.stdout).toMatch(/^-rwx.* \/bin\/busybox\n$/);
+  // Docker style: the image as first operand.
+  expect(rocker(['run', '--rm', 'busybox', 'echo', 'positional'], env).stdout).toBe('positional\n');
+});
+
+test("exit codes: the container's, 127 not found, 126 not executable, 125 rocker's own", () => {
+  expect(rocker(['run', '--rm', 'busybox', 'sh', '-c', 'exit 42'], env).code).toBe(42);
+  const nf = rocker(['run', '--rm', 'busybox', 'nosuchcommand'], env);
+  expect(nf.code).toBe(127);
+  expect(nf.stderr).toMatch(/^rocker: .*nosuchcommand.*not found.*\n$/);
+  const ne = rocker(['run', '--rm', 'busybox', '/etc/passwd'], env);
+  expect(ne.code).toBe(126);
+  expect(ne.stderr.split('\n').length).toBe(2);
+});
+
+test('stdout and stderr stay apart and nothing of the tail is lost', () => {
+  const r = rocker(['run', '--rm', 'busybox', 'sh', '-c', 'seq 1 20000; echo oops >&2; printf end'], env);
+  expect(r.code).toBe(0);
+  const lines = r.stdout.split('\n');
+  expect(lines.length).toBe(20001);
+  expect(lines[19999]).toBe('20000');
+  expect(lines[20000]).toBe('end');
+  expect(r.stderr).toBe('oops\n');
+});
+
+test('stdin: piped with -i, closed without it', () => {
+  const piped = rocker(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'tr a-z A-Z'], env, { input: 'hello stdin\n' });
+  expect(piped.stdout).toBe('HELLO STDIN\n');
+  const closed = rocker(['run', '--rm', 'busybox', 'cat'], env, { input: 'ignored\n' });
+  expect(closed).toMatchObject({ code: 0, stdout: '' });
+});
+
+test('-t gives a real terminal whose size follows the outer one', () => {
+  const cmd = `stty rows 33 cols 101; ${ROCKER} run --rm -t busybox sh -c 'test -t 0 && test -t 1 && echo IS-A-TTY; stty size'`;
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stdout).toContain('IS-A-TTY');
+  expect(r.stdout).toContain('33 101');
+  // Without -t the container sees no terminal even when rocker has one.
+  const p = spawnSync('script', ['-qec', `${ROCKER} run --rm busybox sh -c 'test -t 1 || echo NO-TTY'`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
+  expect(p.stdout).toContain('NO-TTY');
+});
+
+test('-m and --cpushare (and --cpus, --pids-limit, --cpuset-cpus) reach the container cgroup', () => {
+  const script = [
+    'cg=$(sed -n "s/^[0-9]*:memory://p" /proc/self/cgroup)',
+    'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpuset/cpuset.cpus',
+    'echo "$cg"',
+  ].join('; ');
+  const r = rocker(['run', '--rm', '--image', 'busybox', '-m', '256m', '--cpushare', '512', '--cpus', '1.5', '--pids-limit', '50', '--cpuset-cpus', '0', 'sh', '-c', script], env);
+  expect(r.stderr).toBe('');
+  const [mem, shares, quota, pids, cpuset, cg] = r.stdout.trim().split('\n');
+  expect(mem).toBe(String(256 * 1024 * 1024));
+  expect(shares).toBe('512');
+  expect(quota).toBe('150000');
+  expect(pids).toBe('50');
+  expect(cpuset).toBe('0');
+  expect(cg).toMatch(/rocker-[0-9a-f]{64}$/);
+  // Docker's spelling is an alias.
+  expect(rocker(['run', '--rm', 'busybox', '--cpu-shares', '300', 'cat', '/sys/fs/cgroup/cpu/cpu.shares'], env).code).not.toBe(0);
+  expect(rocker(['run', '--rm', '--cpu-shares', '300', 'busybox', 'cat', '/sys/fs/cgroup/cpu/cpu.shares'], env).stdout).toBe('300\n');
+});
+
+test('copy-on-write: writes stay in their container, the image is unchanged', () => {
+  const a = rocker(['run', '--name', 'cow-a', 'busybox', 'sh', '-c', 'echo A > /bin/marker; rm /bin/cat; echo changed > /etc/passwd'], env);
+  expect(a.code).toBe(0);
+  const b = rocker(['run', '--rm', 'busybox', 'sh', '-c', 'ls /bin/marker 2>&1; ls /bin/cat; head -1 /etc/passwd'], env);
+  expect(b.stdout).toContain('No such file');
+  expect(b.stdout).toContain('/bin/cat');
+  expect(b.stdout).toContain('root:x:0:0');
+  const layerDirs = readdirSync(join(root, 'layers', 'sha256'));
+  for (const l of layerDirs) {
+    expect(existsSync(join(root, 'layers', 'sha256', l, 'diff', 'bin', 'marker'))).toBe(false);
+    expect(existsSync(join(root, 'layers', 'sha256', l, 'diff', 'bin', 'cat'))).toBe(true);
+  }
+  // The change lives in the container's own upper directory until rm.
+  const id = JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout).find((c: { name: string }) => c.name === 'cow-a').id;
+  expect(readFileSync(join(root, 'containers', id, 'upper', 'bin', 'marker'), 'utf8')).toBe('A\n');
+  expect(rocker(['rm', 'cow-a'], env).code).toBe(0);
+  expect(existsSync(join(root, 'containers', id))).toBe(false);
+});
+
+test('image config and flags: env, env-file, workdir, user, hostname', () => {
+  const envFile = join(dir, 'envfile');
+  writeFileSync(envFile, '# comment\nFROMFILE=yes\nOVER=file\n');
+  const r = rocker(['run', '--rm', '-e', 'A=1', '--env-file', envFile, '-e', 'OVER=flag', '-w', '/tmp/new/dir', '-u', 'nobody', '--hostname', 'box1',
+    'busybox', 'sh', '-c', 'echo $A $FROMFILE $OVER; pwd; id -u; hostname; echo $PATH'], env);
+  expect(r.stderr).toBe('');
+  expect(r.stdout.split('\n').slice(0, 5)).toEqual(['1 yes flag', '/tmp/new/dir', '65534', 'box1', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
+  expect(rocker(['run', '--rm', '-u', '1234:4321', 'busybox', 'id'], env).stdout).toBe('uid=1234 gid=4321\n');
+  expect(rocker(['run', '--rm', '-u', 'nosuchuser', 'busybox', 'id'], env)).toMatchObject({ code: 125 });
+});
+
+test('bind mounts, tmpfs, --read-only, network none', () => {
+  const host = join(dir, 'shared');
+  mkdirSync(host, { recursive: true });
+  writeFileSync(join(host, 'in.txt'), 'from host\n');
+  const rw = rocker(['run', '--rm', '-v', `${host}:/data`, 'busybox', 'sh', '-c', 'cat /data/in.txt; echo back > /data/out.txt'], env);
+  expect(rw.stdout).toBe('from host\n');
+  expect(readFileSync(join(host, 'out.txt'), 'utf8')).toBe('back\n');
+  const ro = rocker(['run', '--rm', '-v', `${host}:/data:ro`, 'busybox', 'sh', '-c', 'echo x > /data/no.txt'], env);
+  expect(ro.code).not.toBe(0);
+  expect(existsSync(join(host, 'no.txt'))).toBe(false);
+  const roRoot = rocker(['run', '--rm', '--read-only', '--tmpfs', '/scratch:size=1m', 'busybox', 'sh', '-c', 'touch /x 2>/dev/null && echo WROTE; touch /scratch/y && echo TMPFS'], env);
+  expect(roRoot.stdout).toBe('TMPFS\n');
+  const net = rocker(['run', '--rm', 'busybox', 'sh', '-c', 'ls /sys/class/net; ip addr show lo | grep -c "inet 127.0.0.1"'], env);
+  expect(net.stdout).toBe('lo\n1\n');
+});
+
+test('--cap-drop and no-new-privileges reach the process', () => {
+  const caps = (args: string[]) => rocker(['run', '--rm', ...args, 'busybox', 'sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status'], env).stdout;
+  const dflt = caps([]);
+  expect(dflt).toContain('CapEff:\t00000000a80425fb');
+  expect(caps(['--cap-drop', 'ALL'])).toContain('CapEff:\t0000000000000000');
+  expect(caps(['--security-opt', 'no-new-privileges'])).toContain('NoNewPrivs:\t1');
+});
+
+test('Ctrl-C / SIGTERM to rocker reaches the container', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(ROCKER, ['run', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-term; exit 7" TERM; echo ready; sleep 100 & wait'], { env });
+  let out = '';
+  await new Promise<void>((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); }));
+  child.kill('SIGTERM');
+  const code = await new Promise((r) => child.on('close', r));
+  expect(out).toContain('got-term');
+  expect(code).toBe(7);
+});
+
+test('bad input: one-line error, exit 125, nothing left behind', () => {
+  const before = containers();
+  const host = join(dir, 'nonexistent-dir');
+  const cases: Array<[string[], RegExp]> = [
+    [['run', '--image', 'nosuchimage', 'true'], /no such image: nosuchimage/],
+    [['run', '-m', '12q', 'busybox', 'true'], /invalid memory limit "12q"/],
+    [['run', '-v', `${host}:/x`, 'busybox', 'true'], /nonexistent-dir.*no such file or directory/],
+    [['run', '--cpushare', 'lots', 'busybox', 'true'], /invalid --cpushare "lots"/],
+    [['run', '--network', 'bridge', 'busybox', 'true'], /not supported yet/],
+    [['run', '--name', 'bad/name', 'busybox', 'true'], /invalid container name/],
+    [['run', '--image', 'busybox'], /no command given/],
+  ];
+  for (const [args, message] of cases) {
+    const r = rocker(args, env);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+    expect(r.stdout).toBe('');
+  }
+  expect(rocker(['run', '--name', 'taken', 'busybox', 'true'], env).code).toBe(0);
+  const dup = rocker(['run', '--name', 'taken', 'busybox', 'true'], env);
+  expect(dup.code).toBe(125);
+  expect(dup.stderr).toMatch(/name "taken" is already in use/);
+  expect(containers().length).toBe(before.length + 1);
+  expect(rocker(['rm', 'taken'], env).code).toBe(0);
+  expect(containers()).toEqual(before);
+  const missing = rocker(['--runtime', '/nonexistent/runc', 'run', 'busybox', 'true'], env);
+  expect(missing.code).toBe(125);
+  expect(missing.stderr).toMatch(/OCI runtime "\/nonexistent\/runc" not found: install it with 'apt-get install runc'/);
+});

@@ -1,0 +1,81 @@
+// What rocker's containers could leave behind on the host: overlay mounts,
+// cgroup directories, monitor and runtime processes. Tests take a snapshot
+// first and compare at the end, so a leak fails the suite.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface HostSnapshot {
+  mounts: string[];
+  cgroups: string[];
+  processes: string[];
+}
+
+/** Mount points under test stores (tempStore's directories). */
+function mounts(marker: string): string[] {
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m.includes(marker))
+    .sort();
+}
+
+/** Every rocker-* cgroup directory, in every hierarchy (v1 controllers and v2). */
+function cgroups(): string[] {
+  const out: string[] = [];
+  const base = '/sys/fs/cgroup';
+  const scan = (dir: string) => {
+    try {
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && e.name.startsWith('rocker-')) out.push(join(dir, e.name));
+    } catch {
+      // not a cgroup directory we can read
+    }
+  };
+  scan(base);
+  for (const e of readdirSync(base, { withFileTypes: true })) if (e.isDirectory()) scan(join(base, e.name));
+  return out.sort();
+}
+
+/** Processes whose command line names a test store: monitors, runtimes, rockers. */
+function processes(marker: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (cmd.includes(marker) && Number(pid) !== process.pid) out.push(`${pid} ${cmd}`);
+    } catch {
+      // gone
+    }
+  }
+  return out.sort();
+}
+
+export function hostSnapshot(marker = 'rocker-test-'): HostSnapshot {
+  return { mounts: mounts(marker), cgroups: cgroups(), processes: processes(marker) };
+}
+
+/** The differences between two snapshots: what `after` has that `before` had not. */
+export function leaksSince(before: HostSnapshot, after: HostSnapshot = hostSnapshot()): HostSnapshot {
+  const added = (a: string[], b: string[]) => b.filter((x) => !a.includes(x));
+  return {
+    mounts: added(before.mounts, after.mounts),
+    cgroups: added(before.cgroups, after.cgroups),
+    processes: added(before.processes.map((p) => p.replace(/^\d+ /, '')), after.processes.map((p) => p.replace(/^\d+ /, ''))),
+  };
+}
+
+/**
+ * Forced cleanup for afterAll, run after the leak check: whatever a failed
+ * test left (mounts under `dir`, processes naming it) goes, so one failure
+ * does not leave the machine dirty for the next run.
+ */
+export function forceCleanup(dir: string): void {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  for (const p of processes(dir)) {
+    try {
+      process.kill(Number(p.split(' ')[0]), 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  for (const m of mounts(dir).reverse()) spawnSync('umount', ['-l', m]);
+}
