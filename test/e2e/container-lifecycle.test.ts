@@ -1,0 +1,188 @@
+// Background containers: run -d, ps, logs, stop, kill, wait, exec, rm, and
+// faults (processes killed from outside, rocker killed mid-start).
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from '../helpers/leaks.ts';
+import { busyboxTar, rocker, ROCKER, tempStore } from '../helpers/rocker.ts';
+
+const store = tempStore();
+const { env, root } = store;
+let before: HostSnapshot;
+
+beforeAll(() => {
+  before = hostSnapshot();
+  const r = rocker(['import', busyboxTar(), 'busybox'], env);
+  if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
+});
+
+afterAll(() => {
+  try {
+    const ids = rocker(['ps', '-aq'], env).stdout.split('\n').filter(Boolean);
+    if (ids.length) rocker(['rm', '-f', ...ids], env);
+    expect(readdirSync(join(root, 'containers')).filter((e) => e !== '.names')).toEqual([]);
+    expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
+  } finally {
+    forceCleanup(join(root, '..'));
+    store.cleanup();
+  }
+});
+
+interface PsEntry {
+  id: string;
+  name: string;
+  pid: number | null;
+  status: string;
+  exit_code: number | null;
+  command: string[];
+}
+const psAll = (): PsEntry[] => JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout);
+const entry = (name: string) => psAll().find((c) => c.name === name);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` holds (bounded), for states that change asynchronously. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (check()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('detach, ps, logs, stop a sleep that is PID 1 (ignores SIGTERM), rm', () => {
+  const d = rocker(['run', '-d', '--name', 'sleeper', '--image', 'busybox', '/bin/sleep', '1000'], env);
+  expect(d.stderr).toBe('');
+  expect(d.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+  const id = d.stdout.trim();
+  const ps = rocker(['ps'], env);
+  const [header, row] = ps.stdout.split('\n');
+  expect(header).toMatch(/^ID +NAME +IMAGE +PID +STATUS +COMMAND +CREATED$/);
+  expect(row).toMatch(new RegExp(`^${id.slice(0, 12)}  sleeper +busybox:latest +\\d+ +running +/bin/sleep 1000 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`));
+  const pid = entry('sleeper')!.pid!;
+  expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('/bin/sleep\u00001000\u0000');
+  const stop = rocker(['stop', '-t', '1', 'sleeper'], env);
+  expect(stop).toEqual({ code: 0, stdout: 'sleeper\n', stderr: '' });
+  // stop returns only once the process is gone.
+  expect(existsSync(`/proc/${pid}`)).toBe(false);
+  expect(entry('sleeper')).toMatchObject({ status: 'exited', exit_code: 137, pid: null });
+  expect(rocker(['ps'], env).stdout).not.toContain('sleeper');
+  expect(rocker(['ps', '-a'], env).stdout).toMatch(/sleeper .* exited \(137\)/);
+  expect(rocker(['rm', id.slice(0, 8)], env).code).toBe(0);
+  expect(entry('sleeper')).toBeUndefined();
+});
+
+test('stop sends SIGTERM first: a container that handles it exits by itself', () => {
+  rocker(['run', '-d', '--name', 'polite', 'busybox', 'sh', '-c', 'trap "echo bye; exit 0" TERM; while :; do sleep 0.1; done'], env);
+  expect(rocker(['stop', 'polite'], env).code).toBe(0);
+  expect(entry('polite')).toMatchObject({ status: 'exited', exit_code: 0 });
+  expect(rocker(['logs', 'polite'], env).stdout).toBe('bye\n');
+  rocker(['rm', 'polite'], env);
+});
+
+test('logs: stdout and stderr of a detached container, complete, --tail, -f until the end', () => {
+  const id = rocker(['run', '-d', 'busybox', 'sh', '-c', 'echo one; echo two >&2; sleep 0.5; seq 1 5000; printf last'], env).stdout.trim();
+  const follow = rocker(['logs', '-f', id.slice(0, 12)], env);
+  expect(follow.code).toBe(0);
+  const lines = follow.stdout.split('\n');
+  // runc copies the two streams separately: order within each stream is exact, across them not.
+  expect(lines.slice(0, 2).sort()).toEqual(['one', 'two']);
+  expect(lines[2]).toBe('1');
+  expect(lines.at(-1)).toBe('last');
+  expect(lines.length).toBe(5003);
+  expect(rocker(['logs', '--tail', '2', id], env).stdout).toBe('5000\nlast');
+  expect(rocker(['logs', '--tail', '0', id], env).stdout).toBe('');
+  // Foreground runs without a tty are logged too.
+  rocker(['run', '--name', 'fg', 'busybox', 'sh', '-c', 'echo fg-out; echo fg-err >&2'], env);
+  expect(rocker(['logs', 'fg'], env).stdout.split('\n').sort()).toEqual(['', 'fg-err', 'fg-out']);
+  rocker(['rm', id, 'fg'], env);
+});
+
+test('a container killed from outside shows as exited with its code, never as running', async () => {
+  rocker(['run', '-d', '--name', 'victim', 'busybox', 'sleep', '1000'], env);
+  const pid = entry('victim')!.pid!;
+  process.kill(pid, 'SIGKILL');
+  expect(rocker(['wait', 'victim'], env).stdout).toBe('137\n');
+  expect(entry('victim')).toMatchObject({ status: 'exited', exit_code: 137 });
+  rocker(['rm', 'victim'], env);
+});
+
+test('when the monitor dies too, ps still tells the truth and rm cleans up', async () => {
+  const id = rocker(['run', '-d', '--name', 'orphan', 'busybox', 'sleep', '1000'], env).stdout.trim();
+  const monitor = Number(readFileSync(join(root, 'containers', id, 'monitor'), 'utf8').split(' ')[0]);
+  process.kill(monitor, 'SIGKILL');
+  await sleep(100);
+  expect(entry('orphan')).toMatchObject({ status: 'running' });
+  process.kill(entry('orphan')!.pid!, 'SIGKILL');
+  await eventually(() => entry('orphan')?.status === 'exited', 'the container to end');
+  expect(entry('orphan')).toMatchObject({ status: 'exited', exit_code: null });
+  expect(rocker(['ps', '-a'], env).stdout).toMatch(/orphan .* exited \(unknown\)/);
+  expect(rocker(['rm', 'orphan'], env).code).toBe(0);
+  expect(existsSync(join(root, 'containers', id))).toBe(false);
+});
+
+test('exec runs in the container: its namespaces, cgroup, files; exit codes', () => {
+  const id = rocker(['run', '-d', '--name', 'host1', '--hostname', 'inside', '-m', '64m', 'busybox', 'sh', '-c', 'echo hi > /tmp/mark; sleep 1000'], env).stdout.trim();
+  const r = rocker(['exec', 'host1', 'sh', '-c', 'hostname; cat /tmp/mark; cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ps -o pid,args | awk \'$2=="sleep"{n++} $1==1{init=$2} END{print n, init}\''], env);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toBe(`inside\nhi\n${64 * 1024 * 1024}\n1 sleep\n`);
+  expect(rocker(['exec', 'host1', 'sh', '-c', 'exit 5'], env).code).toBe(5);
+  expect(rocker(['exec', 'host1', 'nosuch'], env).code).toBe(127);
+  expect(rocker(['exec', '-i', 'host1', 'wc', '-c'], env, { input: 'abcd' }).stdout.trim()).toBe('4');
+  expect(rocker(['exec', '-e', 'X=y', '-u', '65534', '-w', '/tmp', 'host1', 'sh', '-c', 'echo $X $(id -u) $(pwd)'], env).stdout).toBe('y 65534 /tmp\n');
+  expect(rocker(['exec', 'nosuchcontainer', 'true'], env)).toMatchObject({ code: 125, stderr: 'rocker: no such container: nosuchcontainer\n' });
+  // rm refuses a running container; -f kills it.
+  const refused = rocker(['rm', 'host1'], env);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/host1 is running/);
+  expect(rocker(['rm', '-f', id.slice(0, 5)], env).code).toBe(0);
+  expect(rocker(['exec', 'host1', 'true'], env).code).toBe(125);
+});
+
+test('kill sends a signal; stop and rm of unknown containers fail with one line', () => {
+  rocker(['run', '-d', '--name', 'k', 'busybox', 'sh', '-c', 'trap "exit 3" USR1; while :; do sleep 0.1; done'], env);
+  expect(rocker(['kill', '-s', 'USR1', 'k'], env).code).toBe(0);
+  expect(rocker(['wait', 'k'], env).stdout).toBe('3\n');
+  rocker(['rm', 'k'], env);
+  for (const c of ['stop', 'rm', 'logs', 'kill']) {
+    const r = rocker([c, 'ghost'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('rocker: no such container: ghost\n');
+  }
+});
+
+test('--rm removes a detached container when it ends', async () => {
+  const id = rocker(['run', '-d', '--rm', 'busybox', 'sh', '-c', 'sleep 0.2'], env).stdout.trim();
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  await eventually(() => !existsSync(join(root, 'containers', id)), 'the container to be removed');
+});
+
+test('two runs racing for one --name: exactly one wins', async () => {
+  const runs = [0, 1, 2, 3].map(
+    () => new Promise<number>((resolve) => spawn(ROCKER, ['run', '-d', '--name', 'race', 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' }).on('close', (c) => resolve(c ?? -1))),
+  );
+  const codes = await Promise.all(runs);
+  expect(codes.filter((c) => c === 0).length).toBe(1);
+  expect(codes.filter((c) => c === 125).length).toBe(3);
+  expect(psAll().filter((c) => c.name === 'race').length).toBe(1);
+  expect(rocker(['rm', '-f', 'race'], env).code).toBe(0);
+});
+
+test('rocker killed while starting a container: ps shows the truth, rm -f cleans everything', async () => {
+  for (const delay of [5, 25, 50, 80, 120, 200]) {
+    const child = spawn(ROCKER, ['run', '--name', `killed${delay}`, 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' });
+    await sleep(delay);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+  }
+  await sleep(200);
+  for (const c of psAll()) {
+    // Whatever state each reached, ps agrees with the kernel.
+    if (c.status === 'running') expect(readFileSync(`/proc/${c.pid}/cmdline`, 'utf8')).toContain('sleep');
+    else expect(c.pid).toBeNull();
+  }
+  const names = readdirSync(join(root, 'containers')).filter((e) => /^[0-9a-f]{64}$/.test(e));
+  if (names.length) expect(rocker(['rm', '-f', ...names], env).code).toBe(0);
+  expect(psAll()).toEqual([]);
+  expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
+});
