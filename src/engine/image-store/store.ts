@@ -252,8 +252,6 @@ export class ImageStore {
     for (const d of layerBlobDigests(this.layers, this.layers.list())) digests.add(d);
     const blobs = dirname(this.blobPath('sha256:0'));
     for (const hex of existsSync(blobs) ? readdirSync(blobs) : []) {
-      // Blobs being written by a live pull are named .tmp-*/.part-* and kept (see fs-atomic, blob download).
-      if (hex.startsWith('.')) continue;
       if (!digests.has(`sha256:${hex}`)) rmSync(join(blobs, hex), { force: true });
     }
     return removed;

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import type { LayerStore } from './store.ts';
+
+/**
+ * A compressed archive of a layer kept in `blobs/sha256/`: the bytes a
+ * registry served (or an archive held), so push and save hand out exactly
+ * what was pulled and the image keeps its id everywhere. `diffId` is the
+ * digest of the uncompressed tar; it differs from the layer's own diff_id
+ * only for archives rocker made itself from a layer's files (imported and
+ * committed layers), whose original tar is gone.
+ */
+const layerBlobSchema = z.object({
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  mediaType: z.string(),
+  diffId: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  /** Repositories (host/path) known to hold the blob: candidates for a cross-repository mount. */
+  sources: z.array(z.string()).default([]),
+});
+export type LayerBlob = z.infer<typeof layerBlobSchema>;
+
+const FILE = 'blobs.json';
+
+export function readLayerBlobs(layers: LayerStore, diffId: string): LayerBlob[] {
+  try {
+    const parsed = z.array(layerBlobSchema).safeParse(JSON.parse(readFileSync(join(layers.dir(diffId), FILE), 'utf8')));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Records (or updates the sources of) a blob of a layer that is in the store. Call under the store lock. */
+export function addLayerBlob(layers: LayerStore, diffId: string, blob: LayerBlob): void {
+  const all = readLayerBlobs(layers, diffId);
+  const known = all.find((b) => b.digest === blob.digest);
+  if (known) {
+    const sources = [...new Set([...known.sources, ...blob.sources])];
+    if (sources.length === known.sources.length) return;
+    known.sources = sources;
+  } else all.push(blob);
+  writeJsonAtomic(join(layers.dir(diffId), FILE), all);
+}
+
+/** Every blob digest the given layers keep. */
+export function layerBlobDigests(layers: LayerStore, diffIds: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const id of diffIds) for (const b of readLayerBlobs(layers, id)) out.push(b.digest);
+  return out;
+}

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { UserError, oneLine } from '../../common/errors.ts';
+import { extractTar } from '../archive/extract.ts';
+import { addLayerBlob, type LayerBlob } from './blobs.ts';
+import type { LayerStore } from './store.ts';
+import { applyWhiteouts } from './whiteouts.ts';
+
+export const MEDIA_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+export const MEDIA_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
+
+export interface VerifiedImportOptions {
+  /** Names the layer in errors: "busybox:latest: layer sha256:0123456789ab". */
+  what: string;
+  /** The diff_id the image config promises. */
+  diffId: string;
+  /** What a registry or manifest says the bytes are: checked before the layer becomes visible. */
+  blob?: { digest: string; size: number };
+  /** Where compressed blobs live (`<root>/blobs/sha256`); the input's compressed bytes are kept there. */
+  blobsDir: string;
+  /** Repository the blob came from, remembered for cross-repository mounts on push. */
+  source?: string;
+  onBytes?: (n: number) => void;
+}
+
+/**
+ * Counts, hashes and optionally keeps the raw bytes on their way to the
+ * extractor. Compressed input (gzip, zstd) is kept as-is; plain tar is kept
+ * gzip-compressed so that push and save have a compressed blob whose
+ * uncompressed digest is the layer's diff_id.
+ */
+class Tap extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  kind?: 'gzip' | 'zstd' | 'tar' | 'other';
+  private fd?: number;
+  private gzip?: ReturnType<typeof createGzip>;
+  readonly gzipHash = createHash('sha256');
+  gzipBytes = 0;
+  private gzipDone?: Promise<void>;
+  private digest?: string;
+
+  /** sha256 of every byte that passed (call once the input has ended). */
+  rawDigest(): string {
+    this.digest ??= `sha256:${this.hash.digest('hex')}`;
+    return this.digest;
+  }
+
+  constructor(private readonly keepPath: string, private readonly limit: number | undefined, private readonly onBytes?: (n: number) => void) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (this.kind === undefined) this.start(chunk);
+    this.bytes += chunk.length;
+    if (this.limit !== undefined && this.bytes > this.limit) {
+      cb(new UserError(`the blob is larger than the ${this.limit} bytes its descriptor declares`));
+      return;
+    }
+    this.hash.update(chunk);
+    this.onBytes?.(chunk.length);
+    try {
+      if (this.fd !== undefined && !this.gzip) writeSync(this.fd, chunk);
+      if (this.gzip) this.gzip.write(chunk);
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.gzip?.end();
+    cb();
+  }
+
+  private start(head: Buffer): void {
+    this.kind = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : head.readUInt32LE(0) === 0xfd2fb528 ? 'zstd' : head.length >= 512 && head.toString('latin1', 257, 262) === 'ustar' ? 'tar' : 'other';
+    if (this.kind === 'other') return;
+    mkdirSync(dirname(this.keepPath), { recursive: true });
+    this.fd = openSync(this.keepPath, 'w', 0o644);
+    if (this.kind === 'tar') {
+      const gzip = createGzip({ level: 3 });
+      this.gzip = gzip;
+      const fd = this.fd;
+      gzip.on('data', (c: Buffer) => {
+        this.gzipHash.update(c);
+        this.gzipBytes += c.length;
+        writeSync(fd, c);
+      });
+      this.gzipDone = new Promise((resolve, reject) => {
+        gzip.on('end', resolve);
+        gzip.on('error', reject);
+      });
+    }
+  }
+
+  /** The kept blob, once the input has ended. */
+  async kept(): Promise<{ digest: string; size: number; mediaType: string } | undefined> {
+    if (this.fd === undefined) return undefined;
+    await this.gzipDone;
+    closeSync(this.fd);
+    this.fd = undefined;
+    if (this.kind === 'tar') return { digest: `sha256:${this.gzipHash.digest('hex')}`, size: this.gzipBytes, mediaType: MEDIA_GZIP };
+    return { digest: this.rawDigest(), size: this.bytes, mediaType: this.kind === 'zstd' ? MEDIA_ZSTD : MEDIA_GZIP };
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.gzip?.destroy();
+  }
+}
+
+/**
+ * Unpacks a layer from a registry blob or an archive member, verifying the
+ * blob's size and digest and the layer's diff_id before the layer appears in
+ * the store: a mismatch, a truncated or reset download leaves nothing behind.
+ * The layer is pinned like LayerStore.importStream's.
+ */
+export async function importVerified(layers: LayerStore, input: Readable, opts: VerifiedImportOptions): Promise<{ diffId: string; size: number }> {
+  const stage = layers.staging('pull');
+  const keepPath = `${stage}.blob`;
+  const tap = new Tap(keepPath, opts.blob?.size, opts.onBytes);
+  let inputError: Error | undefined;
+  input.on('error', (e) => {
+    inputError = e;
+    tap.destroy(e);
+  });
+  input.pipe(tap);
+  try {
+    let extracted;
+    try {
+      extracted = await extractTar(tap, join(stage, 'diff'), opts.what);
+    } catch (e) {
+      if (inputError) throw new UserError(`${opts.what}: download failed: ${oneLine(inputError)}`);
+      if (opts.blob && tap.bytes < opts.blob.size && !(e instanceof UserError && /larger than/.test(e.message))) {
+        throw new UserError(`${opts.what}: the blob is corrupt or truncated (${tap.bytes} of ${opts.blob.size} bytes): ${oneLine(e).replace(/^cannot import [^:]*: /, '')}`);
+      }
+      throw new UserError(`${opts.what}: ${oneLine(e).replace(/^cannot import [^:]*: /, '')}`);
+    }
+    if (inputError) throw new UserError(`${opts.what}: download failed: ${oneLine(inputError)}`);
+    if (opts.blob) {
+      if (tap.bytes !== opts.blob.size) throw new UserError(`${opts.what}: the download is truncated (${tap.bytes} of ${opts.blob.size} bytes)`);
+      const got = tap.rawDigest();
+      if (got !== opts.blob.digest) throw new UserError(`${opts.what}: blob digest mismatch (expected ${opts.blob.digest}, got ${got})`);
+    }
+    if (extracted.diffId !== opts.diffId) throw new UserError(`${opts.what}: the layer's content does not match the image config (diff_id ${extracted.diffId}, expected ${opts.diffId})`);
+    applyWhiteouts(join(stage, 'diff'), extracted.whiteouts);
+    const kept = await tap.kept();
+    await layers.lock(() => {
+      layers.pin(extracted.diffId);
+      layers.place(stage, { diff_id: extracted.diffId, size: extracted.size, created: new Date().toISOString() });
+      if (kept) {
+        const target = join(opts.blobsDir, kept.digest.slice(7));
+        mkdirSync(opts.blobsDir, { recursive: true });
+        if (!existsSync(target)) renameSync(keepPath, target);
+        const blob: LayerBlob = { ...kept, diffId: extracted.diffId, sources: opts.source ? [opts.source] : [] };
+        addLayerBlob(layers, extracted.diffId, blob);
+      }
+    });
+    return { diffId: extracted.diffId, size: extracted.size };
+  } finally {
+    tap.close();
+    input.unpipe?.(tap);
+    if (!inputError) input.destroy();
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(keepPath, { force: true });
+  }
+}

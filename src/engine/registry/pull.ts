@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { UserError } from '../../common/errors.ts';
+import type { Engine } from '../engine.ts';
+import type { ImageRecord } from '../image-store/record.ts';
+import { addLayerBlob } from '../layer-store/blobs.ts';
+import { importVerified } from '../layer-store/verified-import.ts';
+import { RegistryClient, statusError } from './client.ts';
+import { findCredentials } from './credentials.ts';
+import { withLayerLock } from './layer-lock.ts';
+import { displayRef, parseRemoteRef, type RemoteRef } from './names.ts';
+import { parsePlatform } from './platform.ts';
+import { shortId, type ProgressSink } from './progress.ts';
+import { resolveImage } from './remote-manifest.ts';
+import { pool } from './pool.ts';
+import type { Descriptor } from './schemas.ts';
+
+export interface PullOptions {
+  platform?: string;
+  insecure?: boolean;
+  progress?: ProgressSink;
+  /** Layers fetched at once (Docker's default is 3). */
+  concurrency?: number;
+}
+
+export interface PullResult {
+  image: ImageRecord;
+  /** The manifest digest: what `NAME@DIGEST` pulls again. */
+  manifestDigest: string;
+  ref: RemoteRef;
+  upToDate: boolean;
+}
+
+export function blobsDir(engine: Engine): string {
+  return join(engine.paths.root, 'blobs', 'sha256');
+}
+
+/**
+ * `rocker pull`: resolves the reference on its registry, then fetches the
+ * layers the store does not have (in parallel, each verified while it
+ * streams into the layer store), and commits the image with the registry's
+ * config blob byte for byte, so its id equals Docker's.
+ */
+export async function pullImage(engine: Engine, text: string, opts: PullOptions = {}): Promise<PullResult> {
+  const ref = parseRemoteRef(text);
+  const platform = parsePlatform(opts.platform);
+  const what = `cannot pull ${displayRef(ref)}`;
+  const client = new RegistryClient({ host: ref.host, what, credentials: findCredentials(engine.paths.root, ref.domain), insecure: opts.insecure });
+  const scope = `repository:${ref.path}:pull`;
+  const image = await resolveImage(client, ref, platform, scope);
+  const diffIds = image.config.rootfs.diff_ids;
+  const tag = ref.explicitTag || !ref.digest ? ref.tag : `sha256-${ref.digest.slice(7, 19)}`;
+
+  const existing = engine.images.find(ref.localName, tag);
+  const configDigest = image.manifest.config.digest;
+  if (existing && existing.digest === configDigest && diffIds.every((d) => engine.layers.has(d))) {
+    return { image: existing, manifestDigest: image.manifestDigest, ref, upToDate: true };
+  }
+  const source = `${ref.domain}/${ref.path}`;
+  const progress = opts.progress ?? (() => undefined);
+  image.manifest.layers.forEach((l) => progress({ id: shortId(l.digest), state: 'Waiting' }));
+  await pool(image.manifest.layers, opts.concurrency ?? 3, async (desc, i) => {
+    const diffId = diffIds[i]!;
+    const id = shortId(desc.digest);
+    const fetched = await withLayerLock(engine.paths, diffId, async () => {
+      if (engine.layers.has(diffId)) {
+        // Pin at once: a collection between now and the commit must not take it.
+        engine.layers.pin(diffId);
+        return false;
+      }
+      await fetchLayer(engine, client, ref, desc, diffId, scope, source, progress);
+      return true;
+    });
+    if (!fetched) {
+      await engine.layers.lock(() => {
+        // Remember where the blob also lives (for cross-repository mounts), if rocker keeps it.
+        if (engine.layers.has(diffId) && existsSync(join(blobsDir(engine), desc.digest.slice(7)))) addLayerBlob(engine.layers, diffId, { digest: desc.digest, size: desc.size, mediaType: desc.mediaType, diffId, sources: [source] });
+      }).catch(() => undefined);
+      progress({ id, state: 'Already exists' });
+    } else progress({ id, state: 'Pull complete' });
+  }).catch((e) => {
+    for (const l of image.manifest.layers) if (!engine.layers.has(diffIds[image.manifest.layers.indexOf(l)]!)) progress({ id: shortId(l.digest), state: 'Failed' });
+    throw e;
+  });
+  const record = await engine.images.commitConfig({
+    name: ref.localName,
+    tag,
+    configBytes: image.configBytes,
+    layers: diffIds,
+    manifestDigest: image.manifestDigest,
+    manifestBytes: image.manifestBytes,
+  });
+  return { image: record, manifestDigest: image.manifestDigest, ref, upToDate: false };
+}
+
+async function fetchLayer(engine: Engine, client: RegistryClient, ref: RemoteRef, desc: Descriptor, diffId: string, scope: string, source: string, progress: ProgressSink): Promise<void> {
+  const id = shortId(desc.digest);
+  const what = `${client.what}: layer ${id}`;
+  const res = await client.fetch(`/v2/${ref.path}/blobs/${desc.digest}`, { method: 'GET', scope });
+  if (!res.ok) throw await statusError(res, `${client.what}: layer ${id}`, `blob ${desc.digest}`);
+  if (!res.body) throw new UserError(`${what}: the registry sent no data`);
+  let current = 0;
+  progress({ id, state: 'Downloading', current, total: desc.size });
+  const body = Readable.fromWeb(res.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>, { highWaterMark: 1 << 20 });
+  await importVerified(engine.layers, body, {
+    what,
+    diffId,
+    blob: { digest: desc.digest, size: desc.size },
+    blobsDir: blobsDir(engine),
+    source,
+    onBytes: (n) => {
+      current += n;
+      progress({ id, state: 'Downloading', current, total: desc.size });
+    },
+  });
+}
