@@ -1,0 +1,33 @@
+import { formatAge, formatSize } from '../../../common/format.ts';
+import { formatTable } from '../../../common/table.ts';
+import { openEngine } from '../../../engine/engine.ts';
+import { imageHistory } from '../../../engine/image-store/history.ts';
+import type { Context } from '../context.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+
+export default async function run(args: string[], ctx: Context): Promise<number> {
+  const cmd = commandParser('history', "Show an image's layers, newest first: size and the instruction that made each")
+    .argument('<image>', 'NAME[:TAG] or image id')
+    .option('--no-trunc', 'do not shorten ids and instructions')
+    .option('-q, --quiet', 'print the image id only')
+    .option('--format <format>', 'table or json', 'table');
+  const { opts, operands } = parseArgs<{ trunc: boolean; quiet?: boolean; format: string }>(cmd, args);
+  if (opts.format !== 'table' && opts.format !== 'json') {
+    process.stderr.write(`rocker: --format must be table or json, not "${opts.format}"\n`);
+    return 1;
+  }
+  const engine = openEngine(ctx.paths);
+  const rec = engine.images.resolve(operands[0]!);
+  const rows = imageHistory(engine.images, engine.layers, rec);
+  const id = (d?: string) => (d ? (opts.trunc ? d.slice(7, 19) : d) : '<missing>');
+  if (opts.format === 'json') {
+    process.stdout.write(`${JSON.stringify(rows.map((r) => ({ id: r.id ?? null, created: r.created?.toISOString() ?? null, created_by: r.createdBy, size: r.size, comment: r.comment })), null, 2)}\n`);
+  } else if (opts.quiet) {
+    process.stdout.write(`${rows.map((r) => id(r.id)).join('\n')}\n`);
+  } else {
+    const by = (s: string) => (opts.trunc && s.length > 45 ? `${s.slice(0, 44)}…` : s).replace(/\s+/g, ' ');
+    const table = rows.map((r) => [id(r.id), r.created ? formatAge(r.created) : '', by(r.createdBy), formatSize(r.size), r.comment]);
+    process.stdout.write(`${formatTable(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], table)}\n`);
+  }
+  return 0;
+}
