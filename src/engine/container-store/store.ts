@@ -120,6 +120,22 @@ export function listContainers(paths: StorePaths): ContainerRecord[] {
 }
 
 /**
+ * Container directories whose record is missing or does not validate: a
+ * rocker killed before it wrote the record, or a damaged file. `ps -a` shows
+ * them so that they can be seen and removed (`rm -f ID`).
+ */
+export function listIncomplete(paths: StorePaths): string[] {
+  return containerIds(paths).filter((id) => {
+    try {
+      readRecord(paths, id);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
  * A container by name, full id or unique id prefix; undefined when none
  * matches. An ambiguous prefix is a UserError, since guessing would act on
  * the wrong container.

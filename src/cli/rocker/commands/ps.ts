@@ -2,7 +2,7 @@ import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
 import { formatTable } from '../../../common/table.ts';
-import { listContainers } from '../../../engine/container-store/store.ts';
+import { listContainers, listIncomplete } from '../../../engine/container-store/store.ts';
 import { containerStatus, describeStatus } from '../../../engine/container-store/status.ts';
 
 interface Flags {
@@ -33,8 +33,10 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .map((rec) => ({ rec, status: containerStatus(ctx.paths, rec) }))
     .filter((r) => opts.all || r.status.state === 'running')
     .reverse(); // newest first, as Docker lists them
+  const incomplete = opts.all ? listIncomplete(ctx.paths) : [];
   if (opts.quiet) {
-    if (rows.length) process.stdout.write(`${rows.map((r) => r.rec.id.slice(0, 12)).join('\n')}\n`);
+    const ids = [...rows.map((r) => r.rec.id.slice(0, 12)), ...incomplete.map((id) => id.slice(0, 12))];
+    if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
     return;
   }
   if (opts.format === 'json') {
@@ -44,13 +46,14 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
       image: `${rec.image.name}:${rec.image.tag}`,
       image_id: rec.image.digest,
       pid: status.pid ?? null,
-      status: status.state,
+      status: status.state as string,
       exit_code: status.exitCode ?? null,
       command: rec.command,
       created_time: rec.created_time,
       created: rec.created,
       finished: status.finishedAt?.toISOString() ?? null,
     }));
+    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null });
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
@@ -63,5 +66,6 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     truncate(showCommand(rec.command), 40),
     rec.created_time,
   ]);
+  for (const id of incomplete) table.push([id.slice(0, 12), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
   process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
 }

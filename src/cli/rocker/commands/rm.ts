@@ -12,12 +12,18 @@ export default async function rm(args: string[], ctx: Context): Promise<number> 
   let failed = 0;
   for (const text of operands) {
     try {
-      const rec = findContainer(ctx.paths, text);
+      let rec;
+      try {
+        rec = findContainer(ctx.paths, text);
+      } catch (err) {
+        if (!opts.force) throw err;
+      }
       if (rec) await removeContainer(ctx.paths, rec, !!opts.force, ctx.runtime);
       else {
-        // A directory without a readable record (killed mid-create, damaged): only its id can name it.
+        // A directory without a readable record (rocker killed mid-create, damaged file): named by its id, removed with -f.
         const ids = matchingIds(ctx.paths, text);
-        if (ids.length !== 1 || !opts.force) throw new UserError(`no such container: ${text}`);
+        if (ids.length !== 1) throw new UserError(`no such container: ${text}`);
+        if (!opts.force) throw new UserError(`container ${text} has no valid record: remove it with 'rocker rm -f ${text}'`);
         await removeFiles(ctx.paths, ids[0]!, ctx.runtime);
       }
       process.stdout.write(`${text}\n`);
