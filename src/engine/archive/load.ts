@@ -1,0 +1,154 @@
+import { createReadStream, existsSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { UserError } from '../../common/errors.ts';
+import type { Engine } from '../engine.ts';
+import { parseConfigBlob } from '../image-store/config-parse.ts';
+import type { ImageRecord } from '../image-store/record.ts';
+import { importVerified } from '../layer-store/verified-import.ts';
+import { parseRemoteRef } from '../registry/names.ts';
+import { parsePlatform, pickManifest } from '../registry/platform.ts';
+import { blobsDir } from '../registry/pull.ts';
+import { sha256 } from '../registry/remote-manifest.ts';
+import { indexSchema, manifestKind, manifestSchema, type Descriptor } from '../registry/schemas.ts';
+import { extractTar } from './extract.ts';
+
+const dockerManifestSchema = z.array(
+  z.object({ Config: z.string().min(1), RepoTags: z.array(z.string()).nullable().optional(), Layers: z.array(z.string().min(1)) }).loose(),
+).min(1);
+
+interface Candidate {
+  configBytes: Buffer;
+  /** Each layer's file and, when the archive names one, the blob it must be. */
+  layers: Array<{ path: string; blob?: { digest: string; size: number } }>;
+  tags: string[];
+  manifest?: { digest: string; bytes: Buffer };
+}
+
+export interface Loaded {
+  images: ImageRecord[];
+  untagged: string[];
+}
+
+/**
+ * `rocker load`: a `docker save` archive (manifest.json, legacy or OCI
+ * style) or an OCI image layout archive (index.json), plain or compressed.
+ * The archive is unpacked with import's protections into staging; every
+ * layer and config is checked against its digest before it is used.
+ */
+export async function loadImages(engine: Engine, input: Readable, what: string): Promise<Loaded> {
+  const stage = engine.layers.staging('load');
+  const root = join(stage, 'diff');
+  const fail = (cause: string) => new UserError(`cannot load ${what}: ${cause}`);
+  try {
+    await extractTar(input, root, what).catch((e: Error) => {
+      throw new UserError(e.message.replace(/^cannot import /, 'cannot load '));
+    });
+    // Members may be symlinks (legacy docker save links repeated layers): resolve inside the archive only.
+    const inside = (rel: string): string => {
+      const p = join(root, rel);
+      let real: string;
+      try {
+        real = realpathSync(p);
+      } catch {
+        throw fail(`"${rel}" is missing from the archive`);
+      }
+      if (real !== realpathSync(root) && !real.startsWith(realpathSync(root) + sep)) throw fail(`"${rel}" points outside the archive`);
+      if (!statSync(real).isFile()) throw fail(`"${rel}" is not a file`);
+      return real;
+    };
+    const readJson = (rel: string): unknown => {
+      try {
+        return JSON.parse(readFileSync(inside(rel), 'utf8'));
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw fail(`${rel} is not valid JSON`);
+      }
+    };
+    let candidates: Candidate[];
+    if (existsSync(join(root, 'manifest.json'))) {
+      const parsed = dockerManifestSchema.safeParse(readJson('manifest.json'));
+      if (!parsed.success) throw fail(`invalid manifest.json: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+      candidates = parsed.data.map((m) => ({
+        configBytes: readFileSync(inside(m.Config)),
+        layers: m.Layers.map((l) => ({ path: inside(l) })),
+        tags: m.RepoTags ?? [],
+      }));
+    } else if (existsSync(join(root, 'index.json'))) {
+      candidates = ociCandidates(readJson('index.json'), inside, fail);
+    } else {
+      throw fail('neither a docker save archive (manifest.json) nor an OCI image layout (index.json)');
+    }
+    const out: Loaded = { images: [], untagged: [] };
+    for (const c of candidates) {
+      const config = parseConfigBlob(c.configBytes, `cannot load ${what}`);
+      const diffIds = config.rootfs.diff_ids;
+      if (diffIds.length !== c.layers.length) throw fail(`an image lists ${c.layers.length} layers but its config ${diffIds.length}`);
+      for (const [i, l] of c.layers.entries()) {
+        if (engine.layers.has(diffIds[i]!)) {
+          engine.layers.pin(diffIds[i]!);
+          continue;
+        }
+        await importVerified(engine.layers, createReadStream(l.path, { highWaterMark: 1 << 20 }), {
+          what: `cannot load ${what}: layer ${diffIds[i]!.slice(7, 19)}`,
+          diffId: diffIds[i]!,
+          blob: l.blob,
+          blobsDir: blobsDir(engine),
+        });
+      }
+      const configDigest = sha256(c.configBytes);
+      const tags = c.tags.length ? c.tags : [`untagged:${configDigest.slice(7, 19)}`];
+      if (!c.tags.length) out.untagged.push(configDigest);
+      for (const t of tags) {
+        const ref = parseRemoteRef(t);
+        out.images.push(await engine.images.commitConfig({
+          name: ref.localName,
+          tag: ref.tag,
+          configBytes: c.configBytes,
+          layers: diffIds,
+          ...(c.manifest ? { manifestDigest: c.manifest.digest, manifestBytes: c.manifest.bytes } : {}),
+        }));
+      }
+    }
+    return out;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** The images of an OCI layout's index.json: manifests, or nested indexes resolved to this machine's platform. */
+function ociCandidates(json: unknown, inside: (rel: string) => string, fail: (c: string) => UserError): Candidate[] {
+  const index = indexSchema.safeParse(json);
+  if (!index.success) throw fail(`invalid index.json: ${index.error.issues[0]?.path.join('.')}: ${index.error.issues[0]?.message}`);
+  const blob = (d: Descriptor): Buffer => {
+    const bytes = readFileSync(inside(`blobs/sha256/${d.digest.slice(7)}`));
+    if (bytes.length !== d.size || sha256(bytes) !== d.digest) throw fail(`blob ${d.digest} does not match its digest or size`);
+    return bytes;
+  };
+  const out: Candidate[] = [];
+  for (const top of index.data.manifests) {
+    let desc = top;
+    let bytes = blob(desc);
+    let doc: unknown = JSON.parse(bytes.toString('utf8'));
+    if (manifestKind(doc, desc.mediaType) === 'index') {
+      const nested = indexSchema.safeParse(doc);
+      if (!nested.success) throw fail(`invalid nested index ${desc.digest}`);
+      desc = pickManifest(nested.data.manifests, parsePlatform(undefined), fail('').message.replace(/: $/, ''));
+      bytes = blob(desc);
+      doc = JSON.parse(bytes.toString('utf8'));
+    }
+    const m = manifestSchema.safeParse(doc);
+    if (!m.success) throw fail(`invalid manifest ${desc.digest}: ${m.error.issues[0]?.path.join('.')}: ${m.error.issues[0]?.message}`);
+    const name = top.annotations?.['io.containerd.image.name'] ?? top.annotations?.['org.opencontainers.image.ref.name'];
+    // ref.name alone ("latest") is only a tag: without a name the image stays untagged.
+    const tag = name && /[/:]/.test(name.replace(/@.*/, '')) ? name : undefined;
+    out.push({
+      configBytes: blob(m.data.config),
+      layers: m.data.layers.map((l) => ({ path: inside(`blobs/sha256/${l.digest.slice(7)}`), blob: { digest: l.digest, size: l.size } })),
+      tags: tag ? [tag] : [],
+      manifest: { digest: desc.digest, bytes },
+    });
+  }
+  return out;
+}
