@@ -1,13 +1,30 @@
+import { readdirSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import { ImageStore } from '../image-store/store.ts';
+import { openEngine } from '../engine.ts';
 import type { ImageConfig, ImageRecord } from '../image-store/record.ts';
-import { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { parseImageRef } from '../reference.ts';
 import { upperDirTar } from './layer-tar.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
 import { containerUsages } from './usage.ts';
+
+/**
+ * The runtime creates an empty file or directory in the upper directory for
+ * each mount target the image lacks (/etc/hosts, volumes, tmpfs): they are
+ * the container's plumbing, not its changes, so commit leaves them out, as
+ * Docker does with its init layer.
+ */
+function mountStubs(rec: ContainerRecord, upper: string): (relPath: string, st: Stats) => boolean {
+  const targets = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', ...rec.options.volumes.map((v) => v.destination.slice(1)), ...rec.options.tmpfs.map((t) => t.destination.slice(1))]);
+  return (rel, st) => {
+    if (!targets.has(rel)) return false;
+    if (st.isFile()) return st.size === 0;
+    if (st.isDirectory()) return readdirSync(join(upper, rel)).length === 0;
+    return false;
+  };
+}
 
 /**
  * A new image: the container's image layers plus one layer made of its
@@ -17,13 +34,14 @@ import { containerUsages } from './usage.ts';
 export async function commitContainer(paths: StorePaths, rec: ContainerRecord, target: string): Promise<ImageRecord> {
   const ref = parseImageRef(target);
   if (ref.digest) throw new UserError(`invalid image name "${target}": a commit target cannot have a digest`);
-  const layers = new LayerStore(paths);
-  const images = new ImageStore(paths, layers, () => containerUsages(paths));
+  const { layers, images } = openEngine(paths, () => containerUsages(paths));
   const base = images.list().images.find((i) => i.digest === rec.image.digest);
   const config: ImageConfig = base?.config ?? { Env: rec.process.env, Cmd: rec.command, WorkingDir: rec.process.cwd };
   const { getXattr } = await import('../sys/libc.ts');
   const isOpaque = (p: string) => getXattr(p, 'trusted.overlay.opaque') === 'y';
-  const { diffId } = await layers.importStream(upperDirTar(containerFiles(paths, rec.id).upper, isOpaque), `container ${rec.name}`);
+  const upper = containerFiles(paths, rec.id).upper;
+  const skip = mountStubs(rec, upper);
+  const { diffId } = await layers.importStream(upperDirTar(upper, isOpaque, skip), `container ${rec.name}`);
   return images.commit({
     name: ref.name,
     tag: ref.tag,

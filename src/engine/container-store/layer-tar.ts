@@ -78,7 +78,7 @@ function emptyFile(name: string, like: Stats): Entry {
  * `.wh.NAME` files and opaque directories (trusted.overlay.opaque=y) get a
  * `.wh..wh..opq` entry, as the OCI image spec writes deletions.
  */
-export function upperDirTar(upper: string, isOpaque: (path: string) => boolean): Readable {
+export function upperDirTar(upper: string, isOpaque: (path: string) => boolean, skip: (relPath: string, st: Stats) => boolean = () => false): Readable {
   async function* entries(): AsyncGenerator<Buffer> {
     const links = new Map<string, string>();
     const buf = Buffer.alloc(64 * 1024);
@@ -87,6 +87,7 @@ export function upperDirTar(upper: string, isOpaque: (path: string) => boolean):
         const path = join(dir, name);
         const relName = rel ? `${rel}/${name}` : name;
         const st = lstatSync(path);
+        if (skip(relName, st)) continue;
         if (st.isCharacterDevice() && st.rdev === 0) {
           yield header(emptyFile(rel ? `${rel}/.wh.${name}` : `.wh.${name}`, st));
         } else if (st.isDirectory()) {

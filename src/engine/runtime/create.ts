@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
-import { ImageStore } from '../image-store/store.ts';
+import { openEngine } from '../engine.ts';
 import type { ImageRecord } from '../image-store/record.ts';
-import { LayerStore } from '../layer-store/store.ts';
+import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { generateId, generateName } from '../container-store/names.ts';
 import type { ContainerRecord, RunOptions } from '../container-store/record.ts';
@@ -35,8 +35,7 @@ export interface Created {
 
 /** Reads the image and pins its layers under the store lock, so a concurrent `rmi` cannot collect them before our record exists. */
 async function pinnedImage(paths: StorePaths, text: string): Promise<{ image: ImageRecord; layers: LayerStore }> {
-  const layers = new LayerStore(paths);
-  const images = new ImageStore(paths, layers, () => containerUsages(paths));
+  const { layers, images } = openEngine(paths, () => containerUsages(paths));
   const image = images.resolve(text);
   await layers.lock(() => {
     const again = images.resolve(text);
