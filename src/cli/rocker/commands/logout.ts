@@ -1,0 +1,14 @@
+import { logout } from '../../../engine/registry/login.ts';
+import { DOCKER_HUB } from '../../../engine/registry/names.ts';
+import type { Context } from '../context.ts';
+import { commandParser, parseArgs } from '../parse.ts';
+
+export default async function run(args: string[], ctx: Context): Promise<number> {
+  const cmd = commandParser('logout', "Remove rocker's stored credentials for a registry (the Docker config file is left alone)")
+    .argument('[registry]', 'registry host[:port]', DOCKER_HUB);
+  const { operands } = parseArgs(cmd, args);
+  const registry = operands[0] ?? DOCKER_HUB;
+  const removed = logout(ctx.paths.root, registry);
+  process.stdout.write(removed ? `Removing login credentials for ${registry}\n` : `Not logged in to ${registry}\n`);
+  return 0;
+}
