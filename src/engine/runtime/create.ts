@@ -2,7 +2,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
-import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { openEngine } from '../engine.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import type { LayerStore } from '../layer-store/store.ts';
@@ -33,16 +32,24 @@ export interface Created {
   runtime: string;
 }
 
-/** Reads the image and pins its layers under the store lock, so a concurrent `rmi` cannot collect them before our record exists. */
-async function pinnedImage(paths: StorePaths, text: string): Promise<{ image: ImageRecord; layers: LayerStore }> {
+/**
+ * Reads the image and pins its layers for this process, without the store
+ * lock (a lock costs a process-wide library and a few ms on every start):
+ * pin, then read the image again. A collection removes only layers that no
+ * record and no pin names, and `rmi` or a re-tag changes the record before
+ * it collects; so if the record still names the same image after our pins
+ * exist, no collection can take its layers until our container record does.
+ */
+function pinnedImage(paths: StorePaths, text: string): { image: ImageRecord; layers: LayerStore } {
   const { layers, images } = openEngine(paths, () => containerUsages(paths));
-  const image = images.resolve(text);
-  await layers.lock(() => {
-    const again = images.resolve(text);
-    if (again.digest !== image.digest) throw new UserError(`image ${text} changed while the container was being created: try again`);
+  for (let attempt = 0; ; attempt++) {
+    const image = images.resolve(text);
     for (const l of image.layers) layers.pin(l);
-  });
-  return { image, layers };
+    const again = images.resolve(text);
+    if (again.digest === image.digest && image.layers.every((l) => layers.has(l))) return { image, layers };
+    for (const l of image.layers) layers.unpin(l);
+    if (attempt >= 2) throw new UserError(`image ${text} changed while the container was being created: try again`);
+  }
 }
 
 /** Makes `dir` (absolute, inside the container) exist, without following links out of the root. */
@@ -61,7 +68,7 @@ function ensureDirInRoot(rootfs: string, dir: string): void {
  */
 export async function createContainer(paths: StorePaths, req: CreateRequest): Promise<Created> {
   const runtime = findRuntime(req.runtime);
-  const { image, layers } = await pinnedImage(paths, req.image);
+  const { image, layers } = pinnedImage(paths, req.image);
   const id = generateId();
   let name = req.name;
   if (name !== undefined) reserveName(paths, name, id);
@@ -106,7 +113,8 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
     writeFileSync(files.hostname, `${hostname}\n`);
     writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
     writeFileSync(files.log, '');
-    writeJsonAtomic(files.config, buildSpec(rec, files, req.consoleSize));
+    // Not atomic: nothing reads the bundle before the runtime starts, and it is rewritten from the record if need be.
+    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, req.consoleSize)));
     writeRecord(paths, rec);
     for (const l of image.layers) layers.unpin(l);
     return { rec, files, runtime };

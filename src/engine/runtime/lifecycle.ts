@@ -59,7 +59,7 @@ export async function stopContainer(paths: StorePaths, rec: ContainerRecord, tim
 
 /** After the process ended: the overlay is unmounted (its upper directory stays for `commit` and a later start). */
 export async function releaseMount(paths: StorePaths, rec: ContainerRecord): Promise<void> {
-  await unmountIfMounted(containerFiles(paths, rec.id).rootfs);
+  await unmountIfMounted(containerFiles(paths, rec.id).rootfs, true);
 }
 
 /**
@@ -85,7 +85,7 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
     if (!r.ok && hasRuntimeState(paths, id)) throw new UserError(`cannot remove container ${id.slice(0, 12)}: the runtime refused to delete it: ${r.stderr}`);
   }
   const files = containerFiles(paths, id);
-  await unmountIfMounted(files.rootfs);
+  await unmountIfMounted(files.rootfs, true);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
 }
