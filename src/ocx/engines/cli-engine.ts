@@ -148,7 +148,8 @@ export abstract class CliEngine implements Engine {
   }
 
   async stop(container: string): Promise<void> {
-    await this.ok(['stop', container], `stopping ${container}`);
+    // OpenCode as PID 1 ignores SIGTERM: do not make users wait the default 10 s for the kill.
+    await this.ok(['stop', '-t', '3', container], `stopping ${container}`);
   }
 
   stats(containers: string[]): Promise<number> {

@@ -21,6 +21,7 @@ FROM \${BASE_IMAGE}
 ARG USERNAME
 ARG UID
 ARG GID
+ARG OPENCODE_VERSION
 USER root
 COPY opencode /usr/local/bin/opencode
 RUN set -eu; chmod 0755 /usr/local/bin/opencode; \\

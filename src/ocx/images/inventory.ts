@@ -1,6 +1,7 @@
 // Which ocx images exist, which containers hold them, and what prune and
 // remove-all may take. Pure functions over engine data, so they are unit-tested.
 import type { ContainerInfo, ImageInfo } from '../engines/types.ts';
+import { compareVersions } from '../opencode/version.ts';
 import { BASE_REPO } from './base.ts';
 
 export interface OcxImage {
@@ -18,18 +19,39 @@ export interface OcxImage {
 
 const repoOf = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
 
+/**
+ * One entry per image and repository: identical builds for two projects share
+ * an image id, but each project's tags are its own to list and to prune.
+ */
 export function classify(images: ImageInfo[]): OcxImage[] {
-  return images.filter((i) => i.tags.length > 0).map((i) => {
-    const main = i.tags.find((t) => !t.endsWith(':latest')) ?? i.tags[0]!;
-    const repo = repoOf(main);
-    // Images from the original carry no labels: its bases were localhost/ocx-base[-<name>]:latest.
-    const kind: OcxImage['kind'] = i.labels['ocx.kind'] === 'base' || i.labels['ocx.kind'] === 'final'
-      ? (i.labels['ocx.kind'] as OcxImage['kind']) : repo === BASE_REPO || repo.startsWith(`${BASE_REPO}-`) ? 'base' : 'final';
-    return {
-      id: i.id, ref: main, tags: i.tags, kind, group: kind === 'base' ? i.labels['ocx.source'] ?? repo : repo,
-      created: i.created, size: i.size, labels: i.labels,
-    };
-  }).sort((a, b) => a.kind.localeCompare(b.kind) || a.ref.localeCompare(b.ref));
+  const out: OcxImage[] = [];
+  for (const i of images) {
+    const byRepo = new Map<string, string[]>();
+    for (const t of i.tags) byRepo.set(repoOf(t), [...(byRepo.get(repoOf(t)) ?? []), t]);
+    for (const [repo, tags] of byRepo) {
+      const main = tags.find((t) => !t.endsWith(':latest')) ?? tags[0]!;
+      // Images from the original carry no labels: its bases were localhost/ocx-base[-<name>]:latest.
+      const labelled = i.labels['ocx.kind'];
+      const kind: OcxImage['kind'] = labelled === 'base' || labelled === 'final'
+        ? labelled : repo === BASE_REPO || repo.startsWith(`${BASE_REPO}-`) ? 'base' : 'final';
+      out.push({
+        id: i.id, ref: main, tags, kind, group: kind === 'base' ? i.labels['ocx.source'] ?? repo : repo,
+        created: i.created, size: i.size, labels: i.labels,
+      });
+    }
+  }
+  return out.sort((a, b) => a.kind.localeCompare(b.kind) || a.ref.localeCompare(b.ref));
+}
+
+const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(':') + 1);
+
+/** Final images: the higher OpenCode version is the newer; bases (hash tags) by build time. */
+function newer(a: OcxImage, b: OcxImage): boolean {
+  if (a.kind === 'final') {
+    const c = compareVersions(tagOf(a.ref), tagOf(b.ref));
+    if (c !== 0) return c > 0;
+  }
+  return a.created > b.created;
 }
 
 export interface Decision {
@@ -68,22 +90,22 @@ export function prunePlan(images: OcxImage[], containers: ContainerInfo[], curre
   for (const img of images) {
     const key = `${img.kind}:${img.group}`;
     const prev = newest.get(key);
-    if (!prev || img.created > prev.created) newest.set(key, img);
+    if (!prev || newer(img, prev)) newest.set(key, img);
   }
   const keep = new Map<string, string>();
   for (const img of images) {
     const used = inUse(img, held);
-    if (used) keep.set(img.id, used);
-    else if (img.tags.some((t) => current.includes(t))) keep.set(img.id, 'used by the current config');
-    else if (newest.get(`${img.kind}:${img.group}`) === img) keep.set(img.id, `newest ${img.kind} image of ${img.group}`);
+    if (used) keep.set(img.ref, used);
+    else if (img.tags.some((t) => current.includes(t))) keep.set(img.ref, 'used by the current config');
+    else if (newest.get(`${img.kind}:${img.group}`) === img) keep.set(img.ref, `newest ${img.kind} image of ${img.group}`);
   }
   for (const img of images) {
-    const base = img.kind === 'final' && keep.has(img.id) ? img.labels['ocx.base'] : undefined;
+    const base = img.kind === 'final' && keep.has(img.ref) ? img.labels['ocx.base'] : undefined;
     const b = base && images.find((x) => x.tags.includes(base));
-    if (b && !keep.has(b.id)) keep.set(b.id, `base of kept ${img.ref}`);
+    if (b && !keep.has(b.ref)) keep.set(b.ref, `base of kept ${img.ref}`);
   }
   return images.map((image) => {
-    const why = keep.get(image.id);
+    const why = keep.get(image.ref);
     return why ? { image, remove: false, reason: why } : { image, remove: true, reason: 'older than the kept image of its group' };
   });
 }

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { oneLine } from '../../common/errors.ts';
+import { oneLine, UserError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { cacheDir } from '../paths.ts';
 import { fileDigest, type Source } from './sources.ts';
@@ -102,7 +102,7 @@ export async function ensureBinary(version: string, arch: string, sources: Sourc
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  throw new Error(`cannot download OpenCode ${version}: ${failures.join('; ')}`);
+  throw new UserError(`cannot download OpenCode ${version}: ${failures.join('; ')}`);
 }
 
 export function binarySize(path: string): number {

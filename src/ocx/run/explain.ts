@@ -7,8 +7,8 @@ import type { Project } from '../project.ts';
  */
 export async function explainRunFailure(engine: Engine, p: Project): Promise<void> {
   const net = p.cfg.network;
-  if (net !== 'host' && net !== 'none' && !(await engine.networkExists(net))) {
-    process.stderr.write(`ocx: the engine has no "${net}" network (a daemon started with --bridge=none has none); set "network": "host" or "none" in ocx.json, or OCX_NETWORK=host\n`);
+  if (net !== 'host' && net !== 'none' && net !== 'bridge' && !(await engine.networkExists(net))) {
+    process.stderr.write(`ocx: the engine has no network "${net}"; create it ('docker network create ${net}') or set "network" in ocx.json\n`);
     return;
   }
   const clash = (await engine.listContainers(true)).find((c) => c.name === p.container);

@@ -1,5 +1,6 @@
 import { ensureFinal, finalRepo } from '../../../ocx/images/ensure.ts';
 import { loadProject, projectBase, projectEngine, projectSources, projectVersion } from '../../../ocx/project.ts';
+import { warnIfNoBridge } from '../../../ocx/run/bridge.ts';
 import { explainRunFailure } from '../../../ocx/run/explain.ts';
 import { runSpec } from '../../../ocx/run/spec.ts';
 
@@ -15,6 +16,7 @@ export default async function opencode(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(engine.runArgv(spec))}\n`);
     return 0;
   }
+  await warnIfNoBridge(engine, p.cfg.network);
   const code = await engine.run(spec);
   if (code === 125) await explainRunFailure(engine, p);
   return code;

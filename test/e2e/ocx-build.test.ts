@@ -1,0 +1,137 @@
+// Builds against the real engine: fresh, no-op, automatic base rebuilds on a
+// changed custom Dockerfile, a base shared by two projects, the real OpenCode
+// binary from npm, and "latest" resolved offline.
+import { expect, test } from 'bun:test';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dockerCli } from '../helpers/docker.ts';
+import { ocx, sandbox } from '../helpers/ocx.ts';
+
+const sb = sandbox();
+const LATEST = spawnSync('npm', ['view', 'opencode-linux-x64', 'version'], { encoding: 'utf8' }).stdout.trim();
+
+interface Listed { kind: string; ref: string; tags: string[]; labels: Record<string, string> }
+const images = (dir: string): Listed[] => JSON.parse(ocx(['image', 'list', '--json'], dir, sb.env).stdout);
+
+test('npm has an OpenCode version to test with', () => {
+  expect(LATEST).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+test('fresh build: a hash-tagged base and localhost/ocx:<latest>', () => {
+  const dir = sb.project('alpha');
+  const r = ocx(['build'], dir, sb.env);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`Built localhost/ocx:${LATEST}`);
+  const list = images(dir);
+  const base = list.find((i) => i.kind === 'base' && i.labels['ocx.source'] === 'default');
+  expect(base?.ref).toMatch(/^localhost\/ocx-base:[0-9a-f]{12}$/);
+  const final = list.find((i) => i.ref === `localhost/ocx:${LATEST}`);
+  expect(final?.kind).toBe('final');
+  expect(final?.tags).toContain('localhost/ocx:latest');
+  expect(final?.labels['ocx.base']).toBe(base!.ref);
+  const human = ocx(['image', 'list'], dir, sb.env).stdout;
+  expect(human).toMatch(new RegExp(`^Base Images:\\n  localhost/ocx-base:[0-9a-f]{12} +(just now|\\d+ \\w+ ago) +\\d+(\\.\\d)? MB\\n`, 'm'));
+  expect(human).toMatch(new RegExp(`Final Images:\\n(.*\\n)*  localhost/ocx:${LATEST.replaceAll('.', '\\.')} \\(latest\\) +(just now|\\d+ \\w+ ago) +\\d+(\\.\\d)? MB`));
+  expect(ocx(['image', 'list', '--base'], dir, sb.env).stdout).not.toContain('Final Images');
+});
+
+test('a second build is a no-op that takes under a second', () => {
+  const dir = sb.project('alpha');
+  const t = performance.now();
+  const r = ocx(['build'], dir, sb.env);
+  const ms = performance.now() - t;
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/Base image localhost\/ocx-base:\w+ is up to date\nFinal image localhost\/ocx:\S+ is up to date/);
+  expect(r.stderr).not.toContain('Building');
+  expect(ms).toBeLessThan(1000);
+});
+
+test('ocx opencode runs the real binary without a terminal and passes its exit code on', () => {
+  const dir = sb.project('alpha');
+  const v = ocx(['opencode', '--version'], dir, sb.env);
+  expect(v.stderr).toBe('');
+  expect(v.stdout.trim()).toBe(LATEST);
+  expect(v.code).toBe(0);
+  expect(ocx(['o', '--version'], dir, sb.env).stdout.trim()).toBe(LATEST);
+  const bad = ocx(['opencode', '--no-such-flag'], dir, sb.env);
+  expect(bad.code).toBe(1);
+  // --rm: nothing is left behind.
+  expect(dockerCli(['ps', '-a', '--format', '{{.Names}}']).stdout).not.toContain('ocx-alpha-');
+});
+
+test('a custom base is shared by projects with the same Dockerfile and rebuilt when it or its files change', () => {
+  const dockerfile = 'FROM debian:bookworm-slim\nCOPY marker.txt /etc/ocx-marker\n';
+  const cfg = { network: 'host', custom_base_dockerfile: 'docker/Dockerfile' };
+  const setup = (name: string, marker: string) => {
+    const dir = sb.project(name, cfg);
+    mkdirSync(join(dir, 'docker'), { recursive: true });
+    writeFileSync(join(dir, 'docker', 'Dockerfile'), dockerfile);
+    writeFileSync(join(dir, 'docker', 'marker.txt'), marker);
+    return dir;
+  };
+  const beta = setup('beta', 'one\n');
+  const b1 = ocx(['build'], beta, sb.env);
+  expect(b1.code).toBe(0);
+  expect(b1.stderr).toContain('Building base image localhost/ocx-base:');
+  expect(b1.stdout).toContain(`Built localhost/ocx-beta-docker:${LATEST}`);
+  const baseOf = (dir: string, repo: string) => images(dir).find((i) => i.ref === `${repo}:${LATEST}`)?.labels['ocx.base'];
+  const base1 = baseOf(beta, 'localhost/ocx-beta-docker');
+  expect(base1).toMatch(/^localhost\/ocx-base:/);
+
+  const gamma = setup('gamma', 'one\n');
+  const g = ocx(['build'], gamma, sb.env);
+  expect(g.code).toBe(0);
+  expect(g.stderr).not.toContain('Building base image');
+  expect(baseOf(gamma, 'localhost/ocx-gamma-docker')).toBe(base1);
+
+  // A changed file the Dockerfile copies: noticed without --force, the final follows.
+  writeFileSync(join(beta, 'docker', 'marker.txt'), 'two\n');
+  const v = ocx(['opencode', '--version'], beta, sb.env);
+  expect(v.code).toBe(0);
+  expect(v.stderr).toContain('Building base image');
+  expect(v.stdout.trim().split('\n').at(-1)).toBe(LATEST);
+  const base2 = baseOf(beta, 'localhost/ocx-beta-docker');
+  expect(base2).not.toBe(base1);
+  expect(dockerCli(['run', '--rm', `localhost/ocx-beta-docker:${LATEST}`, 'cat', '/etc/ocx-marker']).stdout).toBe('two\n');
+
+  // A changed Dockerfile text, likewise.
+  writeFileSync(join(beta, 'docker', 'Dockerfile'), `${dockerfile}RUN echo three > /etc/ocx-three\n`);
+  expect(ocx(['build'], beta, sb.env).stderr).toContain('Building base image');
+  expect(baseOf(beta, 'localhost/ocx-beta-docker')).not.toBe(base2);
+  // gamma is untouched and still current.
+  expect(ocx(['build'], gamma, sb.env).stdout).toContain('is up to date');
+});
+
+test('--force rebuilds both images; --base --force only the base', () => {
+  const dir = sb.project('alpha');
+  const f = ocx(['build', '--base', '--force'], dir, sb.env);
+  expect(f.code).toBe(0);
+  expect(f.stderr).toContain('Building base image');
+  expect(f.stderr).not.toContain('Building final image');
+  const all = ocx(['build', '-f'], dir, sb.env);
+  expect(all.code).toBe(0);
+  expect(all.stderr).toContain('Building base image');
+  expect(all.stderr).toContain('Building final image');
+});
+
+test('offline, "latest" falls back to the newest version built here, with a warning', () => {
+  const off = sandbox({
+    npm_config_registry: 'http://127.0.0.1:9/', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9',
+  });
+  const dir = off.project('alpha');
+  const r = ocx(['opencode', '--version'], dir, off.env);
+  expect(r.stderr).toMatch(/^warning: cannot look up the latest OpenCode \(.*\); using \S+, the newest built here\n$/);
+  expect(r.stdout.trim()).toBe(LATEST);
+  expect(r.code).toBe(0);
+});
+
+test('a missing version with no network fails in one line, leaving nothing behind', () => {
+  const off = sandbox({ npm_config_registry: 'http://127.0.0.1:9/', OCX_OPENCODE_VERSION: '0.0.1', HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' });
+  const dir = off.project('nover');
+  const r = ocx(['build'], dir, off.env);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/ocx: cannot download OpenCode 0\.0\.1: npm registry: .*; GitHub releases: /);
+  expect(dockerCli(['image', 'inspect', 'localhost/ocx:0.0.1']).code).not.toBe(0);
+});

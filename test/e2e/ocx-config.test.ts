@@ -1,0 +1,76 @@
+// Bad configuration gets one clear line naming the file or variable and the key, exit 1.
+import { expect, test } from 'bun:test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ocx, sandbox } from '../helpers/ocx.ts';
+
+const sb = sandbox({}, false);
+
+function bad(name: string, text: string, expected: RegExp, args = ['config']) {
+  const dir = sb.project(name);
+  writeFileSync(join(dir, 'ocx.json'), text);
+  const r = ocx(args, dir, sb.env);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toContain(join(dir, 'ocx.json'));
+  expect(r.stderr).toMatch(expected);
+}
+
+test('a JSON syntax error names the file', () => bad('syntax', '{"memory": "2g",', /invalid JSON/));
+test('an unknown key is named, with the likely intended one', () => bad('unknown', '{"memroy": "2g"}', /unknown key "memroy"/));
+test('"cpus": "abc" names the key and the value', () => bad('cpus', '{"cpus": "abc"}', /key "cpus": expected a number \(got "abc"\)/));
+test('every command checks the config before touching the engine', () => bad('opencode', '{"pids_limit": 0}', /key "pids_limit": must be greater than 0/, ['opencode', '--version']));
+test('a bad size names the key', () => bad('size', '{"memory": "lots"}', /key "memory": expected <number><k\|m\|g>/));
+
+test('env vars are validated and named', () => {
+  const dir = sb.project('envbad');
+  const r = ocx(['config'], dir, { ...sb.env, OCX_CPUS: 'abc' });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim()).toBe('ocx: OCX_CPUS: expected a number (got "abc")');
+});
+
+test('numbers given as strings are accepted; precedence env > project > global; lists add up', () => {
+  const dir = sb.project('prec', { cpus: '2', memory: '2g', forbidden_paths: ['a'] });
+  const globalDir = join(sb.home, '.config', 'ocx');
+  mkdirSync(globalDir, { recursive: true });
+  writeFileSync(join(globalDir, 'ocx.json'), JSON.stringify({ memory: '4g', pids_limit: 50, forbidden_paths: ['b', 'a'], port: null }));
+  const r = ocx(['config', '--sources', '--json'], dir, { ...sb.env, OCX_MEMORY: '3g', OCX_FORBIDDEN_PATHS: 'c:a' });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.config.cpus).toBe(2);
+  expect(out.config.memory).toBe('3g');
+  expect(out.sources.memory).toBe('env');
+  expect(out.config.pids_limit).toBe(50);
+  expect(out.sources.pids_limit).toBe('global');
+  expect(out.config.forbidden_paths).toEqual(['b', 'a', 'c']);
+  expect(out.sources.forbidden_paths).toBe('global+project+env');
+  expect(out.config.port).toBe(null);
+  expect(out.config.network).toBe('bridge');
+});
+
+test('port, version and help work without an engine', () => {
+  const dir = sb.project('my-app');
+  const r = ocx(['port'], dir, sb.env);
+  expect(r.code).toBe(0);
+  expect(Number(r.stdout)).toBeGreaterThanOrEqual(32768);
+  expect(ocx(['port'], dir, { ...sb.env, OCX_PORT: '4242' }).stdout.trim()).toBe('4242');
+  expect(ocx(['--version'], dir, sb.env).stdout).toMatch(/^ocx \d+\.\d+\.\d+/);
+  const help = ocx(['help'], dir, sb.env);
+  for (const c of ['opencode', 'build', 'image', 'config', 'shell', 'exec', 'stop', 'ps', 'stats', 'port', 'volume', 'upgrade', 'docs']) expect(help.stdout).toContain(`  ${c} `);
+  const unknown = ocx(['frobnicate'], dir, sb.env);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toBe('ocx: unknown command "frobnicate" (see \'ocx help\')\n');
+});
+
+test('a missing engine is one line naming what was tried', () => {
+  const dir = sb.project('noengine');
+  const r = ocx(['image', 'list'], dir, { ...sb.env, OCX_ENGINE: 'docker', OCX_DOCKER_BIN: '/nonexistent/docker' });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/tried docker.*install Docker/);
+  const down = ocx(['image', 'list'], dir, { ...sb.env, OCX_ENGINE: 'docker', DOCKER_HOST: 'unix:///nonexistent.sock' });
+  expect(down.code).toBe(1);
+  expect(down.stderr).toMatch(/^ocx: the Docker daemon at unix:\/\/\/nonexistent.sock is not answering \(tried: docker\); start it/);
+});

@@ -1,0 +1,167 @@
+// A running session, checked from inside the container: what it can do, not
+// which flags it was given. Then shell/exec/ps/stats/stop on it.
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { dockerCli } from '../helpers/docker.ts';
+import { ocx, ocxBackground, sandbox, waitFor } from '../helpers/ocx.ts';
+
+const sb = sandbox();
+const dir = sb.project('sess', {
+  network: 'host', forbidden_paths: ['secret', 'secret.txt'], pids_limit: 64, memory: '512m', cpus: 0.5,
+});
+const USER = 'ocxuser';
+const VOL = 'ocx-git-github-com-palekiwi-labs-ocx';
+let session: ReturnType<typeof ocxBackground>;
+let name = '';
+
+const inside = (script: string) => ocx(['exec', 'sh', '-c', script], dir, sb.env);
+const running = (n: string) => dockerCli(['ps', '--format', '{{.Names}}']).stdout.split('\n').includes(n);
+
+beforeAll(async () => {
+  mkdirSync(join(dir, 'secret'));
+  writeFileSync(join(dir, 'secret', 'key.pem'), 'TOP SECRET\n');
+  writeFileSync(join(dir, 'secret.txt'), 'TOP SECRET\n');
+  spawnSync('git', ['init', '-q', dir]);
+  spawnSync('git', ['-C', dir, 'remote', 'add', 'origin', 'https://github.com/palekiwi-labs/ocx.git']);
+  mkdirSync(join(sb.home, '.config', 'opencode'), { recursive: true });
+  writeFileSync(join(sb.home, '.config', 'opencode', 'marker'), 'from the host\n');
+  expect(ocx(['build'], dir, sb.env).code).toBe(0);
+  name = `ocx-sess-${ocx(['port'], dir, sb.env).stdout.trim()}`;
+  session = ocxBackground(['opencode', 'serve', '--hostname', '127.0.0.1', '--port', '0'], dir, sb.env);
+  await waitFor(() => running(name), 60_000, `container ${name}`);
+});
+
+afterAll(() => {
+  dockerCli(['rm', '-f', name]);
+});
+
+test('no effective capabilities and no_new_privs, for the agent and for exec', () => {
+  const r = inside('grep -E "^(CapEff|NoNewPrivs)" /proc/1/status /proc/self/status');
+  expect(r.code).toBe(0);
+  expect(r.stdout.match(/CapEff:\s+0000000000000000/g)).toHaveLength(2);
+  expect(r.stdout.match(/NoNewPrivs:\s+1/g)).toHaveLength(2);
+});
+
+test('the pids and memory limits are in force', () => {
+  const r = inside('cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max');
+  expect(r.stdout.split('\n').slice(0, 2)).toEqual(['64', String(512 * 1024 * 1024)]);
+  // The CPU quota too (cgroup v1: quota/period; v2: "quota period").
+  const cpu = inside('cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max').stdout.trim().split(/\s+/).map(Number);
+  expect(cpu[0]! / cpu[1]!).toBe(0.5);
+});
+
+test('forbidden paths are unreadable', () => {
+  const r = inside('cat secret/key.pem; echo "dir=$?"; cat secret.txt; echo "file=$?"');
+  expect(r.stdout).not.toContain('TOP SECRET');
+  expect(r.stdout).toMatch(/dir=1/);
+  expect(r.stdout).toContain('file=0');
+});
+
+test('the workspace is writable, and new files belong to the host user', () => {
+  const r = inside('pwd; echo hi > made-inside');
+  expect(r.code).toBe(0);
+  expect(r.stdout.trim()).toBe(`/home/${USER}/sess`);
+  const st = statSync(join(dir, 'made-inside'));
+  expect([st.uid, st.gid]).toEqual([process.getuid!(), process.getgid!()]);
+});
+
+test('the OpenCode config dir and the git-named data volumes are mounted where the original mounts them', () => {
+  expect(inside(`cat /home/${USER}/.config/opencode/marker`).stdout).toBe('from the host\n');
+  const m = inside('cat /proc/self/mountinfo').stdout;
+  expect(m).toContain(` /home/${USER}/.cache `);
+  expect(m).toContain(` /home/${USER}/.local `);
+  expect(dockerCli(['volume', 'inspect', `${VOL}-cache`]).code).toBe(0);
+  expect(dockerCli(['volume', 'inspect', `${VOL}-local`]).code).toBe(0);
+  const v = ocx(['volume'], dir, sb.env).stdout;
+  expect(v).toContain(`${VOL}-cache  -> /home/${USER}/.cache\n`);
+  expect(inside(`touch /home/${USER}/.cache/x && echo ok`).stdout).toBe('ok\n');
+});
+
+test('host networking publishes no port', () => {
+  expect(dockerCli(['inspect', name, '--format', '{{json .HostConfig.PortBindings}}']).stdout.trim()).toMatch(/^(null|\{\})$/);
+});
+
+test('shell, exec, ps and stats work on the session and pass exit codes on', () => {
+  const sh = ocx(['shell'], dir, sb.env, 'id -u; exit 3\n');
+  expect(sh.stdout.trim()).toBe(String(process.getuid!()));
+  expect(sh.code).toBe(3);
+  expect(ocx(['exec', 'sh', '-c', 'exit 7'], dir, sb.env).code).toBe(7);
+  const ps = ocx(['ps'], dir, sb.env);
+  expect(ps.stdout).toMatch(new RegExp(`^${name} +localhost/ocx:\\S+ +running`, 'm'));
+  const stats = ocx(['stats'], dir, sb.env);
+  expect(stats.code).toBe(0);
+  expect(stats.stdout).toContain(name);
+});
+
+test('a second session for the same directory is refused with the reason', () => {
+  const r = ocx(['opencode', '--version'], dir, sb.env);
+  expect(r.code).toBe(125);
+  expect(r.stderr).toContain(`ocx: container ${name} already exists (running)`);
+});
+
+test('stop ends the session; nothing is left behind', async () => {
+  const r = ocx(['stop'], dir, sb.env);
+  expect(r.stdout).toBe(`Stopped ${name}\n`);
+  const code = await session.done;
+  expect(code).not.toBe(0);
+  expect(running(name)).toBe(false);
+  expect(ocx(['ps', '-a'], dir, sb.env).stdout).not.toContain(name);
+  const again = ocx(['shell'], dir, sb.env);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toBe(`ocx: no running container ${name} for ${dir}; start one with 'ocx opencode'\n`);
+});
+
+test('on a bridge network the port is published as configured, and only then', async () => {
+  const net = 'ocx-e2e-net';
+  dockerCli(['network', 'create', net]);
+  const port = 40000 + (process.pid % 20000);
+  const proj = sb.project('pub', { network: net, port });
+  const listening = () => new Promise<boolean>((res) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => { s.destroy(); res(true); });
+    s.on('error', () => res(false));
+  });
+  const cname = `ocx-pub-${port}`;
+  const s = ocxBackground(['opencode', 'serve', '--hostname', '0.0.0.0', '--port', '80'], proj, sb.env);
+  try {
+    await waitFor(() => running(cname), 60_000, cname);
+    expect(JSON.parse(dockerCli(['inspect', cname, '--format', '{{json .HostConfig.PortBindings}}']).stdout)).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(port) }] });
+    expect(await listening()).toBe(true);
+  } finally {
+    ocx(['stop'], proj, sb.env);
+    await s.done;
+  }
+  sb.project('pub', { network: net, port, publish_port: false });
+  const s2 = ocxBackground(['opencode', 'serve', '--hostname', '0.0.0.0', '--port', '80'], proj, sb.env);
+  try {
+    await waitFor(() => running(cname), 60_000, cname);
+    expect(dockerCli(['inspect', cname, '--format', '{{json .HostConfig.PortBindings}}']).stdout.trim()).toMatch(/^(null|\{\})$/);
+    expect(await listening()).toBe(false);
+  } finally {
+    ocx(['stop'], proj, sb.env);
+    await s2.done;
+    dockerCli(['network', 'rm', net]);
+  }
+});
+
+test('an engine without a bridge network gets a one-line warning, and the run goes on', () => {
+  if (dockerCli(['network', 'inspect', 'bridge']).code === 0) {
+    console.log('skip: this engine has a bridge network, nothing to warn about');
+    return;
+  }
+  const proj = sb.project('nobridge', {});
+  const r = ocx(['opencode', '--version'], proj, sb.env);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/^warning: the docker engine has no "bridge" network \(started with --bridge=none\?\): .*OCX_NETWORK=host\n$/);
+  // Remembered: the second run asks the engine nothing more, and still warns.
+  expect(ocx(['opencode', '--version'], proj, sb.env).stderr).toContain('has no "bridge" network');
+});
+
+test('a network that does not exist is named', () => {
+  const proj = sb.project('nonet', { network: 'no-such-net' });
+  const r = ocx(['opencode', '--version'], proj, sb.env);
+  expect(r.code).toBe(125);
+  expect(r.stderr).toContain('ocx: the engine has no network "no-such-net"');
+});
