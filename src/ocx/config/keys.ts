@@ -23,10 +23,7 @@ const version = z.string({ error: 'expected "latest" or a version such as "1.2.3
 
 const id = numeric(z.number({ error: 'expected a whole number' }).int('expected a whole number').min(0, 'must be 0 or more'));
 
-const list = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(':').filter(Boolean) : v),
-  z.array(z.string({ error: 'expected a list of strings' }), { error: 'expected a list of strings' }),
-);
+const list = z.array(z.string({ error: 'expected a list of strings' }), { error: 'expected a list of strings' });
 
 const text = z.string({ error: 'expected a string' }).min(1, 'must not be empty');
 

@@ -64,7 +64,9 @@ function envLayer(env: NodeJS.ProcessEnv): Partial<Record<Key, unknown>> {
   for (const key of KEY_NAMES) {
     const raw = env[KEYS[key].env];
     if (raw === undefined || raw === '') continue;
-    out[key] = check(key, raw, KEYS[key].env);
+    // List variables are colon-separated, like PATH.
+    const value = Array.isArray(KEYS[key].default) ? raw.split(':').filter(Boolean) : raw;
+    out[key] = check(key, value, KEYS[key].env);
   }
   return out;
 }
