@@ -54,6 +54,20 @@ export const ContainerRecordSchema = z.object({
 });
 export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
 
+/**
+ * What listings need (`ps`, the image store's garbage collection): checked
+ * on every listing, so it leaves out the bulky process and option fields,
+ * which are checked when a command reads one container.
+ */
+export const ContainerSummarySchema = ContainerRecordSchema.pick({
+  id: true, name: true, created: true, created_time: true, image: true, layers: true, command: true,
+});
+export type ContainerSummary = z.infer<typeof ContainerSummarySchema>;
+
+export function readSummaryFile(path: string): ContainerSummary {
+  return ContainerSummarySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
 /** Reads and validates one container.json; throws when it is missing or damaged. */
 export function readRecordFile(path: string): ContainerRecord {
   return ContainerRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));

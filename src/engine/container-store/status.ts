@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { StorePaths } from '../paths.ts';
 import { inCgroup, processAlive } from './proc.ts';
 import type { ContainerRecord } from './record.ts';
@@ -13,7 +13,7 @@ export interface ContainerStatus {
   /** Undefined when the container ended without anyone recording its code (its monitor was killed too). */
   exitCode?: number;
   finishedAt?: Date;
-  /** Whether the process that waits for the container (and cleans up after it) is still there. */
+  /** Whether the process that waits for the container (and cleans up after it) is still there; false once the exit is recorded. */
   monitorAlive: boolean;
 }
 
@@ -23,6 +23,8 @@ export function cgroupLeaf(id: string): string {
 }
 
 function readText(path: string): string | undefined {
+  // existsSync first: a thrown ENOENT costs more than the extra system call.
+  if (!existsSync(path)) return undefined;
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -42,20 +44,23 @@ export function monitorAlive(paths: StorePaths, id: string): boolean {
  * survives pid reuse and reboots); a pid without that process means it
  * ended unrecorded (killed monitor, reboot).
  */
-export function containerStatus(paths: StorePaths, rec: ContainerRecord): ContainerStatus {
+export function containerStatus(paths: StorePaths, rec: { id: string }, opts: { finishedAt?: boolean } = {}): ContainerStatus {
   const files = containerFiles(paths, rec.id);
   const exit = readText(files.exit);
   if (exit !== undefined && /^\d+\s*$/.test(exit)) {
     let finishedAt: Date | undefined;
-    try {
-      finishedAt = statSync(files.exit).mtime;
-    } catch {
-      // removed meanwhile
+    if (opts.finishedAt) {
+      try {
+        finishedAt = statSync(files.exit).mtime;
+      } catch {
+        // removed meanwhile
+      }
     }
-    return { state: 'exited', exitCode: Number(exit), finishedAt, monitorAlive: monitorAlive(paths, rec.id) };
+    // Once the exit is recorded nothing waits on the monitor; not looking saves `ps` a /proc read per container.
+    return { state: 'exited', exitCode: Number(exit), finishedAt, monitorAlive: false };
   }
-  const pidText = readText(files.pid);
   const alive = monitorAlive(paths, rec.id);
+  const pidText = readText(files.pid);
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
   const pid = Number(pidText.trim());
   if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) return { state: 'running', pid, monitorAlive: alive };

@@ -4,7 +4,7 @@ import { UserError, errnoCode } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { StorePaths } from '../paths.ts';
 import { NAME_PATTERN } from './names.ts';
-import { readRecordFile, type ContainerRecord } from './record.ts';
+import { readRecordFile, readSummaryFile, type ContainerRecord, type ContainerSummary } from './record.ts';
 
 const ID = /^[0-9a-f]{64}$/;
 
@@ -103,36 +103,32 @@ function containerIds(paths: StorePaths): string[] {
 }
 
 /**
+ * One pass over the store: every container whose record reads and
+ * validates, oldest first, and the ids of directories whose record is
+ * missing or damaged (a rocker killed before it wrote the record): `ps -a`
+ * shows those so they can be removed with `rm -f ID`.
+ */
+export function scanContainers(paths: StorePaths): { containers: ContainerSummary[]; incomplete: string[] } {
+  const containers: ContainerSummary[] = [];
+  const incomplete: string[] = [];
+  for (const id of containerIds(paths)) {
+    try {
+      containers.push(readSummaryFile(containerFiles(paths, id).record));
+    } catch {
+      incomplete.push(id);
+    }
+  }
+  containers.sort((a, b) => a.created.localeCompare(b.created));
+  return { containers, incomplete };
+}
+
+/**
  * Every container whose record reads and validates, oldest first. A damaged
  * record is skipped rather than failing the whole listing: `ps`, `rmi` and
  * garbage collection must keep working next to one broken directory.
  */
-export function listContainers(paths: StorePaths): ContainerRecord[] {
-  const out: ContainerRecord[] = [];
-  for (const id of containerIds(paths)) {
-    try {
-      out.push(readRecord(paths, id));
-    } catch {
-      // skipped: see above
-    }
-  }
-  return out.sort((a, b) => a.created.localeCompare(b.created));
-}
-
-/**
- * Container directories whose record is missing or does not validate: a
- * rocker killed before it wrote the record, or a damaged file. `ps -a` shows
- * them so that they can be seen and removed (`rm -f ID`).
- */
-export function listIncomplete(paths: StorePaths): string[] {
-  return containerIds(paths).filter((id) => {
-    try {
-      readRecord(paths, id);
-      return false;
-    } catch {
-      return true;
-    }
-  });
+export function listContainers(paths: StorePaths): ContainerSummary[] {
+  return scanContainers(paths).containers;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
 import { formatTable } from '../../../common/table.ts';
-import { listContainers, listIncomplete } from '../../../engine/container-store/store.ts';
+import { scanContainers } from '../../../engine/container-store/store.ts';
 import { containerStatus, describeStatus } from '../../../engine/container-store/status.ts';
 
 interface Flags {
@@ -29,11 +29,12 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
     throw new UserError(`invalid --format "${opts.format}": use table or json`);
   }
-  const rows = listContainers(ctx.paths)
-    .map((rec) => ({ rec, status: containerStatus(ctx.paths, rec) }))
+  const { containers, incomplete: broken } = scanContainers(ctx.paths);
+  const rows = containers
+    .map((rec) => ({ rec, status: containerStatus(ctx.paths, rec, { finishedAt: opts.format === 'json' }) }))
     .filter((r) => opts.all || r.status.state === 'running')
     .reverse(); // newest first, as Docker lists them
-  const incomplete = opts.all ? listIncomplete(ctx.paths) : [];
+  const incomplete = opts.all ? broken : [];
   if (opts.quiet) {
     const ids = [...rows.map((r) => r.rec.id.slice(0, 12)), ...incomplete.map((id) => id.slice(0, 12))];
     if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);

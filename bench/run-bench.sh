@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Container start and listing speed (issue 3), side by side in one hyperfine
+# run so that the machine's load affects every command alike:
+#   1. `rocker run --rm --image busybox true` against the floor, bare
+#      `runc run` on a prepared bundle (the same config.json rocker writes,
+#      rootfs already unpacked), and `docker run --rm` when a daemon answers.
+#   2. 50 containers started detached one after another.
+#   3. `rocker ps -a` with 1,000 containers in the store.
+# Needs root, runc, hyperfine, a built bin/rocker. Usage: bench/run-bench.sh [RESULTS.md]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-bench/run-results.md}
+rocker=$PWD/dist/rocker
+[ -x "$rocker" ] || { echo "run-bench: build first (npm run build)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "run-bench: apt-get install hyperfine" >&2; exit 1; }
+
+work=$(mktemp -d /var/tmp/rocker-bench-XXXXXX)
+export ROCKER_ROOT=$work/root ROCKER_RUNROOT=$work/run
+cleanup() {
+  "$rocker" ps -aq 2>/dev/null | xargs -r "$rocker" rm -f >/dev/null 2>&1 || true
+  runc --root "$work/runc" delete -f floor >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+scripts/fixtures/busybox-tar.sh "$work/busybox.tar"
+"$rocker" import "$work/busybox.tar" busybox >/dev/null
+
+# The floor's bundle: rocker's own config.json for the same container, on a plain directory.
+"$rocker" run --name floor-src busybox true
+id=$("$rocker" ps -aq | head -1)
+mkdir -p "$work/bundle/rootfs"
+tar -C "$work/bundle/rootfs" -xf "$work/busybox.tar"
+node -e '
+  const fs = require("fs");
+  const [src, dst, rootfs] = process.argv.slice(1);
+  const c = JSON.parse(fs.readFileSync(src, "utf8"));
+  c.root.path = rootfs;
+  c.linux.cgroupsPath = "/rocker-bench-floor";
+  fs.writeFileSync(dst, JSON.stringify(c));
+' "$(ls -d "$ROCKER_ROOT"/containers/"$id"*)/config.json" "$work/bundle/config.json" "$work/bundle/rootfs"
+
+cmds=("runc --root $work/runc run --bundle $work/bundle floor" "$rocker run --rm --image busybox true")
+names=("runc run (floor)" "rocker run --rm")
+if docker info >/dev/null 2>&1; then
+  docker import "$work/busybox.tar" rocker-bench-busybox >/dev/null
+  cmds+=("docker run --rm rocker-bench-busybox true")
+  names+=("docker run --rm")
+else
+  echo "run-bench: no Docker daemon answers: docker left out" >&2
+fi
+args=()
+for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+hyperfine -N --warmup 5 --runs 40 --export-markdown "$work/start.md" "${args[@]}"
+
+# 50 detached starts, one after another, then stop them all.
+start=$(date +%s%N)
+for i in $(seq 1 50); do "$rocker" run -d --name "bg$i" busybox sleep 1000 >/dev/null; done
+end=$(date +%s%N)
+detached_ms=$(( (end - start) / 1000000 ))
+"$rocker" ps -q | xargs -r "$rocker" rm -f >/dev/null
+
+# 1,000 containers in the store (ended ones: real records, logs and upper dirs).
+have=$("$rocker" ps -aq | wc -l)
+for i in $(seq $((have + 1)) 1000); do "$rocker" run busybox true; done
+hyperfine -N --warmup 3 --runs 30 --export-markdown "$work/ps.md" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
+listed=$("$rocker" ps -aq | wc -l)
+
+{
+  echo "### rocker run: container start (busybox \`true\`)"
+  echo
+  echo "Machine: $(nproc) cores, $(uname -r), runc $(runc --version | head -1 | awk '{print $3}'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  cat "$work/start.md"
+  echo
+  echo "50 containers started detached one after another (\`rocker run -d busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
+  echo
+  echo "### rocker ps with ${listed} containers"
+  echo
+  cat "$work/ps.md"
+} >"$out"
+echo "run-bench: results in $out"
