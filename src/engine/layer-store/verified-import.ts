@@ -35,6 +35,7 @@ export interface VerifiedImportOptions {
 class Tap extends Transform {
   readonly hash = createHash('sha256');
   bytes = 0;
+  tooLarge = false;
   kind?: 'gzip' | 'zstd' | 'tar' | 'other';
   private fd?: number;
   private gzip?: ReturnType<typeof createGzip>;
@@ -57,6 +58,7 @@ class Tap extends Transform {
     if (this.kind === undefined) this.start(chunk);
     this.bytes += chunk.length;
     if (this.limit !== undefined && this.bytes > this.limit) {
+      this.tooLarge = true;
       cb(new UserError(`the blob is larger than the ${this.limit} bytes its descriptor declares`));
       return;
     }
@@ -115,6 +117,29 @@ class Tap extends Transform {
   }
 }
 
+/** Reads what is left of the input through the tap (hashing it) after the extractor gave up. */
+async function drain(tap: Tap): Promise<void> {
+  if (tap.readableEnded || tap.destroyed) return;
+  tap.unpipe();
+  await new Promise<void>((resolve) => {
+    tap.once('end', resolve).once('error', () => resolve()).once('close', () => resolve());
+    tap.resume();
+  });
+}
+
+/** Throws when the bytes were not the blob the descriptor promised: download error, wrong size, wrong digest. */
+function checkBlob(tap: Tap, inputError: Error | undefined, opts: VerifiedImportOptions): void {
+  if (inputError) {
+    const cause = oneLine(inputError).replace(/\.? For more information, pass `verbose: true`.*$/, '');
+    throw new UserError(`${opts.what}: download failed${opts.blob ? ` after ${tap.bytes} of ${opts.blob.size} bytes` : ''}: ${cause}`);
+  }
+  if (!opts.blob) return;
+  if (tap.tooLarge) throw new UserError(`${opts.what}: the blob is larger than the ${opts.blob.size} bytes its descriptor declares`);
+  if (tap.bytes !== opts.blob.size) throw new UserError(`${opts.what}: the download is truncated (${tap.bytes} of ${opts.blob.size} bytes)`);
+  const got = tap.rawDigest();
+  if (got !== opts.blob.digest) throw new UserError(`${opts.what}: blob digest mismatch (expected ${opts.blob.digest}, got ${got})`);
+}
+
 /**
  * Unpacks a layer from a registry blob or an archive member, verifying the
  * blob's size and digest and the layer's diff_id before the layer appears in
@@ -132,22 +157,18 @@ export async function importVerified(layers: LayerStore, input: Readable, opts: 
   });
   input.pipe(tap);
   try {
+    const strip = (e: unknown) => oneLine(e).replace(`cannot import ${opts.what}: `, '');
     let extracted;
     try {
       extracted = await extractTar(tap, join(stage, 'diff'), opts.what);
     } catch (e) {
-      if (inputError) throw new UserError(`${opts.what}: download failed: ${oneLine(inputError)}`);
-      if (opts.blob && tap.bytes < opts.blob.size && !(e instanceof UserError && /larger than/.test(e.message))) {
-        throw new UserError(`${opts.what}: the blob is corrupt or truncated (${tap.bytes} of ${opts.blob.size} bytes): ${oneLine(e).replace(/^cannot import [^:]*: /, '')}`);
-      }
-      throw new UserError(`${opts.what}: ${oneLine(e).replace(/^cannot import [^:]*: /, '')}`);
+      // The extractor stops at the first bad byte; reading the rest tells a corrupt or
+      // short blob (the registry's fault) from hostile content (the image's).
+      if (opts.blob && !tap.tooLarge) await drain(tap);
+      checkBlob(tap, inputError, opts);
+      throw new UserError(`${opts.what}: ${strip(e)}`);
     }
-    if (inputError) throw new UserError(`${opts.what}: download failed: ${oneLine(inputError)}`);
-    if (opts.blob) {
-      if (tap.bytes !== opts.blob.size) throw new UserError(`${opts.what}: the download is truncated (${tap.bytes} of ${opts.blob.size} bytes)`);
-      const got = tap.rawDigest();
-      if (got !== opts.blob.digest) throw new UserError(`${opts.what}: blob digest mismatch (expected ${opts.blob.digest}, got ${got})`);
-    }
+    checkBlob(tap, inputError, opts);
     if (extracted.diffId !== opts.diffId) throw new UserError(`${opts.what}: the layer's content does not match the image config (diff_id ${extracted.diffId}, expected ${opts.diffId})`);
     applyWhiteouts(join(stage, 'diff'), extracted.whiteouts);
     const kept = await tap.kept();
