@@ -81,7 +81,7 @@ function volume(spec: string): RunOptions['volumes'][number] {
   } catch (err) {
     throw bad(`invalid volume "${spec}": host path ${source}: ${describeFsError(err)}`);
   }
-  return { source: normalize(source), destination: containerPath(dest, `volume "${spec}":`), readOnly: mode === 'ro' };
+  return { source: normalize(source).replace(/(.)\/+$/, '$1'), destination: containerPath(dest, `volume "${spec}":`), readOnly: mode === 'ro' };
 }
 
 function tmpfs(spec: string): RunOptions['tmpfs'][number] {

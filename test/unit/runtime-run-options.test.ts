@@ -1,0 +1,71 @@
+import { expect, test } from 'bun:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../../src/common/errors.ts';
+import { runOptionsFromFlags, type RunFlags } from '../../src/engine/runtime/run-options.ts';
+
+const base: RunFlags = { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [] };
+const opts = (f: Partial<RunFlags>) => runOptionsFromFlags({ ...base, ...f });
+const error = (f: Partial<RunFlags>): UserError => {
+  try {
+    opts(f);
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error('no error');
+};
+
+test('sizes and numbers: valid ones convert, bad ones name the flag and the value, exit 125', () => {
+  expect(opts({ memory: '256m' }).resources.memory).toBe(256 * 1024 * 1024);
+  expect(opts({ memory: '1g' }).resources.memory).toBe(1024 ** 3);
+  expect(error({ memory: '12q' })).toMatchObject({ exitCode: 125, message: expect.stringContaining('invalid memory limit "12q"') });
+  expect(error({ memory: '1k' }).message).toContain('minimum is 6m');
+  expect(opts({ cpushare: '512' }).resources.cpuShares).toBe(512);
+  expect(opts({ cpuShares: '300' }).resources.cpuShares).toBe(300);
+  expect(error({ cpushare: '1' }).message).toContain('--cpushare');
+  expect(error({ cpushare: '5x' }).message).toContain('"5x"');
+  expect(error({ cpus: '0' }).message).toContain('--cpus');
+  expect(error({ cpus: '9999' }).message).toContain('CPUs');
+  expect(error({ cpusetCpus: '0-' }).message).toContain('--cpuset-cpus');
+  expect(error({ cpusetCpus: '999' }).message).toContain('does not exist');
+  expect(opts({ pidsLimit: '-1' }).resources.pidsLimit).toBe(-1);
+});
+
+test('volumes: HOST:CONTAINER[:ro], absolute paths, existing source', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rocker-unit-'));
+  expect(opts({ volume: [`${dir}:/data:ro`] }).volumes).toEqual([{ source: dir, destination: '/data', readOnly: true }]);
+  expect(opts({ volume: [`${dir}/:/data/`] }).volumes[0]).toMatchObject({ source: dir, destination: '/data', readOnly: false });
+  expect(error({ volume: [`${dir}/missing:/x`] }).message).toMatch(/missing: no such file or directory/);
+  expect(error({ volume: ['rel:/x'] }).message).toContain('absolute');
+  expect(error({ volume: [`${dir}:x`] }).message).toContain('absolute');
+  expect(error({ volume: [`${dir}:/`] }).message).toContain('cannot mount over');
+  expect(error({ volume: [`${dir}:/x:rx`] }).message).toContain('"rx"');
+});
+
+test('env: -e KEY=VAL, bare KEY from the host, env files with comments; later wins', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rocker-unit-'));
+  const file = join(dir, 'env');
+  writeFileSync(file, '# c\n\nA=1\r\nB=two words\n');
+  process.env.ROCKER_UNIT_HOST = 'h';
+  expect(opts({ envFile: [file], env: ['C=3', 'ROCKER_UNIT_HOST', 'ROCKER_UNIT_UNSET'] }).env).toEqual(['A=1', 'B=two words', 'C=3', 'ROCKER_UNIT_HOST=h']);
+  expect(error({ envFile: [join(dir, 'nope')] }).message).toMatch(/cannot read env file .*nope: no such file/);
+  expect(error({ env: ['=x'] }).message).toContain('invalid environment variable');
+});
+
+test('tmpfs, network, security options, caps, user, combinations', () => {
+  expect(opts({ tmpfs: ['/run:size=64m,mode=1777'] }).tmpfs).toEqual([{ destination: '/run', options: ['size=64m', 'mode=1777'] }]);
+  expect(error({ tmpfs: ['/run:exec;rm'] }).message).toContain('unknown option');
+  expect(opts({}).network).toBe('none');
+  expect(opts({ network: 'host' }).network).toBe('host');
+  expect(error({ network: 'bridge' }).message).toContain('not supported yet');
+  expect(opts({ securityOpt: ['no-new-privileges'] }).noNewPrivileges).toBe(true);
+  expect(opts({ securityOpt: ['no-new-privileges:false'] }).noNewPrivileges).toBe(false);
+  expect(error({ securityOpt: ['seccomp=unconfined'] }).message).toContain('unsupported --security-opt');
+  expect(opts({ capAdd: ['net_admin,sys_time'] }).capAdd).toEqual(['CAP_NET_ADMIN', 'CAP_SYS_TIME']);
+  expect(error({ capAdd: ['FLY'] }).message).toContain('not a Linux capability');
+  expect(error({ user: 'a:b:c' }).message).toContain('--user');
+  expect(error({ workdir: 'rel' }).message).toContain('absolute');
+  expect(error({ detach: true, tty: true }).message).toContain('-d cannot be combined');
+});

@@ -1,0 +1,79 @@
+import { expect, test } from 'bun:test';
+import type { ContainerRecord, RunOptions } from '../../src/engine/container-store/record.ts';
+import { containerFiles } from '../../src/engine/container-store/store.ts';
+import { storePaths } from '../../src/engine/paths.ts';
+import { buildSpec, capabilitySet, DEFAULT_CAPS } from '../../src/engine/runtime/spec.ts';
+
+const paths = storePaths('/var/lib/rocker', '/run/rocker');
+const id = 'a'.repeat(64);
+
+function options(over: Partial<RunOptions> = {}): RunOptions {
+  return {
+    tty: false, interactive: false, detach: false, autoRemove: false, readOnly: false, env: [], volumes: [], tmpfs: [],
+    capAdd: [], capDrop: [], noNewPrivileges: false, network: 'none', resources: {}, ...over,
+  };
+}
+
+function spec(over: Partial<RunOptions> = {}): any {
+  const rec: ContainerRecord = {
+    id, name: 'n', created: '', created_time: '', image: { name: 'busybox', tag: 'latest', digest: 'sha256:x', id: 'x' }, layers: [],
+    command: ['sh', '-c', 'echo "a b"'], process: { env: ['PATH=/bin'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
+    hostname: 'h', runtime: '/usr/sbin/runc', options: options(over),
+  };
+  return buildSpec(rec, containerFiles(paths, id));
+}
+
+test('the process is passed through word for word, with user, cwd and env', () => {
+  const s = spec();
+  expect(s.process.args).toEqual(['sh', '-c', 'echo "a b"']);
+  expect(s.process.user).toEqual({ uid: 5, gid: 6, additionalGids: [7] });
+  expect(s.process.cwd).toBe('/w');
+  expect(s.process.env).toEqual(['PATH=/bin']);
+  expect(s.process.terminal).toBe(false);
+  expect(s.root).toEqual({ path: `/var/lib/rocker/containers/${id}/rootfs`, readonly: false });
+});
+
+test('namespaces: network only with --network none; host shares the host network', () => {
+  expect(spec().linux.namespaces.map((n: { type: string }) => n.type).sort()).toEqual(['ipc', 'mount', 'network', 'pid', 'uts']);
+  expect(spec({ network: 'host' }).linux.namespaces.map((n: { type: string }) => n.type)).not.toContain('network');
+});
+
+test('resources: memory, shares, quota from --cpus, cpuset, pids; a flat cgroup per container', () => {
+  const r = spec({ resources: { memory: 268435456, cpuShares: 512, cpus: 1.5, cpusetCpus: '0-1', pidsLimit: 20 } }).linux;
+  expect(r.resources.memory).toEqual({ limit: 268435456 });
+  expect(r.resources.cpu).toEqual({ shares: 512, cpus: '0-1', period: 100000, quota: 150000 });
+  expect(r.resources.pids).toEqual({ limit: 20 });
+  expect(r.cgroupsPath).toBe(`/rocker-${id}`);
+  expect(spec().linux.resources.memory).toBeUndefined();
+  expect(spec().linux.resources.cpu).toBeUndefined();
+});
+
+test("Docker's defaults: /proc, /dev, /dev/pts, /dev/shm, /sys mounted; kernel files masked or read-only", () => {
+  const s = spec();
+  const dests = s.mounts.map((m: { destination: string }) => m.destination);
+  for (const d of ['/proc', '/dev', '/dev/pts', '/dev/shm', '/sys', '/etc/hosts', '/etc/hostname']) expect(dests).toContain(d);
+  expect(s.linux.maskedPaths).toContain('/proc/kcore');
+  expect(s.linux.readonlyPaths).toContain('/proc/sysrq-trigger');
+  expect(s.process.capabilities.bounding).toEqual(DEFAULT_CAPS);
+  expect(s.process.capabilities.bounding).not.toContain('CAP_SYS_ADMIN');
+});
+
+test('volumes, tmpfs, read-only root, tty and no-new-privileges', () => {
+  const s = spec({
+    volumes: [{ source: '/h', destination: '/c', readOnly: true }], tmpfs: [{ destination: '/t', options: ['size=1m'] }],
+    readOnly: true, tty: true, noNewPrivileges: true,
+  });
+  expect(s.mounts).toContainEqual({ destination: '/c', type: 'bind', source: '/h', options: ['rbind', 'rprivate', 'ro'] });
+  expect(s.mounts).toContainEqual({ destination: '/t', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'size=1m'] });
+  expect(s.root.readonly).toBe(true);
+  expect(s.process.terminal).toBe(true);
+  expect(s.process.noNewPrivileges).toBe(true);
+});
+
+test('capabilities: add, drop, ALL, names with or without CAP_', () => {
+  expect(capabilitySet(['net_admin'], ['CHOWN'])).toContain('CAP_NET_ADMIN');
+  expect(capabilitySet(['net_admin'], ['CHOWN'])).not.toContain('CAP_CHOWN');
+  expect(capabilitySet([], ['ALL'])).toEqual([]);
+  expect(capabilitySet(['KILL'], ['ALL'])).toEqual(['CAP_KILL']);
+  expect(capabilitySet(['ALL'], [])).toContain('CAP_SYS_ADMIN');
+});
