@@ -186,7 +186,8 @@ export class ImageStore {
         created: created.toISOString(),
         architecture: parsed.architecture,
         os: parsed.os,
-        config: parsed.config ?? {},
+        // Docker writes null for unset fields ("Env": null); the record leaves them out.
+        config: Object.fromEntries(Object.entries(parsed.config ?? {}).filter(([, v]) => v !== null)) as ImageConfig,
         layers: opts.layers,
         ...(opts.manifestDigest ? { manifest_digest: opts.manifestDigest } : {}),
       };
