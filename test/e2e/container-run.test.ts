@@ -132,6 +132,19 @@ test('image config and flags: env, env-file, workdir, user, hostname', () => {
   expect(rocker(['run', '--rm', '-u', 'nosuchuser', 'busybox', 'id'], env)).toMatchObject({ code: 125 });
 });
 
+test("the image's config is honoured: Entrypoint, Cmd, Env, WorkingDir, User", () => {
+  // An image record with a config, as a pull or load would write it (same layers as busybox).
+  const src = JSON.parse(readFileSync(join(root, 'images', 'busybox', 'latest', 'image.json'), 'utf8'));
+  const dest = join(root, 'images', 'configured', 'latest');
+  mkdirSync(dest, { recursive: true });
+  const config = { Entrypoint: ['/bin/sh', '-c'], Cmd: ['echo "$GREETING from $(pwd) as $(id -u)"'], Env: ['GREETING=hello', 'PATH=/bin'], WorkingDir: '/srv/app', User: 'nobody' };
+  writeFileSync(join(dest, 'image.json'), JSON.stringify({ ...src, name: 'configured', config }));
+  expect(rocker(['run', '--rm', 'configured'], env)).toEqual({ code: 0, stdout: 'hello from /srv/app as 65534\n', stderr: '' });
+  // A command replaces Cmd but keeps the Entrypoint; flags override Env, WorkingDir and User.
+  const r = rocker(['run', '--rm', '-e', 'GREETING=hi', '-w', '/tmp', '-u', '0', 'configured', 'echo "$GREETING $(pwd) $(id -u)"'], env);
+  expect(r.stdout).toBe('hi /tmp 0\n');
+});
+
 test('bind mounts, tmpfs, --read-only, network none', () => {
   const host = join(dir, 'shared');
   mkdirSync(host, { recursive: true });
