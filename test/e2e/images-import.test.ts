@@ -120,7 +120,8 @@ test('a damaged image.json is named on stderr and the others still list', () => 
 test('image names are checked before anything is written', () => {
   const fresh = tempStore();
   try {
-    for (const [name, why] of [['../evil', '"." or ".." component'], ['Busybox', 'uppercase'], ['a//b', 'empty path component'], ['', 'empty'], ['x:bad tag', 'tag']]) {
+    const cases: Array<[string, string]> = [['../evil', '"." or ".." component'], ['Busybox', 'uppercase'], ['a//b', 'empty path component'], ['', 'empty'], ['x:bad tag', 'tag']];
+    for (const [name, why] of cases) {
       const r = rocker(['import', bb, name], fresh.env);
       expect(r.code).toBe(1);
       expect(r.stderr).toStartWith(`rocker: invalid image name "${name}": `);
