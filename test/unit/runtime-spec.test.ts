@@ -20,7 +20,7 @@ function spec(over: Partial<RunOptions> = {}): any {
     command: ['sh', '-c', 'echo "a b"'], process: { env: ['PATH=/bin'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
     hostname: 'h', runtime: '/usr/sbin/runc', options: options(over),
   };
-  return buildSpec(rec, containerFiles(paths, id));
+  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom']);
 }
 
 test('the process is passed through word for word, with user, cwd and env', () => {
@@ -31,6 +31,14 @@ test('the process is passed through word for word, with user, cwd and env', () =
   expect(s.process.env).toEqual(['PATH=/bin']);
   expect(s.process.terminal).toBe(false);
   expect(s.root).toEqual({ path: `/var/lib/rocker/containers/${id}/rootfs`, readonly: false });
+});
+
+test('"/" is an overlay the runtime mounts first: image layers top first, the container\'s own upper and work directories', () => {
+  const s = spec();
+  expect(s.mounts[0]).toEqual({
+    destination: '/', type: 'overlay', source: 'overlay',
+    options: ['lowerdir=/layers/top:/layers/bottom', `upperdir=/var/lib/rocker/containers/${id}/upper`, `workdir=/var/lib/rocker/containers/${id}/work`],
+  });
 });
 
 test('namespaces: network only with --network none; host shares the host network', () => {

@@ -11,9 +11,8 @@ import type { ContainerRecord, RunOptions } from '../container-store/record.ts';
 import { containerFiles, releaseName, reserveName, writeRecord, type ContainerFiles } from '../container-store/store.ts';
 import { containerUsages } from '../container-store/usage.ts';
 import { findRuntime } from './oci-runtime.ts';
-import { mountOverlay, unmountIfMounted } from './overlay.ts';
 import { containerArgs, processSettings } from './process-config.ts';
-import { checkExecutable, resolveInRoot } from './rootfs-lookup.ts';
+import { checkExecutable, type Root } from './rootfs-lookup.ts';
 import { buildSpec } from './spec.ts';
 
 export interface CreateRequest {
@@ -52,19 +51,25 @@ function pinnedImage(paths: StorePaths, text: string): { image: ImageRecord; lay
   }
 }
 
-/** Makes `dir` (absolute, inside the container) exist, without following links out of the root. */
-function ensureDirInRoot(rootfs: string, dir: string): void {
-  let prefix = '/';
-  for (const part of dir.split('/').filter(Boolean)) {
-    const next = join(prefix, part);
-    if (!resolveInRoot(rootfs, next)) mkdirSync(join(resolveInRoot(rootfs, prefix) ?? rootfs, part), { mode: 0o755 });
-    prefix = next;
-  }
+/**
+ * The image's layers merged as the overlay will merge them, for the checks
+ * made before the runtime starts (user names, the command). The opaque
+ * test needs an extended attribute, read through FFI only for images of
+ * more than one layer.
+ */
+async function imageRoot(lowers: string[]): Promise<Root> {
+  if (lowers.length < 2) return { layers: lowers, isOpaque: () => false };
+  const { getXattr } = await import('../sys/libc.ts');
+  return { layers: lowers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' };
 }
 
 /**
- * Everything before the process starts: record, overlay mount, bundle. Any
- * failure undoes all of it, so bad input leaves nothing behind.
+ * Everything before the process starts: record and bundle. The overlay is
+ * not mounted here: the bundle asks the runtime to mount it as the
+ * container's "/" inside the container's own mount namespace, so it goes
+ * away with the container's last process and a killed rocker can never
+ * leave it behind on the host (and no umount costs time after every run).
+ * Any failure undoes everything, so bad input leaves nothing behind.
  */
 export async function createContainer(paths: StorePaths, req: CreateRequest): Promise<Created> {
   const runtime = findRuntime(req.runtime);
@@ -84,18 +89,16 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
     }
   }
   const files = containerFiles(paths, id);
-  let mounted = false;
   try {
     for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
-    // The upper directory's mode becomes the mode of the container's "/".
+    // The upper directory's mode becomes the mode of the container's "/"; rootfs stays an empty directory under the overlay.
     mkdirSync(files.upper, { mode: 0o755 });
-    await mountOverlay([...image.layers].reverse().map((l) => layers.diffPath(l)), files.upper, files.work, files.rootfs);
-    mounted = true;
+    const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
+    const root = await imageRoot(lowers);
     const hostname = req.options.hostname ?? id.slice(0, 12);
     const args = containerArgs(image.config, req.command);
-    const proc = processSettings(files.rootfs, image.config, req.options, hostname);
-    checkExecutable(files.rootfs, args[0]!, proc.env, proc.cwd);
-    ensureDirInRoot(files.rootfs, proc.cwd);
+    const proc = processSettings(root, image.config, req.options, hostname);
+    checkExecutable(root, args[0]!, proc.env, proc.cwd);
     const now = new Date();
     const rec: ContainerRecord = {
       id,
@@ -114,12 +117,11 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
     writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
     writeFileSync(files.log, '');
     // Not atomic: nothing reads the bundle before the runtime starts, and it is rewritten from the record if need be.
-    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, req.consoleSize)));
+    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, lowers, req.consoleSize)));
     writeRecord(paths, rec);
     for (const l of image.layers) layers.unpin(l);
     return { rec, files, runtime };
   } catch (err) {
-    if (mounted) await unmountIfMounted(files.rootfs).catch(() => undefined);
     rmSync(files.dir, { recursive: true, force: true });
     releaseName(paths, name!, id);
     for (const l of image.layers) layers.unpin(l);

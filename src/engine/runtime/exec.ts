@@ -5,11 +5,10 @@ import { UserError } from '../../common/errors.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus } from '../container-store/status.ts';
-import { containerFiles } from '../container-store/store.ts';
 import { runAttached } from './attach.ts';
 import { exitCodeForRuntimeError, findRuntime, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 import { mergeEnv } from './process-config.ts';
-import { checkExecutable, resolveUser } from './rootfs-lookup.ts';
+import { checkExecutable, resolveUser, singleRoot } from './rootfs-lookup.ts';
 
 export interface ExecRequest {
   command: string[];
@@ -26,9 +25,11 @@ export interface ExecRequest {
  */
 export async function execInContainer(paths: StorePaths, rec: ContainerRecord, runtimeName: string, req: ExecRequest): Promise<number> {
   const runtime = findRuntime(runtimeName);
-  if (containerStatus(paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running`, 125);
+  const status = containerStatus(paths, rec);
+  if (status.state !== 'running' || !status.pid) throw new UserError(`container ${rec.name} is not running`, 125);
   if (req.command.length === 0) throw new UserError('exec needs a command to run in the container', 125);
-  const rootfs = containerFiles(paths, rec.id).rootfs;
+  // The running container's own view of its files, through its init process.
+  const rootfs = singleRoot(`/proc/${status.pid}/root`);
   const user = req.user !== undefined ? resolveUser(rootfs, req.user) : undefined;
   const cwd = req.workdir ?? rec.process.cwd;
   if (!cwd.startsWith('/')) throw new UserError(`invalid working directory "${cwd}": it must be an absolute path`, 125);

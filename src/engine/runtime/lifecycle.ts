@@ -5,7 +5,6 @@ import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
 import { containerFiles, releaseName } from '../container-store/store.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
-import { unmountIfMounted } from './overlay.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,14 +56,9 @@ export async function stopContainer(paths: StorePaths, rec: ContainerRecord, tim
   return s;
 }
 
-/** After the process ended: the overlay is unmounted (its upper directory stays for `commit` and a later start). */
-export async function releaseMount(paths: StorePaths, rec: ContainerRecord): Promise<void> {
-  await unmountIfMounted(containerFiles(paths, rec.id).rootfs, true);
-}
-
 /**
  * Removes everything a container has: process (with `force`), runtime
- * state and cgroups, mount, files, name. Safe to repeat, and it cleans up
+ * state and cgroups, files, name. Safe to repeat, and it cleans up
  * after a rocker that was killed half way.
  */
 export async function removeContainer(paths: StorePaths, rec: ContainerRecord, force: boolean, runtimeName: string): Promise<void> {
@@ -85,7 +79,6 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
     if (!r.ok && hasRuntimeState(paths, id)) throw new UserError(`cannot remove container ${id.slice(0, 12)}: the runtime refused to delete it: ${r.stderr}`);
   }
   const files = containerFiles(paths, id);
-  await unmountIfMounted(files.rootfs, true);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../../common/errors.ts';
 import type { ImageConfig } from '../image-store/record.ts';
-import { DEFAULT_PATH, resolveUser, type ResolvedUser } from './rootfs-lookup.ts';
+import { DEFAULT_PATH, resolveUser, type ResolvedUser, type Root } from './rootfs-lookup.ts';
 
 /** Later entries win by key, as `-e` overrides the image's Env in Docker. */
 export function mergeEnv(...lists: string[][]): string[] {
@@ -29,7 +29,7 @@ export interface ProcessSettings {
 
 /** Env, working directory and user of the container's process: the image's config, overridden by the flags. */
 export function processSettings(
-  rootfs: string,
+  rootfs: Root,
   config: ImageConfig,
   flags: { env: string[]; workdir?: string; user?: string; tty: boolean },
   hostname: string,

@@ -1,40 +1,101 @@
-import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 
 /**
+ * A container's root file system as seen from the host before it runs: the
+ * overlay's layers, top first (the container's upper directory, then the
+ * image's layers), merged as overlayfs will merge them. One directory (for
+ * example /proc/PID/root of a running container) is a root of one layer.
+ */
+export interface Root {
+  layers: string[];
+  /** Whether a directory in a layer is opaque (hides the layers below). */
+  isOpaque: (dir: string) => boolean;
+}
+
+export function singleRoot(dir: string): Root {
+  return { layers: [dir], isOpaque: () => false };
+}
+
+function lstatOr(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
+const split = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
+
+/**
  * The host path of `path` inside `root`, following symlinks the way the
- * container will see them (an absolute link target starts again at `root`,
- * ".." stops at `root`), so nothing outside the container is looked at.
+ * container will see them (an absolute link target starts again at the
+ * root, ".." stops at it), so nothing outside the container is looked at.
+ * Across layers, a whiteout hides what is below it and an opaque or
+ * non-directory entry stops a directory from merging with lower layers.
  * Undefined when a component does not exist.
  */
-export function resolveInRoot(root: string, path: string): string | undefined {
-  let rest = path.split('/').filter((p) => p !== '' && p !== '.');
-  const done: string[] = [];
+export function resolveInRoot(root: Root, path: string): string | undefined {
+  const { layers } = root;
+  const top = layers.length - 1;
+  let rest = split(path);
+  let done: string[] = [];
+  let bound = top; // the lowest layer that still shows through at `done`
+  let host = layers[0]!;
   let links = 0;
   while (rest.length > 0) {
     const part = rest.shift()!;
     if (part === '..') {
-      done.pop();
+      // Start again from the root so that `bound` is worked out afresh.
+      rest = [...done.slice(0, -1), ...rest];
+      done = [];
+      bound = top;
+      host = layers[0]!;
       continue;
     }
-    const host = join(root, ...done, part);
-    let st;
-    try {
-      st = lstatSync(host);
-    } catch {
-      return undefined;
+    let index = -1;
+    let st: Stats | undefined;
+    for (let i = 0; i <= bound; i++) {
+      st = lstatOr(join(layers[i]!, ...done, part));
+      if (st) {
+        index = i;
+        break;
+      }
     }
+    if (!st || isWhiteout(st)) return undefined;
+    host = join(layers[index]!, ...done, part);
     if (st.isSymbolicLink()) {
       if (++links > 40) return undefined;
       const target = readlinkSync(host);
-      if (target.startsWith('/')) done.length = 0;
-      rest = [...target.split('/').filter((p) => p !== '' && p !== '.'), ...rest];
+      rest = target.startsWith('/') ? [...split(target), ...rest] : [...done, ...split(target), ...rest];
+      done = [];
+      bound = top;
+      host = layers[0]!;
       continue;
     }
+    let lowest = index;
+    if (st.isDirectory() && !(top > 0 && root.isOpaque(host))) {
+      lowest = bound;
+      for (let j = index + 1; j <= bound; j++) {
+        const below = join(layers[j]!, ...done, part);
+        const b = lstatOr(below);
+        if (!b) continue;
+        if (!b.isDirectory()) {
+          lowest = j - 1;
+          break;
+        }
+        if (root.isOpaque(below)) {
+          lowest = j;
+          break;
+        }
+      }
+    }
+    bound = lowest;
     done.push(part);
   }
-  return join(root, ...done);
+  return host;
 }
 
 function isExecutableFile(hostPath: string): 'ok' | 'missing' | 'denied' {
@@ -52,7 +113,7 @@ function isExecutableFile(hostPath: string): 'ok' | 'missing' | 'denied' {
  * it is not an executable file. The runtime would find the same, later and
  * with its message mixed into the container's stderr.
  */
-export function checkExecutable(root: string, command: string, env: string[], cwd: string): void {
+export function checkExecutable(root: Root, command: string, env: string[], cwd: string): void {
   if (command.includes('/')) {
     const host = resolveInRoot(root, command.startsWith('/') ? command : join(cwd, command));
     const verdict = host ? isExecutableFile(host) : 'missing';
@@ -83,7 +144,7 @@ export interface ResolvedUser {
   home: string;
 }
 
-function readLines(root: string, file: string): string[][] {
+function readLines(root: Root, file: string): string[][] {
   const host = resolveInRoot(root, file);
   if (!host) return [];
   try {
@@ -98,7 +159,7 @@ function readLines(root: string, file: string): string[][] {
  * /etc/passwd and /etc/group as Docker does. A number needs no entry; a name
  * must have one.
  */
-export function resolveUser(root: string, spec: string): ResolvedUser {
+export function resolveUser(root: Root, spec: string): ResolvedUser {
   const [userPart = '', groupPart] = spec.split(':', 2);
   const passwd = readLines(root, '/etc/passwd');
   const groups = readLines(root, '/etc/group');

@@ -1,3 +1,4 @@
+import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
@@ -45,9 +46,22 @@ interface Mount {
   options: string[];
 }
 
-function mounts(rec: ContainerRecord, files: ContainerFiles): Mount[] {
+/**
+ * The container's "/": an overlay of the image's layers (top first) under
+ * the container's own upper directory, mounted by the runtime in the
+ * container's mount namespace before everything else.
+ */
+function rootOverlay(files: ContainerFiles, lowers: string[]): Mount {
+  const options = [`lowerdir=${lowers.join(':')}`, `upperdir=${files.upper}`, `workdir=${files.work}`];
+  // mount(2) takes at most a page of options.
+  if (options.join(',').length >= 4000) throw new UserError(`the image has too many layers (${lowers.length}) for one overlay mount`);
+  return { destination: '/', type: 'overlay', source: 'overlay', options };
+}
+
+function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): Mount[] {
   const o = rec.options;
   const list: Mount[] = [
+    rootOverlay(files, lowers),
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
@@ -93,7 +107,7 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  * the namespaces, mounts and cgroup. Resources go in the spec and the
  * runtime writes them to cgroup v1 or v2 files as the host has them.
  */
-export function buildSpec(rec: ContainerRecord, files: ContainerFiles, consoleSize?: { height: number; width: number }): object {
+export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }): object {
   const o = rec.options;
   const caps = capabilitySet(o.capAdd, o.capDrop);
   const namespaces = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }];
@@ -112,7 +126,7 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, consoleSi
     },
     root: { path: files.rootfs, readonly: o.readOnly },
     hostname: rec.hostname,
-    mounts: mounts(rec, files),
+    mounts: mounts(rec, files, lowers),
     linux: {
       cgroupsPath: `/${cgroupLeaf(rec.id)}`,
       resources: resources(rec),

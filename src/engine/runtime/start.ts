@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../container-store/record.ts';
 import { containerFiles } from '../container-store/store.ts';
 import { runAttached } from './attach.ts';
 import type { Created } from './create.ts';
-import { releaseMount, removeFiles, waitForEnd } from './lifecycle.ts';
+import { removeFiles, waitForEnd } from './lifecycle.ts';
 import { exitCodeForRuntimeError, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 
 function runArgs(paths: StorePaths, rec: ContainerRecord): string[] {
@@ -30,7 +30,7 @@ function startFailure(paths: StorePaths, rec: ContainerRecord): UserError | unde
 
 /**
  * Runs the container attached: rocker itself waits for it, records its exit
- * code, unmounts, and with --rm removes it. Returns the container's exit code.
+ * code, and with --rm removes it. Returns the container's exit code.
  */
 export async function runForeground(paths: StorePaths, c: Created): Promise<number> {
   const { rec, files, runtime } = c;
@@ -40,7 +40,6 @@ export async function runForeground(paths: StorePaths, c: Created): Promise<numb
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
   if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);
-  else await releaseMount(paths, rec);
   if (failure) throw failure;
   return code;
 }
@@ -48,7 +47,7 @@ export async function runForeground(paths: StorePaths, c: Created): Promise<numb
 /*
  * The monitor of a detached container: a small `sh` that runs `runc run`
  * with the container's output going to container.log, then writes the exit
- * status and unmounts. runc run stays the container's parent, so its exit
+ * status (and with --rm removes the container). runc run stays the container's parent, so its exit
  * status (128+N after a kill from outside) is the container's; sh costs
  * about 1 MB against a Bun process's 30 MB, and needs no extra package
  * (conmon). Arguments: DIR RM NAMELINK RUNTIME ARGS...
@@ -57,8 +56,7 @@ const MONITOR = [
   'dir=$1; rm=$2; link=$3; shift 3',
   '"$@" </dev/null >>"$dir/container.log" 2>&1',
   'echo $? >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"',
-  'umount "$dir/rootfs" 2>/dev/null || umount -l "$dir/rootfs" 2>/dev/null',
-  'if [ "$rm" = 1 ] && ! grep -qs " $dir/rootfs " /proc/mounts; then rm -f "$link"; rm -rf "$dir"; fi',
+  'if [ "$rm" = 1 ]; then rm -f "$link"; rm -rf "$dir"; fi',
 ].join('\n');
 
 /** Starts the container in the background and returns once its process runs (or throws why it could not). */
