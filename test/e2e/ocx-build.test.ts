@@ -20,7 +20,11 @@ test('npm has an OpenCode version to test with', () => {
 
 test('fresh build: a hash-tagged base and localhost/ocx:<latest>', () => {
   const dir = sb.project('alpha');
+  // Other test files may have built already (their order is not fixed): start from nothing.
+  expect(ocx(['image', 'remove-all'], dir, sb.env).code).toBe(0);
+  expect(images(dir)).toEqual([]);
   const r = ocx(['build'], dir, sb.env);
+  expect(r.stderr).toContain('Building base image localhost/ocx-base:');
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`Built localhost/ocx:${LATEST}`);
   const list = images(dir);
@@ -134,4 +138,13 @@ test('a missing version with no network fails in one line, leaving nothing behin
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/ocx: cannot download OpenCode 0\.0\.1: npm registry: .*; GitHub releases: /);
   expect(dockerCli(['image', 'inspect', 'localhost/ocx:0.0.1']).code).not.toBe(0);
+});
+
+test('upgrade --check reports; a pinned version is left alone', () => {
+  const dir = sb.project('alpha');
+  const r = ocx(['upgrade', '--check'], dir, sb.env);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`OpenCode ${LATEST} is the latest and is built (localhost/ocx:${LATEST})`);
+  const pinned = ocx(['upgrade'], dir, { ...sb.env, OCX_OPENCODE_VERSION: '1.0.0' });
+  expect(pinned.stdout).toBe('opencode_version is pinned to 1.0.0 (from env); change it to upgrade\n');
 });

@@ -1,6 +1,7 @@
 // Bad configuration gets one clear line naming the file or variable and the key, exit 1.
 import { expect, test } from 'bun:test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ocx, sandbox } from '../helpers/ocx.ts';
 
@@ -73,4 +74,27 @@ test('a missing engine is one line naming what was tried', () => {
   const down = ocx(['image', 'list'], dir, { ...sb.env, OCX_ENGINE: 'docker', DOCKER_HOST: 'unix:///nonexistent.sock' });
   expect(down.code).toBe(1);
   expect(down.stderr).toMatch(/^ocx: the Docker daemon at unix:\/\/\/nonexistent.sock is not answering \(tried: docker\); start it/);
+});
+
+test('docs: downloads a release\'s documentation into --dir, and will not overwrite without --force', () => {
+  const src = join(sb.home, 'src');
+  mkdirSync(join(src, 'opencode-1.2.3', 'packages', 'web', 'src', 'content', 'docs'), { recursive: true });
+  writeFileSync(join(src, 'opencode-1.2.3', 'packages', 'web', 'src', 'content', 'docs', 'index.mdx'), '# OpenCode docs\n');
+  writeFileSync(join(src, 'opencode-1.2.3', 'README.md'), 'not docs\n');
+  spawnSync('tar', ['-czf', join(sb.home, 'v1.2.3.tar.gz'), '-C', src, 'opencode-1.2.3']);
+  const env = { ...sb.env, OCX_DOCS_URL: `file://${sb.home}/v{version}.tar.gz` };
+  const dir = sb.project('docs');
+  const out = join(dir, 'ocdocs');
+  const r = ocx(['docs', '--dir', out, '--version', 'v1.2.3'], dir, env);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(readFileSync(join(out, 'index.mdx'), 'utf8')).toBe('# OpenCode docs\n');
+  expect(existsSync(join(out, 'README.md'))).toBe(false);
+  const again = ocx(['docs', '--dir', out, '--version', '1.2.3'], dir, env);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toBe(`ocx: ${out} is not empty; pass --force to replace it\n`);
+  expect(ocx(['docs', '--dir', out, '--version', '1.2.3', '--force'], dir, env).code).toBe(0);
+  const missing = ocx(['docs', '--dir', join(dir, 'other'), '--version', '9.9.9'], dir, env);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toMatch(/^ocx: cannot download OpenCode 9\.9\.9's docs: /);
 });

@@ -3,7 +3,7 @@
 // the test process exits. Debian's dockerd runs here with --iptables=false
 // --bridge=none, so tests use host or no networking.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO = join(import.meta.dir, '..', '..');
@@ -25,39 +25,40 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * Starts dockerd in a directory named after this test process, so every test
+ * file of one `bun test` run shares it. A watchdog shell stops it and removes
+ * its data when this process is gone (bun test runs no exit hooks).
+ */
 function startDockerd(): Daemon {
   if (spawnSync('sh', ['-c', 'command -v dockerd'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('dockerd is not installed: apt-get install docker.io (scripts/setup.sh does)');
   }
-  const dir = mkdtempSync('/var/tmp/ocx-dockerd-');
+  const dir = `/var/tmp/ocx-e2e-dockerd-${process.pid}`;
   const sock = join(dir, 'docker.sock');
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn('dockerd', [
-    '--iptables=false', '--bridge=none', '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
-    '-H', `unix://${sock}`, '--pidfile', join(dir, 'dockerd.pid'),
-  ], { stdio: ['ignore', log, log], detached: true });
-  child.unref();
   const host = `unix://${sock}`;
   const env = { ...process.env, DOCKER_HOST: host };
+  if (existsSync(sock) && answers(env)) return { host, env };
+  mkdirSync(dir, { recursive: true });
+  const log = openSync(join(dir, 'dockerd.log'), 'a');
+  const watchdog = `
+    dockerd --iptables=false --bridge=none --data-root "$1/data" --exec-root "$1/exec" -H "unix://$1/docker.sock" --pidfile "$1/dockerd.pid" &
+    d=$!
+    while kill -0 "$2" 2>/dev/null && kill -0 "$d" 2>/dev/null; do sleep 1; done
+    kill "$d" 2>/dev/null; wait "$d"
+    # dockerd leaves its network namespace mounted: unmount what lies under the directory first.
+    awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l
+    rm -rf "$1"`;
+  const child = spawn('sh', ['-c', watchdog, 'ocx-e2e-dockerd', dir, String(process.pid)], { stdio: ['ignore', log, log], detached: true });
+  child.unref();
   const until = Date.now() + 60_000;
   while (!answers(env)) {
     if (Date.now() > until || child.exitCode !== null) {
-      const tail = readFileSync(join(dir, 'dockerd.log'), 'utf8').split('\n').slice(-15).join('\n');
+      const tail = existsSync(join(dir, 'dockerd.log')) ? readFileSync(join(dir, 'dockerd.log'), 'utf8').split('\n').slice(-15).join('\n') : '';
       throw new Error(`dockerd did not start within 60 s:\n${tail}`);
     }
     sleep(250);
   }
-  process.on('exit', () => {
-    // Stop only what we started; containers die with it; its data goes too.
-    try {
-      process.kill(child.pid!, 'SIGTERM');
-      for (let i = 0; i < 80 && existsSync(join(dir, 'dockerd.pid')); i++) sleep(250);
-    } catch {
-      /* already gone */
-    }
-    spawnSync('umount', ['-R', join(dir, 'data')], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  });
   return { host, env };
 }
 

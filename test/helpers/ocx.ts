@@ -1,6 +1,6 @@
 // Runs the real bin/ocx as a subprocess, in a temporary $HOME with projects in it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker, REPO, TEST_CACHE } from './docker.ts';
 
@@ -10,6 +10,20 @@ export interface Result {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+let scratch: string | undefined;
+/**
+ * /var/tmp/ocx-e2e-<pid>: this test process's homes and projects, removed by
+ * a watchdog once the process is gone (bun test runs no exit hooks).
+ */
+function scratchRoot(): string {
+  if (scratch) return scratch;
+  scratch = `/var/tmp/ocx-e2e-${process.pid}`;
+  mkdirSync(scratch, { recursive: true });
+  spawn('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; rm -rf "$2"', 'ocx-e2e-cleanup', String(process.pid), scratch],
+    { stdio: 'ignore', detached: true }).unref();
+  return scratch;
 }
 
 let built = false;
@@ -34,8 +48,7 @@ export interface Sandbox {
  */
 export function sandbox(extraEnv: Record<string, string> = {}, withDocker = true): Sandbox {
   buildOcx();
-  const home = mkdtempSync('/var/tmp/ocx-home-');
-  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+  const home = mkdtempSync(join(scratchRoot(), 'home-'));
   const shared = join(TEST_CACHE, 'opencode');
   mkdirSync(shared, { recursive: true });
   mkdirSync(join(home, '.cache', 'ocx'), { recursive: true });
