@@ -119,6 +119,38 @@ test('a connection reset mid-layer is refused cleanly', async () => {
   expect((await pull()).code).toBe(0);
 });
 
+test('a pull killed mid-layer leaves no partial layer visible; the retry reuses the complete layer', async () => {
+  fake.faults = [{ kind: 'stall', digest: img.layers[0]!.digest }];
+  const p = Bun.spawn([ROCKER, 'pull', `${fake.host}/lib/app:1`], { env, stdout: 'ignore', stderr: 'ignore' });
+  // Wait until the small layer is in place and the big one is half-way, then kill -9.
+  const small = join(root, 'layers', 'sha256', img.layers[1]!.diffId.slice(7));
+  for (let i = 0; i < 200 && !(existsSync(small) && fake.hits.get(`/v2/lib/app/blobs/${img.layers[0]!.digest}`)); i++) await Bun.sleep(50);
+  expect(existsSync(small)).toBe(true);
+  p.kill('SIGKILL');
+  await p.exited;
+  expect(files('layers/sha256')).toEqual([img.layers[1]!.diffId.slice(7)]);
+  expect(files('images')).toEqual([]);
+  fake.faults = [];
+  fake.hits.clear();
+  const retry = await pull();
+  expect(retry.stderr).toBe('');
+  expect(retry.stdout).toContain(`${img.layers[1]!.digest.slice(7, 19)}: Already exists`);
+  expect(fake.hits.get(`/v2/lib/app/blobs/${img.layers[1]!.digest}`)).toBeUndefined();
+  // The killed holder's layer lock was taken over, not waited out.
+  expect(files('locks').filter((n) => n.startsWith('layer-'))).toEqual([]);
+  // The killed process's staging is cleared by the next one that stages.
+  expect(files('tmp').filter((n) => !n.startsWith('pin-'))).toEqual([]);
+});
+
+test('on a terminal the progress is drawn in place, with a bar per layer', async () => {
+  const p = Bun.spawn(['script', '-qec', `${ROCKER} pull ${fake.host}/lib/app:1`, '/dev/null'], { env: { ...env, COLUMNS: '120' }, stdout: 'pipe', stdin: 'ignore' });
+  const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
+  expect(code).toBe(0);
+  expect(out).toContain('\x1b[2K');
+  expect(out).toMatch(/Pull complete/);
+  expect(out).toMatch(/Downloading\s+\[=*>? *\] \d/);
+});
+
 test('a single-platform image for another architecture is refused unless asked for', async () => {
   const r = await rockerAsync(['pull', `${fake.host}/lib/armonly:1`], env);
   expect(r.code).toBe(1);

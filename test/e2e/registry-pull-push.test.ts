@@ -19,6 +19,20 @@ const store = () => {
 };
 
 const layerDirs = (root: string) => (existsSync(join(root, 'layers', 'sha256')) ? readdirSync(join(root, 'layers', 'sha256')) : []);
+/** Bytes of the files under `dir` (each inode once), store metadata (*.json) left out. */
+function fileBytes(dir: string, seen = new Set<number>()): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += fileBytes(p, seen);
+    else if (e.isFile() && !e.name.endsWith('.json')) {
+      const st = lstatSync(p);
+      if (!seen.has(st.ino)) n += st.size;
+      seen.add(st.ino);
+    }
+  }
+  return n;
+}
 const ok = (r: { code: number; stderr: string; stdout: string }) => {
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}${r.stdout}`);
   return r;
@@ -81,12 +95,15 @@ test('a second image on the same base adds only its own layer', () => {
   const { env, root } = store();
   ok(rocker(['pull', `${reg.host}/test/app:1`], env));
   const before = layerDirs(root);
+  const bytesBefore = fileBytes(join(root, 'layers'));
   const r = ok(rocker(['pull', `${reg.host}/test/app:2`], env));
   expect(r.stdout).toContain(`${app2.layers[0]!.digest.slice(7, 19)}: Already exists`);
   expect(r.stdout).toContain(`${app2.layers[1]!.digest.slice(7, 19)}: Already exists`);
   expect(r.stdout).toContain(`${app2.layers[2]!.digest.slice(7, 19)}: Pull complete`);
   const after = layerDirs(root);
   expect(after.filter((d) => !before.includes(d))).toEqual([app2.layers[2]!.diffId.slice(7)]);
+  // On disk: the layer files grew by exactly the new layer's bytes.
+  expect(fileBytes(join(root, 'layers')) - bytesBefore).toBe(20000);
   // system df counts the shared base once and reports it as shared.
   const df = JSON.parse(ok(rocker(['system', 'df', '--format', 'json'], env)).stdout);
   expect(df.images.total).toBe(2);

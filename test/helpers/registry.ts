@@ -145,7 +145,9 @@ export type Fault =
   | { kind: 'status'; status: number; on: 'manifest' | 'blob' | 'token' }
   | { kind: 'corrupt'; digest: string }
   | { kind: 'truncate'; digest: string }
-  | { kind: 'reset'; digest: string };
+  | { kind: 'reset'; digest: string }
+  /** Sends half the blob, then nothing more: a download that hangs until the client gives up or is killed. */
+  | { kind: 'stall'; digest: string };
 
 /**
  * A small registry that misbehaves on purpose (fault injection), serving
@@ -229,6 +231,10 @@ export class FakeRegistry {
     if (this.fault('truncate', (f) => f.digest === ref)) {
       res.write(blob.subarray(0, Math.floor(blob.length / 2)));
       return void res.socket?.end();
+    }
+    if (this.fault('stall', (f) => f.digest === ref)) {
+      res.write(blob.subarray(0, Math.floor(blob.length / 2)));
+      return;
     }
     if (this.fault('reset', (f) => f.digest === ref)) {
       res.write(blob.subarray(0, Math.floor(blob.length / 2)), () => setTimeout(() => res.socket?.resetAndDestroy(), 20));

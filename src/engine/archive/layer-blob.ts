@@ -40,7 +40,9 @@ export async function layerBlob(layers: LayerStore, blobsDir: string, diffId: st
   if (!layers.has(diffId)) throw new UserError(`layer ${diffId} is not in the store`);
 
   mkdirSync(blobsDir, { recursive: true });
-  const tmp = join(blobsDir, `.make-${process.pid}-${diffId.slice(7, 19)}`);
+  // Made in staging (tmp/, same file system), where garbage collection does not look, then renamed in.
+  const stage = layers.staging('blob');
+  const tmp = join(stage, 'blob.tar.gz');
   const tarHash = createHash('sha256');
   const gzHash = createHash('sha256');
   let gzSize = 0;
@@ -63,6 +65,6 @@ export async function layerBlob(layers: LayerStore, blobsDir: string, diffId: st
     });
     return { ...blob, path };
   } finally {
-    rmSync(tmp, { force: true });
+    rmSync(stage, { recursive: true, force: true });
   }
 }

@@ -35,7 +35,8 @@ export class ProgressView {
   }
 
   private draw(): void {
-    const cols = Math.max(40, this.out.columns ?? 80);
+    // A pty without a size (script, some CI runners) reports 0 columns.
+    const cols = Math.max(40, this.out.columns || Number(process.env.COLUMNS) || 80);
     let text = this.drawn ? `\x1b[${this.drawn}A` : '';
     for (const id of this.order) text += `\x1b[2K${this.line(this.lines.get(id)!).slice(0, cols - 1)}\n`;
     this.drawn = this.order.length;
