@@ -27,11 +27,11 @@ const signalNumber = (s: NodeJS.Signals | null) => (s ? SIGNALS[s] ?? 1 : 1);
  * Ctrl-C belongs to the child (the terminal sends it to both), so ocx waits
  * and passes the child's own exit code on.
  */
-export function passthrough(cmd: string, args: string[]): Promise<number> {
+export function passthrough(cmd: string, args: string[], stdoutToStderr = false): Promise<number> {
   return new Promise((resolve) => {
     const ignore = () => undefined;
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, ignore);
-    const child = spawn(cmd, args, { stdio: 'inherit' });
+    const child = spawn(cmd, args, { stdio: stdoutToStderr ? ['ignore', 2, 2] : 'inherit' });
     const done = (code: number) => {
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, ignore);
       resolve(code);

@@ -94,7 +94,7 @@ test('a custom base is shared by projects with the same Dockerfile and rebuilt w
   const v = ocx(['opencode', '--version'], beta, sb.env);
   expect(v.code).toBe(0);
   expect(v.stderr).toContain('Building base image');
-  expect(v.stdout.trim().split('\n').at(-1)).toBe(LATEST);
+  expect(v.stdout.trim()).toBe(LATEST);
   const base2 = baseOf(beta, 'localhost/ocx-beta-docker');
   expect(base2).not.toBe(base1);
   expect(dockerCli(['run', '--rm', `localhost/ocx-beta-docker:${LATEST}`, 'cat', '/etc/ocx-marker']).stdout).toBe('two\n');

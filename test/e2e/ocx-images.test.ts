@@ -13,6 +13,7 @@ const LATEST = spawnSync('npm', ['view', 'opencode-linux-x64', 'version'], { enc
 const stable = versions.filter((v) => /^\d+\.\d+\.\d+$/.test(v));
 const OLD = stable[stable.indexOf(LATEST) - 1]!;
 const dir = sb.project('delta');
+const inventory = () => (JSON.parse(ocx(['image', 'list', '--json'], dir, sb.env).stdout) as Array<{ ref: string; id: string }>).map((i) => `${i.ref} ${i.id}`);
 const exists = (ref: string) => dockerCli(['image', 'inspect', ref]).code === 0;
 const holders: string[] = [];
 const hold = (ref: string) => {
@@ -36,16 +37,19 @@ test('two versions of the same project are built', () => {
 
 test('prune keeps an old image that a stopped container uses, and says why', () => {
   const holder = hold(`localhost/ocx:${OLD}`);
-  const before = ocx(['image', 'list', '--json'], dir, sb.env).stdout;
-  const dry = ocx(['image', 'prune', '--dry-run'], dir, sb.env);
-  expect(dry.code).toBe(0);
-  expect(dry.stdout).toContain(`kept localhost/ocx:${OLD}: used by container ${holder} (stopped)`);
-  expect(dry.stdout).toMatch(new RegExp(`kept localhost/ocx:${LATEST.replaceAll('.', '\\.')}: (newest final image of localhost/ocx|used by the current config)`));
-  expect(ocx(['image', 'list', '--json'], dir, sb.env).stdout).toBe(before);
-  const real = ocx(['image', 'prune'], dir, sb.env);
-  expect(real.code).toBe(0);
-  expect(exists(`localhost/ocx:${OLD}`)).toBe(true);
-  dockerCli(['rm', holder]);
+  try {
+    const before = inventory();
+    const dry = ocx(['image', 'prune', '--dry-run'], dir, sb.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`kept localhost/ocx:${OLD}: used by container ${holder} (stopped)`);
+    expect(dry.stdout).toMatch(new RegExp(`kept localhost/ocx:${LATEST.replaceAll('.', '\\.')}: (newest final image of localhost/ocx|used by the current config)`));
+    expect(inventory()).toEqual(before);
+    const real = ocx(['image', 'prune'], dir, sb.env);
+    expect(real.code).toBe(0);
+    expect(exists(`localhost/ocx:${OLD}`)).toBe(true);
+  } finally {
+    dockerCli(['rm', holder]);
+  }
 });
 
 test('prune keeps what the current config uses, even when older', () => {
@@ -54,9 +58,10 @@ test('prune keeps what the current config uses, even when older', () => {
 });
 
 test('prune --dry-run changes nothing; prune removes the old version and keeps the newest and its base', () => {
+  const before = inventory();
   const dry = ocx(['image', 'prune', '--dry-run'], dir, sb.env);
   expect(dry.stdout).toContain(`would remove localhost/ocx:${OLD}`);
-  expect(exists(`localhost/ocx:${OLD}`)).toBe(true);
+  expect(inventory()).toEqual(before);
   const r = ocx(['image', 'prune'], dir, sb.env);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`removed localhost/ocx:${OLD}`);

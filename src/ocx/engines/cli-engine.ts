@@ -102,8 +102,9 @@ export abstract class CliEngine implements Engine {
     for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
     if (spec.noCache) args.push('--no-cache');
     args.push(spec.contextDir);
-    // The build log streams straight to the user: it is the progress display.
-    const code = await passthrough(this.bin, args);
+    // The build log streams to the user as the progress display, on stderr:
+    // stdout stays the program's (`ocx opencode --version` in a script).
+    const code = await passthrough(this.bin, args, true);
     if (code !== 0) throw new UserError(`building ${spec.tags[0]} failed (${this.bin} build exited with ${code}; the log is above)`);
   }
 
