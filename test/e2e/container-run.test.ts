@@ -77,6 +77,10 @@ test('-t gives a real terminal whose size follows the outer one', () => {
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
   expect(r.stdout).toContain('IS-A-TTY');
   expect(r.stdout).toContain('33 101');
+  // -it: a shell reads what is typed at the terminal; its exit code comes back.
+  const typed = spawnSync('sh', ['-c', `(sleep 1; printf 'echo typed-$((40+2))\\nexit 3\\n'; sleep 1) | script -qec "${ROCKER} run -it --rm busybox sh" /dev/null`], { env, encoding: 'utf8', timeout: 60_000 });
+  expect(typed.stdout).toContain('typed-42');
+  expect(typed.status).toBe(3);
   // Without -t the container sees no terminal even when rocker has one.
   const p = spawnSync('script', ['-qec', `${ROCKER} run --rm busybox sh -c 'test -t 1 || echo NO-TTY'`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
   expect(p.stdout).toContain('NO-TTY');
