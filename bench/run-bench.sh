@@ -51,7 +51,7 @@ else
 fi
 args=()
 for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N --warmup 5 --runs 40 --export-markdown "$work/start.md" "${args[@]}"
+hyperfine -N --warmup 5 --runs 40 --export-json "$work/start.json" "${args[@]}"
 
 # 50 detached starts, one after another, then stop them all.
 start=$(date +%s%N)
@@ -63,20 +63,33 @@ detached_ms=$(( (end - start) / 1000000 ))
 # 1,000 containers in the store (ended ones: real records, logs and upper dirs).
 have=$("$rocker" ps -aq | wc -l)
 for i in $(seq $((have + 1)) 1000); do "$rocker" run busybox true; done
-hyperfine -N --warmup 3 --runs 30 --export-markdown "$work/ps.md" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
+hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
 listed=$("$rocker" ps -aq | wc -l)
+
+# Wall time and CPU time (user + system, children included): on a shared
+# machine the wall time carries everyone else's load, the CPU time does not.
+table() {
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+    const ms = (s) => (s * 1000).toFixed(1);
+    const base = r[0].mean, baseCpu = r[0].user + r[0].system;
+    console.log("| Command | Wall mean ± σ [ms] | Wall median [ms] | CPU user+sys [ms] | Wall relative | CPU relative |");
+    console.log("|:---|---:|---:|---:|---:|---:|");
+    for (const x of r) console.log(`| ${x.command} | ${ms(x.mean)} ± ${ms(x.stddev)} | ${ms(x.median)} | ${ms(x.user + x.system)} | ${(x.mean / base).toFixed(2)} | ${((x.user + x.system) / baseCpu).toFixed(2)} |`);
+  ' "$1"
+}
 
 {
   echo "### rocker run: container start (busybox \`true\`)"
   echo
   echo "Machine: $(nproc) cores, $(uname -r), runc $(runc --version | head -1 | awk '{print $3}'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  cat "$work/start.md"
+  table "$work/start.json"
   echo
   echo "50 containers started detached one after another (\`rocker run -d busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
   echo
   echo "### rocker ps with ${listed} containers"
   echo
-  cat "$work/ps.md"
+  table "$work/ps.json"
 } >"$out"
 echo "run-bench: results in $out"
