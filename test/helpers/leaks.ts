@@ -10,12 +10,16 @@ export interface HostSnapshot {
   processes: string[];
 }
 
-/** Mount points under test stores (tempStore's directories). */
+/**
+ * Mounts that involve a test store (tempStore's directories) as mount point
+ * or in their options (an overlay's lowerdir/upperdir). Only these: other
+ * work on a shared machine mounts and unmounts things meanwhile.
+ */
 function mounts(marker: string): string[] {
   return readFileSync('/proc/mounts', 'utf8')
     .split('\n')
+    .filter((l) => l.includes(marker))
     .map((l) => l.split(' ')[1] ?? '')
-    .filter((m) => m.includes(marker))
     .sort();
 }
 
