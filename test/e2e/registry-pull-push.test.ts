@@ -168,3 +168,18 @@ test('image prune removes unreferenced layers; -a removes images no container us
   expect(layerDirs(root)).toEqual([]);
   expect(readdirSync(join(root, 'blobs', 'sha256'))).toEqual([]);
 });
+
+test('a pull that moves a tag keeps the layers a container still uses, until the container goes', async () => {
+  const { env, root } = store();
+  await uploadImage(reg.host, 'test/moving', '1', app1);
+  ok(rocker(['pull', `${reg.host}/test/moving:1`], env));
+  ok(rocker(['run', '--name', 'keeps-layers', `${reg.host}/test/moving:1`, '/bin/true'], env));
+  await uploadImage(reg.host, 'test/moving', '1', app2);
+  ok(rocker(['pull', `${reg.host}/test/moving:1`], env));
+  const app1Top = app1.layers[2]!.diffId.slice(7);
+  expect(layerDirs(root)).toContain(app1Top);
+  ok(rocker(['rm', 'keeps-layers'], env));
+  ok(rocker(['image', 'prune'], env));
+  expect(layerDirs(root)).not.toContain(app1Top);
+  expect(layerDirs(root)).toContain(app2.layers[2]!.diffId.slice(7));
+});

@@ -73,14 +73,17 @@ export async function pullImage(engine: Engine, text: string, opts: PullOptions 
       return true;
     });
     if (!fetched) {
+      // Remember that this repository holds the blob too (a mount source for push), when rocker keeps it.
+      // Best effort: the pull does not fail for a note it could not write.
       await engine.layers.lock(() => {
-        // Remember where the blob also lives (for cross-repository mounts), if rocker keeps it.
         if (engine.layers.has(diffId) && existsSync(join(blobsDir(engine), desc.digest.slice(7)))) addLayerBlob(engine.layers, diffId, { digest: desc.digest, size: desc.size, mediaType: desc.mediaType, diffId, sources: [source] });
       }).catch(() => undefined);
       progress({ id, state: 'Already exists' });
     } else progress({ id, state: 'Pull complete' });
   }).catch((e) => {
-    for (const l of image.manifest.layers) if (!engine.layers.has(diffIds[image.manifest.layers.indexOf(l)]!)) progress({ id: shortId(l.digest), state: 'Failed' });
+    image.manifest.layers.forEach((l, i) => {
+      if (!engine.layers.has(diffIds[i]!)) progress({ id: shortId(l.digest), state: 'Failed' });
+    });
     throw e;
   });
   const record = await engine.images.commitConfig({

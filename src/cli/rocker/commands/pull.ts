@@ -1,3 +1,4 @@
+import { containerUsages } from '../../../engine/container-store/usage.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import { ProgressView } from '../../../engine/registry/progress-view.ts';
 import { pullImage } from '../../../engine/registry/pull.ts';
@@ -11,7 +12,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--insecure', 'use plain HTTP for this registry (always used for localhost and 127.0.0.1)')
     .option('-q, --quiet', 'print only the image reference');
   const { opts, operands } = parseArgs<{ platform?: string; insecure?: boolean; quiet?: boolean }>(cmd, args);
-  const engine = openEngine(ctx.paths);
+  // Containers' layers must survive the collection that follows a commit.
+  const engine = openEngine(ctx.paths, () => containerUsages(ctx.paths));
   const view = new ProgressView(process.stdout);
   let result;
   try {
