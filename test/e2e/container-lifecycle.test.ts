@@ -1,7 +1,7 @@
 // Background containers: run -d, ps, logs, stop, kill, wait, exec, rm, and
 // faults (processes killed from outside, rocker killed mid-start).
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from '../helpers/leaks.ts';
@@ -129,6 +129,8 @@ test('exec runs in the container: its namespaces, cgroup, files; exit codes', ()
   expect(rocker(['exec', 'host1', 'sh', '-c', 'exit 5'], env).code).toBe(5);
   expect(rocker(['exec', 'host1', 'nosuch'], env).code).toBe(127);
   expect(rocker(['exec', '-i', 'host1', 'wc', '-c'], env, { input: 'abcd' }).stdout.trim()).toBe('4');
+  const tty = spawnSync('script', ['-qec', `${ROCKER} exec -t host1 sh -c 'test -t 0 && test -t 1 && echo EXEC-TTY'`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
+  expect(tty.stdout).toContain('EXEC-TTY');
   expect(rocker(['exec', '-e', 'X=y', '-u', '65534', '-w', '/tmp', 'host1', 'sh', '-c', 'echo $X $(id -u) $(pwd)'], env).stdout).toBe('y 65534 /tmp\n');
   expect(rocker(['exec', 'nosuchcontainer', 'true'], env)).toMatchObject({ code: 125, stderr: 'rocker: no such container: nosuchcontainer\n' });
   // rm refuses a running container; -f kills it.
