@@ -19,7 +19,7 @@ function store() {
 
 function record(paths: ReturnType<typeof store>, name: string, id = generateId(), created = new Date().toISOString()): ContainerRecord {
   const rec: ContainerRecord = {
-    id, name, created, created_time: '2026-01-01 00:00:00', image: { name: 'busybox', tag: 'latest', digest: `sha256:${'b'.repeat(64)}`, id: 'b'.repeat(12) },
+    id, name, created, image: { name: 'busybox', tag: 'latest', digest: `sha256:${'b'.repeat(64)}`, id: 'b'.repeat(12) },
     layers: [`sha256:${'c'.repeat(64)}`], command: ['true'], process: { env: [], cwd: '/', uid: 0, gid: 0, additionalGids: [] }, hostname: 'h', runtime: 'runc',
     options: { tty: false, interactive: false, detach: false, autoRemove: false, readOnly: false, env: [], volumes: [], tmpfs: [], capAdd: [], capDrop: [], noNewPrivileges: false, network: 'none', resources: {} },
   };

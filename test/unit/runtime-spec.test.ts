@@ -16,7 +16,7 @@ function options(over: Partial<RunOptions> = {}): RunOptions {
 
 function spec(over: Partial<RunOptions> = {}): any {
   const rec: ContainerRecord = {
-    id, name: 'n', created: '', created_time: '', image: { name: 'busybox', tag: 'latest', digest: 'sha256:x', id: 'x' }, layers: [],
+    id, name: 'n', created: '', image: { name: 'busybox', tag: 'latest', digest: 'sha256:x', id: 'x' }, layers: [],
     command: ['sh', '-c', 'echo "a b"'], process: { env: ['PATH=/bin'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
     hostname: 'h', runtime: '/usr/sbin/runc', options: options(over),
   };

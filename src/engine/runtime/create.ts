@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import { formatLocalTime } from '../../common/format.ts';
 import { openEngine } from '../engine.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import type { LayerStore } from '../layer-store/store.ts';
@@ -104,7 +103,6 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
       id,
       name: name!,
       created: now.toISOString(),
-      created_time: formatLocalTime(now),
       image: { name: image.name, tag: image.tag, digest: image.digest, id: image.id },
       layers: image.layers,
       command: args,

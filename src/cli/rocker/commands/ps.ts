@@ -1,6 +1,7 @@
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
+import { formatLocalTime } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import { scanContainers } from '../../../engine/container-store/store.ts';
 import { containerStatus, describeStatus } from '../../../engine/container-store/status.ts';
@@ -50,7 +51,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
       status: status.state as string,
       exit_code: status.exitCode ?? null,
       command: rec.command,
-      created_time: rec.created_time,
+      created_time: formatLocalTime(new Date(rec.created)),
       created: rec.created,
       finished: status.finishedAt?.toISOString() ?? null,
     }));
@@ -65,7 +66,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     status.pid ? String(status.pid) : '-',
     describeStatus(status),
     truncate(showCommand(rec.command), 40),
-    rec.created_time,
+    formatLocalTime(new Date(rec.created)),
   ]);
   for (const id of incomplete) table.push([id.slice(0, 12), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
   process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
