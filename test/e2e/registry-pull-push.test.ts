@@ -1,11 +1,13 @@
 // rocker push / pull / tag / history / system df / image prune against a real
 // CNCF distribution registry (Debian's docker-registry) on loopback.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { lstatSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar, rocker, tempStore } from '../helpers/rocker.ts';
 import { makeImage, startRegistry, uploadImage, type FixtureImage, type TestRegistry } from '../helpers/registry.ts';
 import { tarBytes } from '../helpers/tar.ts';
+import { getXattr } from '../../src/engine/sys/libc.ts';
 
 let reg: TestRegistry;
 let base: Buffer;
@@ -182,4 +184,29 @@ test('a pull that moves a tag keeps the layers a container still uses, until the
   ok(rocker(['image', 'prune'], env));
   expect(layerDirs(root)).not.toContain(app1Top);
   expect(layerDirs(root)).toContain(app2.layers[2]!.diffId.slice(7));
+});
+
+test('a layer re-archived for push (imported, no original tar) carries its deletions as OCI whiteouts', () => {
+  const a = store();
+  const tarPath = join(a.root, '..', 'deletes.tar');
+  writeFileSync(tarPath, tarBytes([
+    { name: 'keep.txt', data: 'k' },
+    { name: '.wh.gone.txt' },
+    { name: 'dir/', type: 'dir' },
+    { name: 'dir/.wh..wh..opq' },
+  ]));
+  ok(rocker(['import', tarPath, `${reg.host}/wh/layer:1`], a.env));
+  ok(rocker(['push', `${reg.host}/wh/layer:1`], a.env));
+  const b = store();
+  ok(rocker(['pull', `${reg.host}/wh/layer:1`], b.env));
+  const [hex] = layerDirs(b.root);
+  const diff = join(b.root, 'layers', 'sha256', hex!, 'diff');
+  expect(lstatSync(join(diff, 'gone.txt')).isCharacterDevice()).toBe(true);
+  expect(getXattr(join(diff, 'dir'), 'trusted.overlay.opaque')).toBe('y');
+  // In the registry the layer is an OCI tar with the .wh. entries, not device nodes.
+  const blob = readdirSync(join(b.root, 'blobs', 'sha256')).map((f) => join(b.root, 'blobs', 'sha256', f)).find((f) => readFileSync(f).subarray(0, 2).equals(Buffer.from([0x1f, 0x8b])));
+  const listing = spawnSync('tar', ['-tvzf', blob!], { encoding: 'utf8' }).stdout;
+  expect(listing).toMatch(/ \.wh\.gone\.txt\n/);
+  expect(listing).toMatch(/ dir\/\.wh\.\.wh\.\.opq\n/);
+  expect(listing).not.toMatch(/^c/m);
 });

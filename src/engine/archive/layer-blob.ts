@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,15 +5,12 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { UserError } from '../../common/errors.ts';
+import { upperDirTar } from '../container-store/layer-tar.ts';
+import { getXattr } from '../sys/libc.ts';
 import { MEDIA_GZIP } from '../layer-store/verified-import.ts';
 import { addLayerBlob, readLayerBlobs, type LayerBlob } from '../layer-store/blobs.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 
-// Deterministic: sorted names, numeric owners, no access/change times, so the
-// same files give the same blob and a second push finds it on the registry.
-const TAR_ARGS = ['--sort=name', '--numeric-owner', '--format=posix',
-  '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
-  '--xattrs', '--xattrs-include=security.capability', '-cf', '-', '.'];
 
 function hashing(update: (c: Buffer) => void): Transform {
   return new Transform({
@@ -46,17 +42,17 @@ export async function layerBlob(layers: LayerStore, blobsDir: string, diffId: st
   const tarHash = createHash('sha256');
   const gzHash = createHash('sha256');
   let gzSize = 0;
-  const tar = spawn('tar', ['-C', layers.diffPath(diffId), ...TAR_ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  tar.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number>((resolve) => tar.on('close', (c) => resolve(c ?? 1)));
+  // The same writer commit uses: sorted names, numeric owners, whole-second times (the same files
+  // give the same blob, so a second push finds it on the registry), and overlay whiteouts written
+  // back as OCI `.wh.` entries and opaque-directory markers.
+  const isOpaque = (p: string) => getXattr(p, 'trusted.overlay.opaque') === 'y';
   try {
-    await pipeline(tar.stdout, hashing((c) => tarHash.update(c)), createGzip({ level: 6 }), hashing((c) => {
+    await pipeline(upperDirTar(layers.diffPath(diffId), isOpaque), hashing((c) => tarHash.update(c)), createGzip({ level: 6 }), hashing((c) => {
       gzHash.update(c);
       gzSize += c.length;
-    }), createWriteStream(tmp));
-    const code = await exit;
-    if (code !== 0) throw new UserError(`cannot archive layer ${diffId}: tar failed: ${err.trim().split('\n').pop()}`);
+    }), createWriteStream(tmp)).catch((e: Error) => {
+      throw new UserError(`cannot archive layer ${diffId}: ${e.message}`);
+    });
     const blob: LayerBlob = { digest: `sha256:${gzHash.digest('hex')}`, size: gzSize, mediaType: MEDIA_GZIP, diffId: `sha256:${tarHash.digest('hex')}`, sources: [] };
     const path = join(blobsDir, blob.digest.slice(7));
     await layers.lock(() => {
