@@ -27,10 +27,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the registry; with `auth`, htpasswd Basic authentication (bcrypt file made by apache2-utils' htpasswd). */
-export async function startRegistry(opts: { auth?: { username: string; password: string } } = {}): Promise<TestRegistry> {
+export async function startRegistry(opts: { auth?: { username: string; password: string }; tls?: { address: string; cert: string; key: string } } = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'rocker-registry-'));
   const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  const host = `${opts.tls?.address ?? '127.0.0.1'}:${port}`;
   let auth = '';
   if (opts.auth) {
     const r = spawnSync('htpasswd', ['-Bbn', opts.auth.username, opts.auth.password], { encoding: 'utf8' });
@@ -38,9 +38,10 @@ export async function startRegistry(opts: { auth?: { username: string; password:
     writeFileSync(join(dir, 'htpasswd'), r.stdout);
     auth = `auth:\n  htpasswd:\n    realm: rocker-test\n    path: ${join(dir, 'htpasswd')}\n`;
   }
+  const tls = opts.tls ? `  tls:\n    certificate: ${opts.tls.cert}\n    key: ${opts.tls.key}\n` : '';
   writeFileSync(
     join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${auth}`,
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${tls}${auth}`,
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -49,8 +50,9 @@ export async function startRegistry(opts: { auth?: { username: string; password:
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
     try {
+      // TLS: the answer to plain HTTP (400) proves it listens too.
       const res = await fetch(`http://${host}/v2/`);
-      if (res.status === 200 || res.status === 401) break;
+      if (res.status === 200 || res.status === 401 || (opts.tls && res.status === 400)) break;
     } catch {
       // Not listening yet.
     }

@@ -31,15 +31,17 @@ export function parseChallenge(header: string | null): Challenge | undefined {
 
 /** The registry's own words from an error body ({"errors":[{"code","message"}]}), if any. */
 async function registryMessage(res: Response): Promise<string> {
+  let text = '';
   try {
-    const text = (await res.text()).slice(0, 4096);
+    text = (await res.text()).slice(0, 4096);
     const json = JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> };
     const e = json.errors?.[0];
     if (e) return [e.code, e.message].filter(Boolean).join(': ');
   } catch {
-    // Not JSON: the status says enough.
+    // Not JSON: a short plain-text line still says something ("Client sent an HTTP request to an HTTPS server.").
   }
-  return '';
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length <= 200 && !line.startsWith('<') && !line.startsWith('{') ? line : '';
 }
 
 /** A one-line cause for a failed response, by status. */
