@@ -37,8 +37,10 @@ function expectOneLineError(r: { code: number; stderr: string }, ...parts: RegEx
 beforeAll(async () => {
   const big = Buffer.alloc(300_000);
   for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251; // poorly compressible enough to span many chunks
-  img = makeImage([tarBytes([{ name: 'bin/', type: 'dir' }, { name: 'bin/data', data: big.toString('latin1') }]), tarBytes([{ name: 'top.txt', data: 'top\n' }])]);
-  img2 = makeImage([tarBytes([{ name: 'bin/', type: 'dir' }, { name: 'bin/data', data: big.toString('latin1') }]), tarBytes([{ name: 'other.txt', data: 'other\n' }])]);
+  // One tar for the shared layer (tarBytes stamps the current time into headers).
+  const shared = tarBytes([{ name: 'bin/', type: 'dir' }, { name: 'bin/data', data: big.toString('latin1') }]);
+  img = makeImage([shared, tarBytes([{ name: 'top.txt', data: 'top\n' }])]);
+  img2 = makeImage([shared, tarBytes([{ name: 'other.txt', data: 'other\n' }])]);
   arm = makeImage([tarBytes([{ name: 'x', data: 'x' }])], { architecture: other });
   fake = await new FakeRegistry().start();
   fake.add('lib/app', '1', img);
@@ -193,6 +195,18 @@ test('a hostile layer (a member climbing out with ../) is refused like import re
   expect(r.stderr).toMatch(/^rocker: cannot pull .*lib\/hostile:1: layer [0-9a-f]{12}: member "\.\.\/\.\.\/escape" points outside/);
   expectNothingLeft();
   expect(existsSync(join(root, '..', 'escape'))).toBe(false);
+});
+
+test.each([
+  ['a symlink, then a file through it', [{ name: 'evil', type: 'symlink' as const, linkname: '/' }, { name: 'evil/tmp/pwned', data: 'x' }], /member "evil\/tmp\/pwned" goes through the symlink "evil"/],
+  ['a hard link to a file outside', [{ name: 'hl', type: 'hardlink' as const, linkname: '../../../etc/passwd' }], /hard link "hl" points outside/],
+])('a hostile layer with %s is refused', async (_what, members, cause) => {
+  const hostile = makeImage([tarBytes(members)]);
+  fake.add('lib/hostile2', '1', hostile);
+  const r = await rockerAsync(['pull', `${fake.host}/lib/hostile2:1`]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(cause);
+  expectNothingLeft();
 });
 
 test('concurrent pulls of images sharing a layer download it once', async () => {
