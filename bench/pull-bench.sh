@@ -19,7 +19,7 @@ trap cleanup EXIT
 debian=${DEBIAN_TAR:-/var/cache/ocx-test/debian-bookworm-minbase.tar}
 [ -s "$debian" ] || scripts/fixtures/debian-bookworm-tar.sh "$debian"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
 host=127.0.0.1:$port
 cat >"$work/registry.yml" <<YML
 version: 0.1
@@ -33,7 +33,8 @@ docker-registry serve "$work/registry.yml" 2>"$work/registry.log" & pids+=($!)
 dockerd --iptables=false --bridge=none --data-root "$work/docker" --exec-root "$work/exec" \
   -H "unix://$work/docker.sock" --pidfile "$work/docker.pid" >"$work/dockerd.log" 2>&1 & pids+=($!)
 export DOCKER_HOST=unix://$work/docker.sock
-for _ in $(seq 120); do docker version >/dev/null 2>&1 && curl -fs "http://$host/v2/" >/dev/null && break; sleep 0.5; done
+registry_up() { node -e "fetch('http://$host/v2/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; }
+for _ in $(seq 120); do docker version >/dev/null 2>&1 && registry_up && break; sleep 0.5; done
 
 node_modules/.bin/bun bench/pull-fixture.ts "$host" "$debian"
 

@@ -111,6 +111,23 @@ test('hostile archives: a member climbing out, a manifest naming files outside t
   expect(rocker(['load', '-i', join(work, 'nothing-here.tar')], dst.env).stderr).toMatch(/^rocker: cannot import .*nothing-here\.tar: no such file or directory/);
 });
 
+test('an archive without names loads as untagged:<id>, which image prune removes', () => {
+  const dir = join(work, 'noname');
+  mkdirSync(dir);
+  tar('-xf', join(work, 'bb.tar'), '-C', dir);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  manifest[0].RepoTags = null;
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  tar('-cf', join(work, 'noname.tar'), '-C', dir, 'manifest.json', 'blobs');
+  const r = ok(rocker(['load', '-i', join(work, 'noname.tar')], dst.env));
+  const id = manifest[0].Config.replace('blobs/sha256/', 'sha256:');
+  expect(r.stdout).toBe(`Loaded image ID: ${id}\n`);
+  expect(ok(rocker(['images'], dst.env)).stdout).toContain(`untagged    ${id.slice(7, 19)}`);
+  const prune = ok(rocker(['image', 'prune'], dst.env));
+  expect(prune.stdout).toContain(`untagged: untagged:${id.slice(7, 19)}`);
+  expectStoreEmpty(dst.root);
+});
+
 test('save of an unknown image fails and leaves no file behind', () => {
   const out = join(work, 'none.tar');
   const r = rocker(['save', '-o', out, 'no/such:image'], src.env);

@@ -46,6 +46,8 @@ export interface CommitConfigOptions {
   /** The manifest the image was pulled by, kept as a blob while the record names it. */
   manifestDigest?: string;
   manifestBytes?: Buffer;
+  /** The record's creation time when the config has none (a tag keeps its source's); default now. */
+  created?: string;
 }
 
 const RECORD = 'image.json';
@@ -175,7 +177,8 @@ export class ImageStore {
       const digest = `sha256:${createHash('sha256').update(opts.configBytes).digest('hex')}`;
       this.putBlob(digest, opts.configBytes);
       if (opts.manifestDigest && opts.manifestBytes) this.putBlob(opts.manifestDigest, opts.manifestBytes);
-      const created = parsed.created && !Number.isNaN(Date.parse(parsed.created)) ? new Date(parsed.created) : new Date();
+      const when = [parsed.created, opts.created].find((t) => t && !Number.isNaN(Date.parse(t)));
+      const created = when ? new Date(when) : new Date();
       const record: ImageRecord = {
         name: opts.name,
         tag: opts.tag,

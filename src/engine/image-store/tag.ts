@@ -21,6 +21,7 @@ export async function tagImage(images: ImageStore, source: string, target: strin
     tag: ref.tag,
     configBytes,
     layers: rec.layers,
+    created: rec.created,
     ...(manifestDigest ? { manifestDigest, manifestBytes: readFileSync(images.blobPath(manifestDigest)) } : {}),
   });
 }

@@ -10,16 +10,17 @@ import { commandParser, parseArgs } from '../parse.ts';
 const delegated: Record<string, string> = { ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' };
 
 async function prune(args: string[], ctx: Context): Promise<number> {
-  const cmd = commandParser('image prune', 'Remove layers and blobs no image or container uses; with -a also every image no container uses')
+  const cmd = commandParser('image prune', 'Remove untagged images, and layers and blobs no image or container uses; with -a also every image no container uses')
     .option('-a, --all', 'also remove images that no container uses')
     .option('-f, --force', 'do not prompt (rocker never prompts; accepted for Docker compatibility)');
   const { opts } = parseArgs<{ all?: boolean }>(cmd, args);
   const engine = openEngine(ctx.paths, () => containerUsages(ctx.paths));
   const sizes = new Map(engine.layers.list().map((l) => [l, engine.layers.info(l)?.size ?? 0]));
   const out: string[] = [];
-  if (opts.all) {
+  // Untagged images (loaded without a name: `untagged:<id>`) are Docker's dangling ones; -a takes every unused image.
+  {
     const used = new Set(containerUsages(ctx.paths).map((u) => u.digest));
-    const unused = engine.images.list().images.filter((r) => !used.has(r.digest));
+    const unused = engine.images.list().images.filter((r) => !used.has(r.digest) && (opts.all || r.name === 'untagged'));
     if (unused.length) {
       const removed = await engine.images.remove(unused.map(formatRef), false);
       out.push('Deleted Images:', ...removed.map((r) => `untagged: ${formatRef(r)}`));

@@ -1,5 +1,6 @@
 import { containerUsages } from '../../../engine/container-store/usage.ts';
 import { openEngine } from '../../../engine/engine.ts';
+import { DOCKER_HUB, parseRemoteRef } from '../../../engine/registry/names.ts';
 import { ProgressView } from '../../../engine/registry/progress-view.ts';
 import { pullImage } from '../../../engine/registry/pull.ts';
 import type { Context } from '../context.ts';
@@ -14,6 +15,12 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const { opts, operands } = parseArgs<{ platform?: string; insecure?: boolean; quiet?: boolean }>(cmd, args);
   // Containers' layers must survive the collection that follows a commit.
   const engine = openEngine(ctx.paths, () => containerUsages(ctx.paths));
+  // Docker's opening lines; the reference is checked here so a bad name fails before any output.
+  const ref = parseRemoteRef(operands[0]!);
+  if (!opts.quiet) {
+    if (!ref.explicitTag && !ref.digest) process.stdout.write(`Using default tag: ${ref.tag}\n`);
+    process.stdout.write(`${ref.digest && !ref.explicitTag ? ref.digest.slice(7, 19) : ref.tag}: Pulling from ${ref.domain === DOCKER_HUB ? ref.path : `${ref.domain}/${ref.path}`}\n`);
+  }
   const view = new ProgressView(process.stdout);
   let result;
   try {

@@ -1,4 +1,5 @@
 import { openEngine } from '../../../engine/engine.ts';
+import { parseRemoteRef } from '../../../engine/registry/names.ts';
 import { ProgressView } from '../../../engine/registry/progress-view.ts';
 import { pushImage } from '../../../engine/registry/push.ts';
 import type { Context } from '../context.ts';
@@ -11,6 +12,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-q, --quiet', 'print only the pushed digest');
   const { opts, operands } = parseArgs<{ insecure?: boolean; quiet?: boolean }>(cmd, args);
   const engine = openEngine(ctx.paths);
+  const ref = parseRemoteRef(operands[0]!);
+  if (!opts.quiet) process.stdout.write(`The push refers to repository [${ref.domain}/${ref.path}]\n`);
   const view = new ProgressView(process.stdout);
   let result;
   try {
