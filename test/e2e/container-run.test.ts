@@ -210,6 +210,8 @@ test('bad input: one-line error, exit 125, nothing left behind', () => {
   expect(containers().length).toBe(before.length + 1);
   expect(rocker(['rm', 'taken'], env).code).toBe(0);
   expect(containers()).toEqual(before);
+  // No layer pins of finished processes either.
+  expect(readdirSync(join(root, 'tmp')).filter((f) => f.startsWith('pin-'))).toEqual([]);
   const missing = rocker(['--runtime', '/nonexistent/runc', 'run', 'busybox', 'true'], env);
   expect(missing.code).toBe(125);
   expect(missing.stderr).toMatch(/OCI runtime "\/nonexistent\/runc" not found: install it with 'apt-get install runc'/);

@@ -62,6 +62,23 @@ async function imageRoot(lowers: string[]): Promise<Root> {
   return { layers: lowers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' };
 }
 
+/** Claims the requested name, or a generated one (retrying on the rare collision). */
+function claimName(paths: StorePaths, requested: string | undefined, id: string): string {
+  if (requested !== undefined) {
+    reserveName(paths, requested, id);
+    return requested;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const name = generateName(attempt);
+    try {
+      reserveName(paths, name, id);
+      return name;
+    } catch (err) {
+      if (attempt >= 20 || !(err instanceof UserError)) throw err;
+    }
+  }
+}
+
 /**
  * Everything before the process starts: record and bundle. The overlay is
  * not mounted here: the bundle asks the runtime to mount it as the
@@ -74,21 +91,10 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
   const runtime = findRuntime(req.runtime);
   const { image, layers } = pinnedImage(paths, req.image);
   const id = generateId();
-  let name = req.name;
-  if (name !== undefined) reserveName(paths, name, id);
-  else {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        name = generateName(attempt);
-        reserveName(paths, name, id);
-        break;
-      } catch (err) {
-        if (attempt >= 20 || !(err instanceof UserError)) throw err;
-      }
-    }
-  }
   const files = containerFiles(paths, id);
+  let name: string | undefined;
   try {
+    name = claimName(paths, req.name, id);
     for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
     // The upper directory's mode becomes the mode of the container's "/"; rootfs stays an empty directory under the overlay.
     mkdirSync(files.upper, { mode: 0o755 });
@@ -98,11 +104,10 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
     const args = containerArgs(image.config, req.command);
     const proc = processSettings(root, image.config, req.options, hostname);
     checkExecutable(root, args[0]!, proc.env, proc.cwd);
-    const now = new Date();
     const rec: ContainerRecord = {
       id,
-      name: name!,
-      created: now.toISOString(),
+      name,
+      created: new Date().toISOString(),
       image: { name: image.name, tag: image.tag, digest: image.digest, id: image.id },
       layers: image.layers,
       command: args,
@@ -114,15 +119,16 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
     writeFileSync(files.hostname, `${hostname}\n`);
     writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
     writeFileSync(files.log, '');
-    // Not atomic: nothing reads the bundle before the runtime starts, and it is rewritten from the record if need be.
+    // Not atomic: only the runtime reads the bundle, after this returns.
     writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, lowers, req.consoleSize)));
+    // Last: from here on the record keeps the layers from collection, so the pins can go.
     writeRecord(paths, rec);
-    for (const l of image.layers) layers.unpin(l);
     return { rec, files, runtime };
   } catch (err) {
     rmSync(files.dir, { recursive: true, force: true });
-    releaseName(paths, name!, id);
-    for (const l of image.layers) layers.unpin(l);
+    if (name !== undefined) releaseName(paths, name, id);
     throw err;
+  } finally {
+    for (const l of image.layers) layers.unpin(l);
   }
 }
