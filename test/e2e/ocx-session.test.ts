@@ -2,7 +2,7 @@
 // which flags it was given. Then shell/exec/ps/stats/stop on it.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { dockerCli } from '../helpers/docker.ts';
@@ -164,4 +164,26 @@ test('a network that does not exist is named', () => {
   const r = ocx(['opencode', '--version'], proj, sb.env);
   expect(r.code).toBe(125);
   expect(r.stderr).toContain('ocx: the engine has no network "no-such-net"');
+});
+
+test('another uid/gid: the container user has them, and so do the files it makes', async () => {
+  const env = { ...sb.env, OCX_UID: '1234', OCX_GID: '2345', OCX_USERNAME: 'alice' };
+  const proj = sb.project('ids', { network: 'host' });
+  chmodSync(proj, 0o777);
+  const cname = `ocx-ids-${ocx(['port'], proj, env).stdout.trim()}`;
+  const s = ocxBackground(['opencode', 'serve', '--hostname', '127.0.0.1', '--port', '0'], proj, env);
+  try {
+    await waitFor(() => running(cname), 120_000, cname);
+    const r = ocx(['exec', 'sh', '-c', 'id -u; id -g; id -un; pwd; echo x > by-alice; grep CapEff /proc/self/status'], proj, env);
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual(['1234', '2345', 'alice', '/home/alice/ids']);
+    expect(r.stdout).toMatch(/CapEff:\s+0000000000000000/);
+    const st = statSync(join(proj, 'by-alice'));
+    expect([st.uid, st.gid]).toEqual([1234, 2345]);
+    // Outside the workspace the agent can write nothing of the image's.
+    const w = ocx(['exec', 'sh', '-c', 'touch /usr/bin/x 2>&1; touch /etc/passwd 2>&1; echo end'], proj, env);
+    expect(w.stdout).toMatch(/Permission denied[\s\S]*Permission denied[\s\S]*end/);
+  } finally {
+    ocx(['stop'], proj, env);
+    await s.done;
+  }
 });
