@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { dockerCli } from '../helpers/docker.ts';
 import { ocx, ocxBackground, sandbox, waitFor } from '../helpers/ocx.ts';
@@ -117,7 +117,12 @@ test('stop ends the session; nothing is left behind', async () => {
 test('on a bridge network the port is published as configured, and only then', async () => {
   const net = 'ocx-e2e-net';
   dockerCli(['network', 'create', net]);
-  const port = 40000 + (process.pid % 20000);
+  const port = await new Promise<number>((res) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => res(p));
+    });
+  });
   const proj = sb.project('pub', { network: net, port });
   const listening = () => new Promise<boolean>((res) => {
     const s = createConnection({ host: '127.0.0.1', port }, () => { s.destroy(); res(true); });
