@@ -1,4 +1,5 @@
-import { ImageStore, type ContainerUsage } from './image-store/store.ts';
+import { containerUsages } from './container-store/usage.ts';
+import { ImageStore } from './image-store/store.ts';
 import { LayerStore } from './layer-store/store.ts';
 import type { StorePaths } from './paths.ts';
 
@@ -9,7 +10,7 @@ export interface Engine {
 }
 
 /** The stores over one root, wired so that images know which containers use them. */
-export function openEngine(paths: StorePaths, usages: () => ContainerUsage[] = () => []): Engine {
+export function openEngine(paths: StorePaths): Engine {
   const layers = new LayerStore(paths);
-  return { paths, layers, images: new ImageStore(paths, layers, usages) };
+  return { paths, layers, images: new ImageStore(paths, layers, () => containerUsages(paths)) };
 }

@@ -8,7 +8,6 @@ import { parseImageRef } from '../reference.ts';
 import { upperDirTar } from './layer-tar.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
-import { containerUsages } from './usage.ts';
 
 /**
  * The runtime creates an empty file or directory in the upper directory for
@@ -34,7 +33,7 @@ function mountStubs(rec: ContainerRecord, upper: string): (relPath: string, st: 
 export async function commitContainer(paths: StorePaths, rec: ContainerRecord, target: string): Promise<ImageRecord> {
   const ref = parseImageRef(target);
   if (ref.digest) throw new UserError(`invalid image name "${target}": a commit target cannot have a digest`);
-  const { layers, images } = openEngine(paths, () => containerUsages(paths));
+  const { layers, images } = openEngine(paths);
   const base = images.list().images.find((i) => i.digest === rec.image.digest);
   const config: ImageConfig = base?.config ?? { Env: rec.process.env, Cmd: rec.command, WorkingDir: rec.process.cwd };
   const { getXattr } = await import('../sys/libc.ts');

@@ -8,7 +8,6 @@ import type { StorePaths } from '../paths.ts';
 import { generateId, generateName } from '../container-store/names.ts';
 import type { ContainerRecord, RunOptions } from '../container-store/record.ts';
 import { containerFiles, releaseName, reserveName, writeRecord, type ContainerFiles } from '../container-store/store.ts';
-import { containerUsages } from '../container-store/usage.ts';
 import { findRuntime } from './oci-runtime.ts';
 import { containerArgs, processSettings } from './process-config.ts';
 import { checkExecutable, type Root } from './rootfs-lookup.ts';
@@ -39,7 +38,7 @@ export interface Created {
  * exist, no collection can take its layers until our container record does.
  */
 function pinnedImage(paths: StorePaths, text: string): { image: ImageRecord; layers: LayerStore } {
-  const { layers, images } = openEngine(paths, () => containerUsages(paths));
+  const { layers, images } = openEngine(paths);
   for (let attempt = 0; ; attempt++) {
     const image = images.resolve(text);
     for (const l of image.layers) layers.pin(l);

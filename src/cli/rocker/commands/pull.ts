@@ -1,4 +1,3 @@
-import { containerUsages } from '../../../engine/container-store/usage.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import { DOCKER_HUB, parseRemoteRef } from '../../../engine/registry/names.ts';
 import { ProgressView } from '../../../engine/registry/progress-view.ts';
@@ -14,7 +13,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-q, --quiet', 'print only the image reference');
   const { opts, operands } = parseArgs<{ platform?: string; insecure?: boolean; quiet?: boolean }>(cmd, args);
   // Containers' layers must survive the collection that follows a commit.
-  const engine = openEngine(ctx.paths, () => containerUsages(ctx.paths));
+  const engine = openEngine(ctx.paths);
   // Docker's opening lines; the reference is checked here so a bad name fails before any output.
   const ref = parseRemoteRef(operands[0]!);
   if (!opts.quiet) {

@@ -20,7 +20,7 @@ async function df(args: string[], ctx: Context): Promise<number> {
     return 1;
   }
   const usages = containerUsages(ctx.paths);
-  const engine = openEngine(ctx.paths, () => usages);
+  const engine = openEngine(ctx.paths);
   const records = new Map(listContainers(ctx.paths).map((c) => [c.id, c]));
   const running = (id: string) => {
     const rec = records.get(id);

@@ -1,4 +1,3 @@
-import { containerUsages } from '../../../engine/container-store/usage.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import { tagImage } from '../../../engine/image-store/tag.ts';
 import type { Context } from '../context.ts';
@@ -9,6 +8,6 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<source>', 'NAME[:TAG] or image id')
     .argument('<target>', 'NAME[:TAG]');
   const { operands } = parseArgs(cmd, args);
-  await tagImage(openEngine(ctx.paths, () => containerUsages(ctx.paths)).images, operands[0]!, operands[1]!);
+  await tagImage(openEngine(ctx.paths).images, operands[0]!, operands[1]!);
   return 0;
 }
