@@ -44,14 +44,17 @@ mkdir -p "$ROCKER_RUNROOT"
 R="$top/bin/rocker --root $rstore"
 img=$host/bench/app
 
-# Dirty pages of the previous run are written back before each timing (both sides alike).
+# Before each timing, both sides alike: the previous copy is deleted, dirty pages are written
+# back, and 12 s pass. Without a journal (as on this VM's root file system) ext4 avoids reusing
+# inodes deleted in the last 5-10 s and scans past them for every new file (perf: `recently_deleted`),
+# which would bill one side's deletion of ~10 000 files to the pull that follows it.
 hyperfine --runs "$runs" --export-markdown "$work/first.md" \
-  -n 'rocker pull (empty store)' --prepare "rm -rf $rstore; sync" "$R pull -q $img:a" \
-  -n 'docker pull (empty engine)' --prepare "docker rmi -f $img:a >/dev/null 2>&1 || true; sync" "docker pull -q $img:a"
+  -n 'rocker pull (empty store)' --prepare "rm -rf $rstore; sync; sleep 12" "$R pull -q $img:a" \
+  -n 'docker pull (empty engine)' --prepare "docker rmi -f $img:a >/dev/null 2>&1 || true; sync; sleep 12" "docker pull -q $img:a"
 
 hyperfine --runs "$runs" --export-markdown "$work/second.md" \
-  -n 'rocker pull, all but the top layer present' --prepare "rm -rf $rstore && $R pull -q $img:a >/dev/null; sync" "$R pull -q $img:b" \
-  -n 'docker pull, all but the top layer present' --prepare "docker rmi -f $img:a $img:b >/dev/null 2>&1 || true; docker pull -q $img:a >/dev/null; sync" "docker pull -q $img:b" \
+  -n 'rocker pull, all but the top layer present' --prepare "rm -rf $rstore && $R pull -q $img:a >/dev/null; sync; sleep 12" "$R pull -q $img:b" \
+  -n 'docker pull, all but the top layer present' --prepare "docker rmi -f $img:a $img:b >/dev/null 2>&1 || true; docker pull -q $img:a >/dev/null; sync; sleep 12" "docker pull -q $img:b" \
   -n 'rocker pull, up to date' --prepare true "$R pull -q $img:a"
 
 {

@@ -144,6 +144,14 @@ test('a pull killed mid-layer leaves no partial layer visible; the retry reuses 
   expect(files('tmp').filter((n) => !n.startsWith('pin-'))).toEqual([]);
 });
 
+test('a download that stalls is abandoned after ROCKER_PULL_IDLE_TIMEOUT seconds, cleanly', async () => {
+  fake.faults = [{ kind: 'stall', digest: img.layers[0]!.digest }];
+  const r = await rockerAsync(['pull', `${fake.host}/lib/app:1`], { ...env, ROCKER_PULL_IDLE_TIMEOUT: '1' });
+  expectOneLineError(r, new RegExp(`layer ${img.layers[0]!.digest.slice(7, 19)}: download failed after \\d+ of \\d+ bytes: no data for 1 s$`));
+  expect(files('layers/sha256')).not.toContain(img.layers[0]!.diffId.slice(7));
+  expect(files('images')).toEqual([]);
+});
+
 test('on a terminal the progress is drawn in place, with a bar per layer', async () => {
   const p = Bun.spawn(['script', '-qec', `${ROCKER} pull ${fake.host}/lib/app:1`, '/dev/null'], { env: { ...env, COLUMNS: '120' }, stdout: 'pipe', stdin: 'ignore' });
   const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);

@@ -60,7 +60,7 @@ export async function pullImage(engine: Engine, text: string, opts: PullOptions 
   const source = `${ref.domain}/${ref.path}`;
   const progress = opts.progress ?? (() => undefined);
   image.manifest.layers.forEach((l) => progress({ id: shortId(l.digest), state: 'Waiting' }));
-  await pool(image.manifest.layers, opts.concurrency ?? 3, async (desc, i) => {
+  await pool(image.manifest.layers, opts.concurrency ?? concurrency(), async (desc, i) => {
     const diffId = diffIds[i]!;
     const id = shortId(desc.digest);
     const fetched = await withLayerLock(engine.paths, diffId, async () => {
@@ -106,15 +106,35 @@ async function fetchLayer(engine: Engine, client: RegistryClient, ref: RemoteRef
   let current = 0;
   progress({ id, state: 'Downloading', current, total: desc.size });
   const body = Readable.fromWeb(res.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>, { highWaterMark: 1 << 20 });
-  await importVerified(engine.layers, body, {
-    what,
-    diffId,
-    blob: { digest: desc.digest, size: desc.size },
-    blobsDir: blobsDir(engine),
-    source,
-    onBytes: (n) => {
-      current += n;
-      progress({ id, state: 'Downloading', current, total: desc.size });
-    },
-  });
+  // A registry that stops sending without closing would hang the pull for ever: give up after a quiet spell.
+  const idle = idleSeconds();
+  const timer = setTimeout(() => body.destroy(new Error(`no data for ${idle} s`)), idle * 1000);
+  try {
+    await importVerified(engine.layers, body, {
+      what,
+      diffId,
+      blob: { digest: desc.digest, size: desc.size },
+      blobsDir: blobsDir(engine),
+      source,
+      onBytes: (n) => {
+        timer.refresh();
+        current += n;
+        progress({ id, state: 'Downloading', current, total: desc.size });
+      },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** ROCKER_PULL_CONCURRENCY (layers fetched at once), default 3 as Docker's max-concurrent-downloads. */
+function concurrency(): number {
+  const v = Number(process.env.ROCKER_PULL_CONCURRENCY);
+  return Number.isInteger(v) && v > 0 ? v : 3;
+}
+
+/** ROCKER_PULL_IDLE_TIMEOUT (seconds without a byte before a layer download is abandoned), default 120. */
+function idleSeconds(): number {
+  const v = Number(process.env.ROCKER_PULL_IDLE_TIMEOUT);
+  return Number.isFinite(v) && v > 0 ? v : 120;
 }

@@ -57,7 +57,8 @@ export async function pushImage(engine: Engine, text: string, opts: PushOptions 
     if (isLayer) {
       const diffId = record.layers[i]!;
       // Remember the repository as a mount source for later pushes elsewhere on this registry.
-      await engine.layers.lock(() => addLayerBlob(engine.layers, diffId, { ...exported.layers[i]!, sources: [`${ref.domain}/${ref.path}`] }));
+      const { path: _file, ...blobInfo } = exported.layers[i]!;
+      await engine.layers.lock(() => addLayerBlob(engine.layers, diffId, { ...blobInfo, sources: [`${ref.domain}/${ref.path}`] }));
       report({ id: shortId(blob.digest), state: outcome.state, detail: outcome.detail });
     }
   });
