@@ -14,7 +14,7 @@ async function prune(args: string[], ctx: Context): Promise<number> {
     .option('-a, --all', 'also remove images that no container uses')
     .option('-f, --force', 'do not prompt (rocker never prompts; accepted for Docker compatibility)');
   const { opts } = parseArgs<{ all?: boolean }>(cmd, args);
-  const engine = openEngine(ctx.paths, () => containerUsages(ctx.paths));
+  const engine = openEngine(ctx.paths);
   const sizes = new Map(engine.layers.list().map((l) => [l, engine.layers.info(l)?.size ?? 0]));
   const out: string[] = [];
   // Untagged images (loaded without a name: `untagged:<id>`) are Docker's dangling ones; -a takes every unused image.
