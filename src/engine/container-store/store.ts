@@ -10,26 +10,27 @@ const ID = /^[0-9a-f]{64}$/;
 
 /** Where one container's files live: `<root>/containers/<id>/` (see docs/containers.md). */
 export function containerFiles(paths: StorePaths, id: string) {
+  // Plain concatenation under one join: `ps` computes this for every container in the store.
   const dir = join(paths.containers, id);
   return {
     dir,
-    record: join(dir, 'container.json'),
-    log: join(dir, 'container.log'),
+    record: `${dir}/container.json`,
+    log: `${dir}/container.log`,
     /** The OCI bundle is the container directory itself: config.json + rootfs. */
     bundle: dir,
-    config: join(dir, 'config.json'),
-    rootfs: join(dir, 'rootfs'),
-    upper: join(dir, 'upper'),
-    work: join(dir, 'work'),
-    hosts: join(dir, 'hosts'),
-    hostname: join(dir, 'hostname'),
+    config: `${dir}/config.json`,
+    rootfs: `${dir}/rootfs`,
+    upper: `${dir}/upper`,
+    work: `${dir}/work`,
+    hosts: `${dir}/hosts`,
+    hostname: `${dir}/hostname`,
     /** Written by the runtime once the container's init process runs. */
-    pid: join(dir, 'pid'),
+    pid: `${dir}/pid`,
     /** Written by the monitor when the container's init process has ended. */
-    exit: join(dir, 'exit'),
+    exit: `${dir}/exit`,
     /** "PID STARTTIME" of the process that waits for the container (rocker or the sh monitor). */
-    monitor: join(dir, 'monitor'),
-    runtimeLog: join(dir, 'runtime.log'),
+    monitor: `${dir}/monitor`,
+    runtimeLog: `${dir}/runtime.log`,
   };
 }
 export type ContainerFiles = ReturnType<typeof containerFiles>;
