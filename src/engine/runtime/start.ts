@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../common/errors.ts';
+import { oneLine, UserError } from '../../common/errors.ts';
 import type { StorePaths } from '../paths.ts';
 import { procStartTime } from '../container-store/proc.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
@@ -63,17 +62,18 @@ const MONITOR = [
 export async function runDetached(paths: StorePaths, c: Created): Promise<void> {
   const { rec, files, runtime } = c;
   const link = join(paths.containers, '.names', rec.name);
-  const child = spawn('/bin/sh', ['-c', MONITOR, 'rocker-monitor', files.dir, rec.options.autoRemove ? '1' : '0', link, runtime, ...runArgs(paths, rec)], {
-    detached: true,
-    stdio: 'ignore',
-    cwd: '/',
-  });
-  const pid = child.pid;
-  if (pid === undefined) {
+  let child: ReturnType<typeof Bun.spawn>;
+  try {
+    child = Bun.spawn(['/bin/sh', '-c', MONITOR, 'rocker-monitor', files.dir, rec.options.autoRemove ? '1' : '0', link, runtime, ...runArgs(paths, rec)], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore'],
+      cwd: '/',
+    });
+  } catch (err) {
     await removeFiles(paths, rec.id, runtime, rec.name);
-    throw new UserError('cannot start the container monitor (/bin/sh)', 125);
+    throw new UserError(`cannot start the container monitor (/bin/sh): ${oneLine(err)}`, 125);
   }
-  recordMonitor(paths, rec.id, pid);
+  recordMonitor(paths, rec.id, child.pid);
   child.unref();
   // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
   for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay * 2, 20)) {
