@@ -23,8 +23,11 @@ docker_cmd=$(OCX_DRY_RUN=1 "$ocx" opencode --version | jq -r '@sh')
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC'), docker $(docker version --format '{{.Server.Version}}')"
 echo "docker command: $docker_cmd"
 mkdir -p "$top/bench/results"
+# docker run both before and after ocx: container start times drift with the
+# machine's load, and the two docker rows show how much.
 hyperfine --warmup 3 --runs "${RUNS:-20}" \
-  -n 'ocx opencode --version' "$ocx opencode --version" \
   -n 'docker run --rm (same flags)' "$docker_cmd" \
+  -n 'ocx opencode --version' "$ocx opencode --version" \
+  -n 'docker run --rm (same flags), again' "$docker_cmd" \
   -n 'ocx build (no change)' "$ocx build" \
   --export-markdown "$top/bench/results/ocx.md"
