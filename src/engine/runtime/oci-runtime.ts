@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
@@ -73,8 +72,8 @@ export function tidyRuntimeError(msg: string): string {
 
 /** Runs a short runtime command (kill, delete, state); returns whether it succeeded. */
 export function runtimeCommand(binary: string, paths: StorePaths, args: string[]): { ok: boolean; stderr: string } {
-  const r = spawnSync(binary, [...globalArgs(paths), ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  return { ok: r.status === 0, stderr: (r.stderr ?? '').trim() };
+  const r = Bun.spawnSync([binary, ...globalArgs(paths), ...args], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+  return { ok: r.exitCode === 0, stderr: r.stderr.toString().trim() };
 }
 
 /** Whether the runtime still has state for `cid` (a container not yet deleted from the runtime's view). */
