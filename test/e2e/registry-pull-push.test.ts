@@ -118,6 +118,17 @@ test('a second image on the same base adds only its own layer', () => {
   expect(layerDirs(root).sort()).toEqual(before.sort());
 });
 
+test('an OCI manifest with zstd layers pulls and runs, and pushes back byte for byte', async () => {
+  const { env } = store();
+  const oci = makeImage([base, tarBytes([{ name: 'zstd.txt', data: 'zstd layer\n' }])], { zstd: true });
+  await uploadImage(reg.host, 'test/zstd', '1', oci);
+  const r = ok(rocker(['pull', `${reg.host}/test/zstd:1`], env));
+  expect(r.stdout).toContain(`Digest: ${oci.manifestDigest}`);
+  expect(rocker(['run', '--rm', `${reg.host}/test/zstd:1`, '/bin/cat', '/zstd.txt'], env).stdout).toBe('zstd layer\n');
+  ok(rocker(['tag', `${reg.host}/test/zstd:1`, `${reg.host}/test/zstd-copy:1`], env));
+  expect(ok(rocker(['push', `${reg.host}/test/zstd-copy:1`], env)).stdout).toContain(`digest: ${oci.manifestDigest}`);
+});
+
 test('pull by digest, and history lists each layer with its instruction and size', () => {
   const { env } = store();
   const r = ok(rocker(['pull', `${reg.host}/test/app@${app1.manifestDigest}`], env));

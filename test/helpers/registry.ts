@@ -91,9 +91,9 @@ export interface FixtureImage {
 }
 
 /** An image (Docker schema 2 manifest, gzip layers) from uncompressed layer tars, bottom first. */
-export function makeImage(tars: Buffer[], opts: { architecture?: string; os?: string; cmd?: string[]; createdBy?: string[] } = {}): FixtureImage {
+export function makeImage(tars: Buffer[], opts: { architecture?: string; os?: string; cmd?: string[]; createdBy?: string[]; zstd?: boolean } = {}): FixtureImage {
   const layers = tars.map((t) => {
-    const blob = gzipSync(t);
+    const blob = opts.zstd ? spawnSync('zstd', ['-q', '-c'], { input: t, maxBuffer: 1 << 30 }).stdout : gzipSync(t);
     return { blob, digest: sha(blob), diffId: sha(t) };
   });
   const config = Buffer.from(JSON.stringify({
@@ -104,12 +104,20 @@ export function makeImage(tars: Buffer[], opts: { architecture?: string; os?: st
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     history: layers.map((_, i) => ({ created: '2026-01-02T03:04:05Z', created_by: opts.createdBy?.[i] ?? `layer ${i}` })),
   }));
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha(config), size: config.length },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: l.digest, size: l.blob.length })),
-  }));
+  // zstd layers exist only in OCI manifests; gzip ones get Docker's schema 2, the commonest kind.
+  const manifest = Buffer.from(JSON.stringify(opts.zstd
+    ? {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+        layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd', digest: l.digest, size: l.blob.length })),
+      }
+    : {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+        config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha(config), size: config.length },
+        layers: layers.map((l) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: l.digest, size: l.blob.length })),
+      }));
   return { config, configDigest: sha(config), layers, manifest, manifestDigest: sha(manifest) };
 }
 
@@ -137,7 +145,7 @@ export async function uploadImage(host: string, repo: string, tag: string, image
   }
   const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
     method: 'PUT',
-    headers: { ...headers, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
+    headers: { ...headers, 'content-type': (JSON.parse(image.manifest.toString()) as { mediaType: string }).mediaType },
     body: new Uint8Array(image.manifest),
   });
   if (res.status !== 201) throw new Error(`manifest upload: HTTP ${res.status} ${await res.text()}`);
