@@ -148,11 +148,28 @@ export class RegistryClient {
     try {
       return await fetch(url, { ...init, headers, redirect: 'follow' });
     } catch (e) {
-      const cause = (e as { cause?: unknown }).cause;
-      const code = (e as { code?: string }).code ?? (cause as { code?: string } | undefined)?.code;
-      throw new UserError(`${this.opts.what}: cannot reach ${new URL(url).host}: ${code ? `${code} ` : ''}${oneLine(e)}`.replace(/\s+$/, ''));
+      throw new UserError(`${this.opts.what}: cannot reach ${new URL(url).host}: ${networkCause(e)}`);
     }
   }
+}
+
+const networkCauses: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** A fetch failure in plain words: the errno's meaning, else the runtime's message (TLS errors say what they need). */
+function networkCause(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause;
+  const code = (e as { code?: string }).code ?? (cause as { code?: string } | undefined)?.code;
+  if (code && networkCauses[code]) return `${networkCauses[code]} (${code})`;
+  const msg = oneLine(e).replace(/\.? (For more information, pass `verbose: true`|Is the computer able to access the url\?).*$/, '');
+  return code && !msg.includes(code) ? `${code} ${msg}` : msg;
 }
 
 function basicHeader(c: Credentials): string {

@@ -43,9 +43,10 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     const mod: { default: CommandRun } = await commands[target]!.load();
     return (await mod.default(rest, ctx)) ?? 0;
   }
-  const help = sub === undefined || sub === '--help' || sub === '-h';
-  process.stderr.write(help
-    ? `Usage: rocker image COMMAND\n\nCommands: prune [-a], ${Object.keys(delegated).join(', ')}\n`
-    : `rocker: unknown image command "${sub}" (prune, ${Object.keys(delegated).join(', ')})\n`);
-  return help ? 0 : 1;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(`Usage: rocker image COMMAND\n\nCommands: prune [-a], ${Object.keys(delegated).join(', ')}\n`);
+    return 0;
+  }
+  process.stderr.write(`rocker: unknown image command "${sub}" (prune, ${Object.keys(delegated).join(', ')})\n`);
+  return 1;
 }

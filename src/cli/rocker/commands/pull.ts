@@ -1,5 +1,6 @@
 import { openEngine } from '../../../engine/engine.ts';
 import { DOCKER_HUB, parseRemoteRef } from '../../../engine/registry/names.ts';
+import { parsePlatform } from '../../../engine/registry/platform.ts';
 import { ProgressView } from '../../../engine/registry/progress-view.ts';
 import { pullImage } from '../../../engine/registry/pull.ts';
 import type { Context } from '../context.ts';
@@ -16,6 +17,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const engine = openEngine(ctx.paths);
   // Docker's opening lines; the reference is checked here so a bad name fails before any output.
   const ref = parseRemoteRef(operands[0]!);
+  parsePlatform(opts.platform);
   if (!opts.quiet) {
     if (!ref.explicitTag && !ref.digest) process.stdout.write(`Using default tag: ${ref.tag}\n`);
     process.stdout.write(`${ref.digest && !ref.explicitTag ? ref.digest.slice(7, 19) : ref.tag}: Pulling from ${ref.domain === DOCKER_HUB ? ref.path : `${ref.domain}/${ref.path}`}\n`);

@@ -41,8 +41,10 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const [sub, ...rest] = args;
   if (sub === 'df') return df(rest, ctx);
   if (sub === 'prune') return image(['prune', ...rest], ctx);
-  process.stderr.write(sub === undefined || sub === '--help' || sub === '-h'
-    ? 'Usage: rocker system df | rocker system prune [-a]\n'
-    : `rocker: unknown system command "${sub}" (df, prune)\n`);
-  return sub === '--help' || sub === '-h' ? 0 : 1;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write('Usage: rocker system df | rocker system prune [-a]\n');
+    return 0;
+  }
+  process.stderr.write(`rocker: unknown system command "${sub}" (df, prune)\n`);
+  return 1;
 }
