@@ -1,9 +1,8 @@
-import { readdirSync, lstatSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerUsage } from './store.ts';
-import type { ImageStore } from './store.ts';
-import type { LayerStore } from '../layer-store/store.ts';
 import { layerBlobDigests } from '../layer-store/blobs.ts';
+import type { LayerStore } from '../layer-store/store.ts';
+import type { ContainerUsage, ImageStore } from './store.ts';
 
 export interface UsageRow {
   total: number;
