@@ -52,6 +52,11 @@ export abstract class CliEngine implements Engine {
     return [];
   }
 
+  /** tmpfs mount options as this engine accepts them. */
+  protected tmpfsOptions(options: string): string {
+    return options;
+  }
+
   /** A one-line error naming what was tried and how to start or install it. */
   protected abstract unavailable(detail: string, missing: boolean): UserError;
 
@@ -126,7 +131,7 @@ export abstract class CliEngine implements Engine {
     if (spec.tty) a.push('-t');
     if (spec.readOnly) a.push('--read-only');
     if (spec.addHostGateway) a.push('--add-host', 'host.docker.internal:host-gateway');
-    for (const t of spec.tmpfs) a.push('--tmpfs', `${t.target}:${t.options}`);
+    for (const t of spec.tmpfs) a.push('--tmpfs', `${t.target}:${this.tmpfsOptions(t.options)}`);
     a.push('--security-opt', 'no-new-privileges', '--cap-drop', 'ALL');
     a.push('--network', spec.network, '--memory', spec.memory, '--cpus', String(spec.cpus), '--pids-limit', String(spec.pidsLimit));
     if (spec.publish) a.push('-p', `${spec.publish.hostPort}:${spec.publish.containerPort}`);
