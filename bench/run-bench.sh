@@ -45,9 +45,17 @@ node -e '
   fs.writeFileSync(dst, JSON.stringify(c));
 ' "$(ls -d "$ROCKER_ROOT"/containers/"$id"*)/config.json" "$work/bundle/config.json" "$work/bundle/rootfs"
 
-cmds=("runc --root $work/runc run --bundle $work/bundle floor" "$rocker run --rm --image busybox true")
-names=("runc run (floor)" "rocker run --rm")
+floor=(-n "runc run (floor)" "runc --root $work/runc run --bundle $work/bundle floor")
+ours=(-n "rocker run --rm" "$rocker run --rm --image busybox true")
+# Rounds of 10 runs each, floor and rocker taking turns: other work on a
+# shared machine then weighs on both alike instead of on whichever ran
+# during a burst.
+for round in 1 2 3 4 5 6; do
+  hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${ours[@]}"
+done
+
 # Docker: the machine's engine if one answers, else one of our own when dockerd is installed.
+# Measured apart from the floor: its daemon's own work after each run would weigh on the others.
 if ! docker info >/dev/null 2>&1 && command -v dockerd >/dev/null; then
   dockerd --iptables=false --bridge=none --data-root "$work/docker" --exec-root "$work/exec" \
     -H "unix://$work/docker.sock" --pidfile "$work/docker.pid" >"$work/dockerd.log" 2>&1 &
@@ -57,14 +65,17 @@ if ! docker info >/dev/null 2>&1 && command -v dockerd >/dev/null; then
 fi
 if docker info >/dev/null 2>&1; then
   docker import "$work/busybox.tar" rocker-bench-busybox >/dev/null
-  cmds+=("docker run --rm --network none rocker-bench-busybox true")
-  names+=("docker run --rm")
+  for round in 1 2 3; do
+    hyperfine -N --warmup 3 --runs 10 --export-json "$work/docker-$round.json" "${ours[@]}" -n "docker run --rm" "docker run --rm --network none rocker-bench-busybox true"
+  done
 else
   echo "run-bench: no Docker engine: docker left out" >&2
 fi
-args=()
-for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N --warmup 5 --runs 40 --export-json "$work/start.json" "${args[@]}"
+if [ -n "$dockerd_pid" ]; then
+  kill "$dockerd_pid"
+  for _ in $(seq 100); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.1; done
+  dockerd_pid=
+fi
 
 # 50 detached starts, one after another, then stop them all.
 start=$(date +%s%N)
@@ -76,20 +87,31 @@ detached_ms=$(( (end - start) / 1000000 ))
 # 1,000 containers in the store (ended ones: real records, logs and upper dirs).
 have=$("$rocker" ps -aq | wc -l)
 for i in $(seq $((have + 1)) 1000); do "$rocker" run busybox true; done
-hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
+hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps-1.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
 listed=$("$rocker" ps -aq | wc -l)
 
-# Wall time and CPU time (user + system, children included): on a shared
-# machine the wall time carries everyone else's load, the CPU time does not.
+# Wall time (median over all rounds) and CPU time (user + system, children
+# included): on a shared machine the wall time carries everyone else's
+# load, the CPU time much less. Docker's CPU column counts only its client;
+# the daemon's work is not in it, so compare Docker by wall time.
 table() {
   node -e '
-    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+    const fs = require("fs");
+    const runs = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f, "utf8")).results);
+    const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+    const rows = runs[0].map((r, i) => {
+      const all = runs.map((rs) => rs[i]);
+      const times = all.flatMap((x) => x.times);
+      const mean = times.reduce((a, b) => a + b, 0) / times.length;
+      const sd = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / times.length);
+      const cpu = all.reduce((a, x) => a + x.user + x.system, 0) / all.length;
+      return { command: r.command, n: times.length, mean, sd, median: median(times), min: Math.min(...times), cpu };
+    });
     const ms = (s) => (s * 1000).toFixed(1);
-    const base = r[0].mean, baseCpu = r[0].user + r[0].system;
-    console.log("| Command | Wall mean ± σ [ms] | Wall median [ms] | CPU user+sys [ms] | Wall relative | CPU relative |");
-    console.log("|:---|---:|---:|---:|---:|---:|");
-    for (const x of r) console.log(`| ${x.command} | ${ms(x.mean)} ± ${ms(x.stddev)} | ${ms(x.median)} | ${ms(x.user + x.system)} | ${(x.mean / base).toFixed(2)} | ${((x.user + x.system) / baseCpu).toFixed(2)} |`);
-  ' "$1"
+    console.log("| Command | Runs | Wall median [ms] | Wall mean ± σ [ms] | Wall min [ms] | CPU user+sys [ms] | Median relative | CPU relative |");
+    console.log("|:---|---:|---:|---:|---:|---:|---:|---:|");
+    for (const x of rows) console.log(`| ${x.command} | ${x.n} | ${ms(x.median)} | ${ms(x.mean)} ± ${ms(x.sd)} | ${ms(x.min)} | ${ms(x.cpu)} | ${(x.median / rows[0].median).toFixed(2)} | ${(x.cpu / rows[0].cpu).toFixed(2)} |`);
+  ' "$@"
 }
 
 {
@@ -97,12 +119,18 @@ table() {
   echo
   echo "Machine: $(nproc) cores, $(uname -r), runc $(runc --version | head -1 | awk '{print $3}'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  table "$work/start.json"
+  table "$work"/start-*.json
   echo
+  if ls "$work"/docker-*.json >/dev/null 2>&1; then
+    echo "Against Docker (Docker's CPU column is its client only; compare by wall time):"
+    echo
+    table "$work"/docker-*.json
+    echo
+  fi
   echo "50 containers started detached one after another (\`rocker run -d busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
   echo
   echo "### rocker ps with ${listed} containers"
   echo
-  table "$work/ps.json"
+  table "$work"/ps-1.json
 } >"$out"
 echo "run-bench: results in $out"
