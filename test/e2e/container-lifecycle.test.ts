@@ -59,6 +59,8 @@ test('detach, ps, logs, stop a sleep that is PID 1 (ignores SIGTERM), rm', () =>
   const [header, row] = ps.stdout.split('\n');
   expect(header).toMatch(/^ID +NAME +IMAGE +PID +STATUS +COMMAND +CREATED$/);
   expect(row).toMatch(new RegExp(`^${id.slice(0, 12)}  sleeper +busybox:latest +\\d+ +running +/bin/sleep 1000 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`));
+  expect(rocker(['ps', '-q'], env).stdout).toBe(`${id.slice(0, 12)}\n`);
+  expect(rocker(['ps', '-q', '--no-trunc'], env).stdout).toBe(`${id}\n`);
   const pid = entry('sleeper')!.pid!;
   expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('/bin/sleep\u00001000\u0000');
   const stop = rocker(['stop', '-t', '1', 'sleeper'], env);

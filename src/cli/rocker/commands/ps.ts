@@ -8,6 +8,7 @@ import { containerStatus, describeStatus } from '../../../engine/container-store
 
 interface Flags {
   all?: boolean;
+  trunc: boolean;
   quiet?: boolean;
   format?: string;
 }
@@ -25,6 +26,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   const cmd = commandParser('ps', 'List containers (running ones; -a for all)')
     .option('-a, --all', 'show all containers, not only running ones')
     .option('-q, --quiet', 'print only the ids')
+    .option('--no-trunc', 'full ids and commands')
     .option('--format <format>', 'table (default) or json');
   const { opts } = parseArgs<Flags>(cmd, args);
   if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
@@ -37,7 +39,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .reverse(); // newest first, as Docker lists them
   const incomplete = opts.all ? broken : [];
   if (opts.quiet) {
-    const ids = [...rows.map((r) => r.rec.id.slice(0, 12)), ...incomplete.map((id) => id.slice(0, 12))];
+    const ids = [...rows.map((r) => r.rec.id), ...incomplete].map((id) => (opts.trunc ? id.slice(0, 12) : id));
     if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
     return;
   }
@@ -59,15 +61,16 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
+  const short = (id: string) => (opts.trunc ? id.slice(0, 12) : id);
   const table = rows.map(({ rec, status }) => [
-    rec.id.slice(0, 12),
+    short(rec.id),
     rec.name,
     `${rec.image.name}:${rec.image.tag}`,
     status.pid ? String(status.pid) : '-',
     describeStatus(status),
-    truncate(showCommand(rec.command), 40),
+    opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
     formatLocalTime(new Date(rec.created)),
   ]);
-  for (const id of incomplete) table.push([id.slice(0, 12), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
+  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
   process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
 }
