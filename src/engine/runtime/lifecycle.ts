@@ -42,6 +42,19 @@ export function signalContainer(paths: StorePaths, rec: ContainerRecord, signal:
 }
 
 /**
+ * SIGKILL until the container has ended: again on every check, because a
+ * container that is still starting gets its process only later.
+ */
+async function killUntilEnded(paths: StorePaths, rec: ContainerRecord, timeoutMs: number): Promise<ContainerStatus | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    signalContainer(paths, rec, 'SIGKILL');
+    const s = await waitForEnd(paths, rec, Math.min(200, Math.max(0, deadline - Date.now())));
+    if (s || Date.now() >= deadline) return s;
+  }
+}
+
+/**
  * SIGTERM, then SIGKILL after `timeoutSec`; returns once the container has
  * ended. A PID 1 that ignores SIGTERM (sleep) is thus still stopped.
  */
@@ -50,8 +63,7 @@ export async function stopContainer(paths: StorePaths, rec: ContainerRecord, tim
     const s = await waitForEnd(paths, rec, timeoutSec * 1000);
     if (s) return s;
   }
-  signalContainer(paths, rec, 'SIGKILL');
-  const s = await waitForEnd(paths, rec, 30_000);
+  const s = await killUntilEnded(paths, rec, 30_000);
   if (!s) throw new UserError(`container ${rec.name} did not stop within 30 s of SIGKILL`);
   return s;
 }
@@ -62,11 +74,11 @@ export async function stopContainer(paths: StorePaths, rec: ContainerRecord, tim
  * after a rocker that was killed half way.
  */
 export async function removeContainer(paths: StorePaths, rec: ContainerRecord, force: boolean, runtimeName: string): Promise<void> {
-  let s = containerStatus(paths, rec);
+  const s = containerStatus(paths, rec);
   if (s.state === 'running' || ((s.state === 'created' || s.exitCode === undefined) && s.monitorAlive)) {
     if (!force) throw new UserError(`container ${rec.name} is ${s.state === 'running' ? 'running' : 'starting'}: stop it first, or use 'rocker rm -f'`);
-    signalContainer(paths, rec, 'SIGKILL');
-    s = (await waitForEnd(paths, rec, 30_000)) ?? s;
+    // If it still has not ended, the runtime's forced delete below kills what is left.
+    await killUntilEnded(paths, rec, 30_000);
   }
   await removeFiles(paths, rec.id, runtimeName, rec.name);
 }
