@@ -190,3 +190,17 @@ test('rocker killed while starting a container: ps shows the truth, rm -f cleans
   expect(psAll()).toEqual([]);
   expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
 });
+
+test('rm -f of a container that is still starting kills it once it runs; the foreground rocker ends', async () => {
+  const child = spawn(ROCKER, ['run', '--name', 'starting', 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' });
+  const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  let removed = false;
+  for (let i = 0; i < 200 && !removed; i++) {
+    // The name appears once the record is being made; before that rm says "no such container".
+    removed = rocker(['rm', '-f', 'starting'], env).code === 0;
+    if (!removed) await sleep(5);
+  }
+  expect(removed).toBe(true);
+  expect(await exited).not.toBe(0);
+  expect(entry('starting')).toBeUndefined();
+});
