@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 # System packages: the OCI runtime, decompressors, test peers (dockerd, the
-# CNCF registry, debootstrap for a Debian base image) and hyperfine for bench/.
+# CNCF registry, podman, debootstrap for a Debian base image) and hyperfine
+# for bench/.
 pkgs=(runc busybox-static tar gzip bzip2 xz-utils zstd util-linux procps ca-certificates
-      debootstrap docker.io docker-registry apache2-utils hyperfine)
+      debootstrap docker.io docker-registry apache2-utils podman hyperfine)
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -31,6 +32,4 @@ mkdir -p "$cache"
 [ -s "$cache/busybox.tar" ] || scripts/fixtures/busybox-tar.sh "$cache/busybox.tar"
 rocker import "$cache/busybox.tar" busybox
 rocker images
-if rocker run --help >/dev/null 2>&1; then
-  rocker run --rm --image busybox /bin/echo "Hello World"
-fi
+rocker run --rm --image busybox /bin/echo "Hello World"
