@@ -34,7 +34,6 @@ export async function importImage(images: ImageStore, layers: LayerStore, file: 
     tag: ref.tag,
     layers: [layer.diffId],
     config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: null },
-    size: layer.size,
     // No file name or time in the history: the same tar must give the same id.
     history: [{ created_by: 'rocker import', comment: 'imported from a tarball' }],
   });

@@ -30,8 +30,6 @@ export interface CommitOptions {
   tag: string;
   layers: string[];
   config: ImageConfig;
-  /** Bytes of the image's files; defaults to the sum of its layers' sizes. */
-  size?: number;
   history?: HistoryEntry[];
 }
 
@@ -135,35 +133,8 @@ export class ImageStore {
 
   /** Creates or replaces name:tag atomically; the old image's unused layers are removed. */
   async commit(opts: CommitOptions): Promise<ImageRecord> {
-    const problem = nameProblem(opts.name);
-    if (problem) throw new UserError(`invalid image name "${opts.name}": ${problem}`);
-    return this.layers.lock(() => {
-      for (const l of opts.layers) if (!this.layers.has(l)) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: layer ${l} is not in the store`);
-      const blob = makeConfigBlob(opts);
-      mkdirSync(dirname(this.blobPath(blob.digest)), { recursive: true });
-      if (!existsSync(this.blobPath(blob.digest))) writeFileAtomic(this.blobPath(blob.digest), blob.bytes);
-      const now = new Date();
-      const record: ImageRecord = {
-        name: opts.name,
-        tag: opts.tag,
-        id: blob.digest.slice(7, 19),
-        size: opts.size ?? opts.layers.reduce((n, l) => n + (this.layers.info(l)?.size ?? 0), 0),
-        created_time: formatLocalTime(now),
-        digest: blob.digest,
-        created: now.toISOString(),
-        architecture: JSON.parse(blob.bytes.toString()).architecture,
-        os: 'linux',
-        config: opts.config,
-        layers: opts.layers,
-      };
-      const dir = this.tagDir(opts.name, opts.tag);
-      mkdirSync(dir, { recursive: true });
-      this.linkRootfs(dir, opts.layers);
-      writeJsonAtomic(join(dir, RECORD), record);
-      for (const l of opts.layers) this.layers.unpin(l);
-      this.collect();
-      return record;
-    });
+    // The config blob rocker writes is then kept as-is, like a pulled one.
+    return this.commitConfig({ name: opts.name, tag: opts.tag, layers: opts.layers, configBytes: makeConfigBlob(opts).bytes });
   }
 
   /** Creates or replaces name:tag from a config blob kept as-is (pull, load, tag). */

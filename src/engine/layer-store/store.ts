@@ -7,6 +7,7 @@ import { withLock } from '../../common/lock.ts';
 import { extractTar } from '../archive/extract.ts';
 import type { StorePaths } from '../paths.ts';
 import { applyWhiteouts } from './whiteouts.ts';
+import { pidAlive } from '../../common/process.ts';
 
 export interface LayerInfo {
   diff_id: string;
@@ -16,14 +17,6 @@ export interface LayerInfo {
 
 const hexOf = (diffId: string) => diffId.replace(/^sha256:/, '');
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Layers kept once by content digest (their diff_id) and unpacked once:

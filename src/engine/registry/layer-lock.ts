@@ -2,24 +2,17 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writ
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { StorePaths } from '../paths.ts';
+import { pidAlive } from '../../common/process.ts';
 
 const REFRESH_MS = 5_000;
 const STALE_MS = 30_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Whether the lock directory's holder is gone: its process has exited, or it stopped refreshing the lock. */
 function isStale(dir: string): boolean {
   try {
     const pid = Number(readFileSync(join(dir, 'owner'), 'utf8'));
-    if (pid > 0 && !alive(pid)) return true;
+    if (pid > 0 && !pidAlive(pid)) return true;
     return Date.now() - statSync(dir).mtimeMs > STALE_MS;
   } catch {
     // No owner file yet: the holder is between mkdir and write; judge by age only.
