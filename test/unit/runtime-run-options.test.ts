@@ -1,9 +1,17 @@
-import { expect, test } from 'bun:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/common/errors.ts';
 import { runOptionsFromFlags, type RunFlags } from '../../src/engine/runtime/run-options.ts';
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'rocker-unit-'));
+  made.push(d);
+  return d;
+};
 
 const base: RunFlags = { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [] };
 const opts = (f: Partial<RunFlags>) => runOptionsFromFlags({ ...base, ...f });
@@ -34,7 +42,7 @@ test('sizes and numbers: valid ones convert, bad ones name the flag and the valu
 });
 
 test('volumes: HOST:CONTAINER[:ro], absolute paths, existing source', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rocker-unit-'));
+  const dir = tempDir();
   expect(opts({ volume: [`${dir}:/data:ro`] }).volumes).toEqual([{ source: dir, destination: '/data', readOnly: true }]);
   expect(opts({ volume: [`${dir}/:/data/`] }).volumes[0]).toMatchObject({ source: dir, destination: '/data', readOnly: false });
   expect(error({ volume: [`${dir}/missing:/x`] }).message).toMatch(/missing: no such file or directory/);
@@ -45,7 +53,7 @@ test('volumes: HOST:CONTAINER[:ro], absolute paths, existing source', () => {
 });
 
 test('env: -e KEY=VAL, bare KEY from the host, env files with comments; later wins', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rocker-unit-'));
+  const dir = tempDir();
   const file = join(dir, 'env');
   writeFileSync(file, '# c\n\nA=1\r\nB=two words\n');
   process.env.ROCKER_UNIT_HOST = 'h';
