@@ -1,6 +1,6 @@
 // Runs the real bin/rocker as a subprocess against a temporary store.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,14 +32,18 @@ export function rocker(args: string[], env: NodeJS.ProcessEnv, opts: SpawnSyncOp
   return { code: r.status ?? 128 + 9, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
-let busybox: string | undefined;
-/** A busybox rootfs tarball made from Debian's busybox-static (cached per test process). */
+/**
+ * A busybox rootfs tarball made from Debian's busybox-static, kept in one
+ * place for every test run (made afresh when busybox-static changes).
+ */
 export function busyboxTar(): string {
-  if (busybox && existsSync(busybox)) return busybox;
-  const dir = mkdtempSync(join(tmpdir(), 'rocker-fixture-'));
-  const out = join(dir, 'busybox.tar');
-  const r = spawnSync(join(REPO, 'scripts', 'fixtures', 'busybox-tar.sh'), [out], { encoding: 'utf8' });
+  const dir = '/var/tmp/rocker-fixtures';
+  const out = join(dir, `busybox-${statSync('/bin/busybox').mtimeMs}.tar`);
+  if (existsSync(out)) return out;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${out}.${process.pid}`;
+  const r = spawnSync(join(REPO, 'scripts', 'fixtures', 'busybox-tar.sh'), [tmp], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`busybox-tar.sh failed: ${r.stderr}`);
-  busybox = out;
+  renameSync(tmp, out);
   return out;
 }

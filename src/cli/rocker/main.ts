@@ -98,6 +98,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`rocker ps | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
