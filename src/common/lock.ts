@@ -1,22 +1,85 @@
-import { mkdirSync } from 'node:fs';
-import lockfile from 'proper-lockfile';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pidAlive } from './process.ts';
+import { randomHex } from './random.ts';
+
+const REFRESH_MS = 5_000;
+const STALE_MS = 30_000;
+
+function owner(dir: string): number | undefined {
+  try {
+    return Number(readFileSync(join(dir, 'owner'), 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The holder has exited, or stopped refreshing the lock (its pid may have been reused). */
+function isStale(dir: string): boolean {
+  const pid = owner(dir);
+  if (pid !== undefined && !pidAlive(pid)) return true;
+  try {
+    return Date.now() - statSync(dir).mtimeMs > STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** Takes a stale lock away; puts it back if it turns out another waiter had just taken it afresh. */
+function breakStale(dir: string, stalePid: number | undefined): void {
+  const trash = join(dirname(dir), `.stale-${process.pid}-${randomHex(4)}`);
+  try {
+    renameSync(dir, trash);
+  } catch {
+    return; // another waiter broke it first
+  }
+  if (owner(trash) !== stalePid) {
+    try {
+      renameSync(trash, dir);
+      return;
+    } catch {
+      // The lock was taken again meanwhile; the fresh holder keeps it.
+    }
+  }
+  rmSync(trash, { recursive: true, force: true });
+}
 
 /**
- * Runs `fn` holding an exclusive lock on `path` (a directory that must exist
- * or will be made). Used where two rocker processes must not interleave:
- * committing an image next to a garbage collection, allocating a name.
- * Stale locks of killed processes expire after `staleMs`.
+ * Runs `fn` holding an exclusive lock across processes. The lock is a
+ * directory made atomically (mkdir) holding the holder's pid, refreshed while
+ * held, so a killed holder's lock is taken over at once (dead pid) or after
+ * 30 s without refresh. A directory and a pid rather than a library: this is
+ * on the container start path, and the lock library took 10 ms to load.
  */
-export async function withLock<T>(path: string, fn: () => Promise<T> | T, staleMs = 10_000): Promise<T> {
-  mkdirSync(path, { recursive: true });
-  const release = await lockfile.lock(path, {
-    stale: staleMs,
-    retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100 },
-    realpath: false,
-  });
+export async function withLock<T>(dir: string, fn: () => Promise<T> | T): Promise<T> {
+  mkdirSync(dirname(dir), { recursive: true });
+  for (let wait = 5; ; wait = Math.min(wait * 1.5, 200)) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'owner'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (isStale(dir)) {
+      breakStale(dir, owner(dir));
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  const refresh = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      // Taken over as stale: nothing left to refresh.
+    }
+  }, REFRESH_MS);
+  refresh.unref?.();
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    clearInterval(refresh);
+    rmSync(dir, { recursive: true, force: true });
   }
 }

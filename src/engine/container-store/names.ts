@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBelow, randomHex } from '../../common/random.ts';
 
 // Docker-style readable names ("brave_turing"): easier to type than an id.
 const adjectives = [
@@ -18,12 +18,12 @@ const surnames = [
 
 /** A random readable name; `attempt` > 0 adds a digit, as Docker does after collisions. */
 export function generateName(attempt = 0): string {
-  const base = `${adjectives[randomInt(adjectives.length)]}_${surnames[randomInt(surnames.length)]}`;
-  return attempt > 0 ? `${base}${randomInt(10)}` : base;
+  const base = `${adjectives[randomBelow(adjectives.length)]}_${surnames[randomBelow(surnames.length)]}`;
+  return attempt > 0 ? `${base}${randomBelow(10)}` : base;
 }
 
 export function generateId(): string {
-  return randomBytes(32).toString('hex');
+  return randomHex(32);
 }
 
 /** Docker's rule for container names. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { check, z } from '../../common/schema.ts';
 
 /** What `rocker run` was asked for, kept so `inspect` and `exec` can show and reuse it. */
 export const RunOptionsSchema = z.object({
@@ -11,26 +11,26 @@ export const RunOptionsSchema = z.object({
   env: z.array(z.string()),
   volumes: z.array(z.object({ source: z.string(), destination: z.string(), readOnly: z.boolean() })),
   tmpfs: z.array(z.object({ destination: z.string(), options: z.array(z.string()) })),
-  workdir: z.string().optional(),
-  user: z.string().optional(),
-  hostname: z.string().optional(),
+  workdir: z.optional(z.string()),
+  user: z.optional(z.string()),
+  hostname: z.optional(z.string()),
   capAdd: z.array(z.string()),
   capDrop: z.array(z.string()),
   noNewPrivileges: z.boolean(),
   network: z.enum(['none', 'host']),
   resources: z.object({
-    memory: z.number().int().positive().optional(),
-    cpuShares: z.number().int().positive().optional(),
-    cpusetCpus: z.string().optional(),
-    cpus: z.number().positive().optional(),
-    pidsLimit: z.number().int().optional(),
+    memory: z.optional(z.int().check(z.positive())),
+    cpuShares: z.optional(z.int().check(z.positive())),
+    cpusetCpus: z.optional(z.string()),
+    cpus: z.optional(z.number().check(z.positive())),
+    pidsLimit: z.optional(z.int()),
   }),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
 export const ContainerRecordSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{64}$/),
-  name: z.string().min(1),
+  id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  name: z.string().check(z.minLength(1)),
   /**
    * ISO 8601, UTC. The seed's local `YYYY-MM-DD HH:MM:SS` is worked out when
    * shown: the first local-time conversion loads the time-zone database,
@@ -46,9 +46,9 @@ export const ContainerRecordSchema = z.object({
   process: z.object({
     env: z.array(z.string()),
     cwd: z.string(),
-    uid: z.number().int(),
-    gid: z.number().int(),
-    additionalGids: z.array(z.number().int()),
+    uid: z.int(),
+    gid: z.int(),
+    additionalGids: z.array(z.int()),
   }),
   hostname: z.string(),
   runtime: z.string(),
@@ -61,16 +61,16 @@ export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
  * on every listing, so it leaves out the bulky process and option fields,
  * which are checked when a command reads one container.
  */
-export const ContainerSummarySchema = ContainerRecordSchema.pick({
+export const ContainerSummarySchema = z.pick(ContainerRecordSchema, {
   id: true, name: true, created: true, image: true, layers: true, command: true,
 });
 export type ContainerSummary = z.infer<typeof ContainerSummarySchema>;
 
 export function readSummaryFile(path: string): ContainerSummary {
-  return ContainerSummarySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  return check(ContainerSummarySchema, JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** Reads and validates one container.json; throws when it is missing or damaged. */
 export function readRecordFile(path: string): ContainerRecord {
-  return ContainerRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  return check(ContainerRecordSchema, JSON.parse(readFileSync(path, 'utf8')));
 }

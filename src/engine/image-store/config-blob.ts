@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { ImageConfig } from './record.ts';
+import { sha256Hex } from '../../common/random.ts';
 
 /** Go's names for the machine's architecture, as OCI configs spell them. */
 export function ociArch(arch: string = process.arch): string {
@@ -28,5 +28,5 @@ export function makeConfigBlob(opts: { layers: string[]; config: ImageConfig; hi
     history: opts.history ?? [],
   };
   const bytes = Buffer.from(JSON.stringify(blob));
-  return { bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
+  return { bytes, digest: `sha256:${sha256Hex(bytes)}` };
 }

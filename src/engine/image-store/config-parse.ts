@@ -1,31 +1,27 @@
-import { z } from 'zod';
+import { issueText, z } from '../../common/schema.ts';
 import { UserError } from '../../common/errors.ts';
 
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest');
+const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'));
 
 /** The parts of an OCI/Docker image config rocker relies on; everything else is kept as-is in the blob. */
-export const configBlobSchema = z
-  .object({
-    architecture: z.string().min(1),
-    os: z.string().min(1),
-    variant: z.string().optional(),
-    created: z.string().optional(),
-    config: z.record(z.string(), z.unknown()).nullable().optional(),
-    rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(digest) }),
-    history: z
-      .array(
-        z
-          .object({
-            created: z.string().optional(),
-            created_by: z.string().optional(),
-            comment: z.string().optional(),
-            empty_layer: z.boolean().optional(),
-          })
-          .loose(),
-      )
-      .optional(),
-  })
-  .loose();
+export const configBlobSchema = z.looseObject({
+  architecture: z.string().check(z.minLength(1)),
+  os: z.string().check(z.minLength(1)),
+  variant: z.optional(z.string()),
+  created: z.optional(z.string()),
+  config: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(digest) }),
+  history: z.optional(
+    z.array(
+      z.looseObject({
+        created: z.optional(z.string()),
+        created_by: z.optional(z.string()),
+        comment: z.optional(z.string()),
+        empty_layer: z.optional(z.boolean()),
+      }),
+    ),
+  ),
+});
 
 export type ConfigBlob = z.infer<typeof configBlobSchema>;
 
@@ -38,9 +34,6 @@ export function parseConfigBlob(bytes: Buffer, what: string): ConfigBlob & { con
     throw new UserError(`${what}: the image config is not valid JSON`);
   }
   const parsed = configBlobSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${what}: invalid image config: ${issue?.path.join('.') || 'config'}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new UserError(`${what}: invalid image config: ${issueText(configBlobSchema, json)}`);
   return { ...parsed.data, config: parsed.data.config ?? undefined };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../../common/errors.ts';
@@ -11,6 +10,8 @@ import { layerBlobDigests } from '../layer-store/blobs.ts';
 import { makeConfigBlob, type HistoryEntry } from './config-blob.ts';
 import { parseConfigBlob } from './config-parse.ts';
 import { imageRecordSchema, type ImageConfig, type ImageRecord } from './record.ts';
+import { issueText } from '../../common/schema.ts';
+import { sha256Hex } from '../../common/random.ts';
 
 /** What a container holds on to: its image and the layers it mounts. */
 export interface ContainerUsage {
@@ -145,7 +146,7 @@ export class ImageStore {
     if (parsed.rootfs.diff_ids.join() !== opts.layers.join()) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: the layers do not match the config's rootfs.diff_ids`);
     return this.layers.lock(() => {
       for (const l of opts.layers) if (!this.layers.has(l)) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: layer ${l} is not in the store`);
-      const digest = `sha256:${createHash('sha256').update(opts.configBytes).digest('hex')}`;
+      const digest = `sha256:${sha256Hex(opts.configBytes)}`;
       this.putBlob(digest, opts.configBytes);
       if (opts.manifestDigest && opts.manifestBytes) this.putBlob(opts.manifestDigest, opts.manifestBytes);
       const when = [parsed.created, opts.created].find((t) => t && !Number.isNaN(Date.parse(t)));
@@ -274,10 +275,7 @@ export class ImageStore {
       return { path, reason: 'not valid JSON' };
     }
     const parsed = imageRecordSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { path, reason: `${issue?.path.join('.') || 'record'}: ${issue?.message}` };
-    }
+    if (!parsed.success) return { path, reason: issueText(imageRecordSchema, json) };
     if (parsed.data.name !== name || parsed.data.tag !== tag) return { path, reason: `it names ${parsed.data.name}:${parsed.data.tag}` };
     return parsed.data;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../../common/schema.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { LayerStore } from './store.ts';
 
@@ -13,12 +13,12 @@ import type { LayerStore } from './store.ts';
  * committed layers), whose original tar is gone.
  */
 const layerBlobSchema = z.object({
-  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-  size: z.number().int().nonnegative(),
+  digest: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
+  size: z.int().check(z.nonnegative()),
   mediaType: z.string(),
-  diffId: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  diffId: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
   /** Repositories (host/path) known to hold the blob: candidates for a cross-repository mount. */
-  sources: z.array(z.string()).default([]),
+  sources: z._default(z.array(z.string()), []),
 });
 export type LayerBlob = z.infer<typeof layerBlobSchema>;
 

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
-import { extractTar } from '../archive/extract.ts';
 import type { StorePaths } from '../paths.ts';
 import { applyWhiteouts } from './whiteouts.ts';
 import { pidAlive } from '../../common/process.ts';
+import { randomHex } from '../../common/random.ts';
 
 export interface LayerInfo {
   diff_id: string;
@@ -49,14 +48,14 @@ export class LayerStore {
 
   /** The lock every change of what references layers takes (commits, removals, collection). */
   lock<T>(fn: () => Promise<T> | T): Promise<T> {
-    return withLock(join(this.paths.locks, 'store'), fn);
+    return withLock(join(this.paths.locks, 'store.lock'), fn);
   }
 
   /** A fresh staging directory, named by pid so that leftovers of killed processes can be found. */
   staging(kind: string): string {
     mkdirSync(this.paths.tmp, { recursive: true });
     this.removeAbandonedStaging();
-    const dir = join(this.paths.tmp, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const dir = join(this.paths.tmp, `${kind}-${process.pid}-${randomHex(6)}`);
     mkdirSync(join(dir, 'diff'), { recursive: true, mode: 0o755 });
     return dir;
   }
@@ -70,6 +69,8 @@ export class LayerStore {
   async importStream(input: Readable, what: string): Promise<{ diffId: string; size: number }> {
     const stage = this.staging('layer');
     try {
+      // Loaded here: zlib and the tar pipeline are not needed to start a container.
+      const { extractTar } = await import('../archive/extract.ts');
       const { diffId, size, whiteouts } = await extractTar(input, join(stage, 'diff'), what);
       applyWhiteouts(join(stage, 'diff'), whiteouts);
       await this.lock(() => {
@@ -144,7 +145,7 @@ export class LayerStore {
     for (const id of this.list()) {
       if (referenced.has(id) || pinned.has(id)) continue;
       // Rename first so a half-deleted layer is never seen under its digest.
-      const trash = join(this.paths.tmp, `trash-${process.pid}-${randomBytes(6).toString('hex')}`);
+      const trash = join(this.paths.tmp, `trash-${process.pid}-${randomHex(6)}`);
       mkdirSync(this.paths.tmp, { recursive: true });
       renameSync(this.dir(id), trash);
       rmSync(trash, { recursive: true, force: true });
