@@ -1,30 +1,11 @@
 // rocker commit: a container's changes become a new layer of a new image.
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from '../helpers/leaks.ts';
-import { busyboxTar, rocker, tempStore } from '../helpers/rocker.ts';
+import { containerSuite } from '../helpers/container-suite.ts';
+import { rocker } from '../helpers/rocker.ts';
 
-const store = tempStore();
-const { env, root } = store;
-let before: HostSnapshot;
-
-beforeAll(() => {
-  before = hostSnapshot();
-  const r = rocker(['import', busyboxTar(), 'busybox'], env);
-  if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
-});
-
-afterAll(() => {
-  try {
-    const ids = rocker(['ps', '-aq'], env).stdout.split('\n').filter(Boolean);
-    if (ids.length) rocker(['rm', '-f', ...ids], env);
-    expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
-  } finally {
-    forceCleanup(join(root, '..'));
-    store.cleanup();
-  }
-});
+const { env, root } = containerSuite();
 
 const long = 'd'.repeat(60);
 const changes = [

@@ -1,33 +1,14 @@
 // Background containers: run -d, ps, logs, stop, kill, wait, exec, rm, and
 // faults (processes killed from outside, rocker killed mid-start).
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from '../helpers/leaks.ts';
-import { busyboxTar, rocker, ROCKER, tempStore } from '../helpers/rocker.ts';
+import { containerSuite } from '../helpers/container-suite.ts';
+import { leaksSince } from '../helpers/leaks.ts';
+import { rocker, ROCKER } from '../helpers/rocker.ts';
 
-const store = tempStore();
-const { env, root } = store;
-let before: HostSnapshot;
-
-beforeAll(() => {
-  before = hostSnapshot();
-  const r = rocker(['import', busyboxTar(), 'busybox'], env);
-  if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
-});
-
-afterAll(() => {
-  try {
-    const ids = rocker(['ps', '-aq'], env).stdout.split('\n').filter(Boolean);
-    if (ids.length) rocker(['rm', '-f', ...ids], env);
-    expect(readdirSync(join(root, 'containers')).filter((e) => e !== '.names')).toEqual([]);
-    expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
-  } finally {
-    forceCleanup(join(root, '..'));
-    store.cleanup();
-  }
-});
+const { env, root, before } = containerSuite();
 
 interface PsEntry {
   id: string;
@@ -188,7 +169,7 @@ test('rocker killed while starting a container: ps shows the truth, rm -f cleans
   const names = readdirSync(join(root, 'containers')).filter((e) => /^[0-9a-f]{64}$/.test(e));
   if (names.length) expect(rocker(['rm', '-f', ...names], env).code).toBe(0);
   expect(psAll()).toEqual([]);
-  expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
+  expect(leaksSince(before())).toEqual({ mounts: [], cgroups: [], processes: [] });
 });
 
 test('rm -f of a container that is still starting kills it once it runs; the foreground rocker ends', async () => {

@@ -1,32 +1,12 @@
 // rocker run in the foreground through the real bin/rocker and runc.
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from '../helpers/leaks.ts';
-import { busyboxTar, rocker, ROCKER, tempStore } from '../helpers/rocker.ts';
+import { containerSuite } from '../helpers/container-suite.ts';
+import { rocker, ROCKER } from '../helpers/rocker.ts';
 
-const store = tempStore();
-const { env, root } = store;
-const dir = join(root, '..');
-let before: HostSnapshot;
-
-beforeAll(() => {
-  before = hostSnapshot();
-  const r = rocker(['import', busyboxTar(), 'busybox'], env);
-  if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
-});
-
-afterAll(() => {
-  try {
-    const ids = rocker(['ps', '-aq'], env).stdout.split('\n').filter(Boolean);
-    if (ids.length) rocker(['rm', '-f', ...ids], env);
-    expect(leaksSince(before)).toEqual({ mounts: [], cgroups: [], processes: [] });
-  } finally {
-    forceCleanup(dir);
-    store.cleanup();
-  }
-});
+const { env, root, dir } = containerSuite();
 
 const containers = () => (existsSync(join(root, 'containers')) ? readdirSync(join(root, 'containers')).filter((e) => /^[0-9a-f]{64}$/.test(e)) : []);
 

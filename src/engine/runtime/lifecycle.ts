@@ -3,7 +3,7 @@ import { UserError } from '../../common/errors.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { containerFiles, releaseName } from '../container-store/store.ts';
+import { containerFiles, findContainer, matchingIds, releaseName } from '../container-store/store.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +81,25 @@ export async function removeContainer(paths: StorePaths, rec: ContainerRecord, f
     await killUntilEnded(paths, rec, 30_000);
   }
   await removeFiles(paths, rec.id, runtimeName, rec.name);
+}
+
+/**
+ * `rocker rm`: removes the container `text` names. A directory without a
+ * readable record (rocker killed mid-create, a damaged file) is named by its
+ * id and removed only with `force`.
+ */
+export async function removeNamed(paths: StorePaths, text: string, force: boolean, runtimeName: string): Promise<void> {
+  let rec: ContainerRecord | undefined;
+  try {
+    rec = findContainer(paths, text);
+  } catch (err) {
+    if (!force) throw err;
+  }
+  if (rec) return removeContainer(paths, rec, force, runtimeName);
+  const ids = matchingIds(paths, text);
+  if (ids.length !== 1) throw new UserError(`no such container: ${text}`);
+  if (!force) throw new UserError(`container ${text} has no valid record: remove it with 'rocker rm -f ${text}'`);
+  await removeFiles(paths, ids[0]!, runtimeName);
 }
 
 /** The cleanup part of removeContainer, usable on a directory whose record is damaged. */

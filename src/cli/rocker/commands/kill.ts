@@ -1,7 +1,8 @@
 import { constants } from 'node:os';
 import type { Context } from '../context.ts';
+import { forEachOperand } from '../each.ts';
 import { commandParser, parseArgs } from '../parse.ts';
-import { UserError, oneLine } from '../../../common/errors.ts';
+import { UserError } from '../../../common/errors.ts';
 import { resolveContainer } from '../../../engine/container-store/store.ts';
 import { signalContainer } from '../../../engine/runtime/lifecycle.ts';
 
@@ -19,17 +20,8 @@ export default async function kill(args: string[], ctx: Context): Promise<number
     .option('-s, --signal <signal>', 'signal to send', 'KILL');
   const { opts, operands } = parseArgs<{ signal: string }>(cmd, args);
   const signal = parseSignal(opts.signal);
-  let failed = 0;
-  for (const text of operands) {
-    try {
-      const rec = resolveContainer(ctx.paths, text);
-      if (!signalContainer(ctx.paths, rec, signal)) throw new UserError(`container ${rec.name} is not running`);
-      process.stdout.write(`${text}\n`);
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      process.stderr.write(`rocker: ${oneLine(err)}\n`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return forEachOperand(operands, (text) => {
+    const rec = resolveContainer(ctx.paths, text);
+    if (!signalContainer(ctx.paths, rec, signal)) throw new UserError(`container ${rec.name} is not running`);
+  });
 }
