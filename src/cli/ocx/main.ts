@@ -1,5 +1,6 @@
 // Entry point of `ocx`. Kept free of heavy imports: `--version` and
 // `ocx opencode` must start fast.
+import { runCommand, start } from '../entry.ts';
 import { aliases, commands } from './commands.ts';
 
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
@@ -45,35 +46,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ocx: unknown command "${word}" (see 'ocx help')\n`);
     return 1;
   }
-  const [{ oneLine, UserError }, mod] = await Promise.all([import('../../common/errors.ts'), entry.load()]);
-  try {
-    return (await mod.default(argv.slice(1))) ?? 0;
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
-      return (err as { exitCode?: number }).exitCode === 0 ? 0 : 1;
-    }
-    if (err instanceof UserError) {
-      process.stderr.write(`ocx: ${oneLine(err)}\n`);
-      return err.exitCode ?? 1;
-    }
-    process.stderr.write(`ocx: ${name} failed: ${oneLine(err)}\n`);
-    if (process.env.OCX_DEBUG) console.error(err);
-    return 1;
-  }
+  const mod = await entry.load();
+  return runCommand('ocx', name, () => mod.default(argv.slice(1)), 1);
 }
 
-// A reader that goes away (`rocker ps | head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`ocx: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+start('ocx', main, 1);

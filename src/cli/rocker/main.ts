@@ -1,4 +1,5 @@
 // Entry point of `rocker`. Kept free of heavy imports: `--version` must start fast.
+import { runCommand, start } from '../entry.ts';
 import { aliases, commands } from './commands.ts';
 
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
@@ -72,43 +73,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`rocker: ${name} needs root (run it with sudo); rootless mode is not supported yet\n`);
     return failCode;
   }
-  const [{ makeContext }, { DEFAULT_ROOT, DEFAULT_RUNROOT }, { oneLine, UserError }, mod] = await Promise.all([
-    import('./context.ts'), import('../../engine/paths.ts'), import('../../common/errors.ts'), entry.load(),
+  const [{ makeContext }, { DEFAULT_ROOT, DEFAULT_RUNROOT }, mod] = await Promise.all([
+    import('./context.ts'), import('../../engine/paths.ts'), entry.load(),
   ]);
   const ctx = makeContext({
     root: global.root ?? DEFAULT_ROOT,
     runRoot: global.runroot ?? DEFAULT_RUNROOT,
     runtime: global.runtime ?? 'runc',
   });
-  try {
-    return (await mod.default(args, ctx)) ?? 0;
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
-      // Commander has already printed its message (or the help text).
-      return (err as { exitCode?: number }).exitCode === 0 ? 0 : failCode;
-    }
-    if (err instanceof UserError) {
-      process.stderr.write(`rocker: ${oneLine(err)}\n`);
-      return err.exitCode ?? failCode;
-    }
-    process.stderr.write(`rocker: ${name} failed: ${oneLine(err)}\n`);
-    if (process.env.ROCKER_DEBUG) console.error(err);
-    return failCode;
-  }
+  return runCommand('rocker', name, () => mod.default(args, ctx), failCode);
 }
 
-// A reader that goes away (`rocker ps | head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`rocker: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 125;
-  },
-);
+start('rocker', main, 125);

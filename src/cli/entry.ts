@@ -1,0 +1,39 @@
+// What both CLIs' entry points do the same way. Kept free of heavy imports:
+// `--version` loads this.
+import { oneLine, UserError } from '../common/errors.ts';
+
+/** Runs a command, turning what it throws into one line on stderr and an exit code. */
+export async function runCommand(prog: string, name: string, run: () => Promise<number | void>, failCode: number): Promise<number> {
+  try {
+    return (await run()) ?? 0;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      // Commander has already printed its message (or the help text).
+      return (err as { exitCode?: number }).exitCode === 0 ? 0 : failCode;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`${prog}: ${oneLine(err)}\n`);
+      return err.exitCode ?? failCode;
+    }
+    process.stderr.write(`${prog}: ${name} failed: ${oneLine(err)}\n`);
+    if (process.env[`${prog.toUpperCase()}_DEBUG`]) console.error(err);
+    return failCode;
+  }
+}
+
+/** Starts `main` and sets the exit code; a reader that goes away (`rocker ps | head`) is not an error. */
+export function start(prog: string, main: (argv: string[]) => Promise<number>, crashCode: number): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`${prog}: ${oneLine(err)}\n`);
+      process.exitCode = crashCode;
+    },
+  );
+}
