@@ -1,15 +1,9 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { makeParser } from '../parse.ts';
 
-/** A commander parser for one ocx command; errors throw so main() picks the exit code. */
+export { parseArgs } from '../parse.ts';
+
+/** A parser for one ocx command. */
 export function commandParser(name: string, description: string): Command {
-  return new Command(`ocx ${name}`)
-    .description(description)
-    .exitOverride()
-    .allowExcessArguments(false)
-    .configureOutput({ outputError: (str, write) => write(`ocx: ${str.replace(/^error: /, '')}`) });
-}
-
-export function parseArgs<T>(cmd: Command, args: string[]): { opts: T; operands: string[] } {
-  cmd.parse(args, { from: 'user' });
-  return { opts: cmd.opts() as T, operands: cmd.args };
+  return makeParser('ocx', name, description);
 }

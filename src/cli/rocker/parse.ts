@@ -1,20 +1,9 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { makeParser } from '../parse.ts';
 
-/**
- * A commander parser for one rocker command. Errors throw instead of exiting
- * so main() picks the exit code; options stop at the first operand so that
- * everything after a container's command belongs to the container.
- */
+export { parseArgs } from '../parse.ts';
+
+/** A parser for one rocker command (`rocker run` stops options at the container's command itself). */
 export function commandParser(name: string, description: string): Command {
-  return new Command(`rocker ${name}`)
-    .description(description)
-    .exitOverride()
-    .allowExcessArguments(false)
-    .configureOutput({ outputError: (str, write) => write(`rocker: ${str.replace(/^error: /, '')}`) });
-}
-
-/** Parses `args` (the words after the command name) and returns options and operands. */
-export function parseArgs<T>(cmd: Command, args: string[]): { opts: T; operands: string[] } {
-  cmd.parse(args, { from: 'user' });
-  return { opts: cmd.opts() as T, operands: cmd.args };
+  return makeParser('rocker', name, description);
 }

@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+
+/**
+ * A commander parser for one command of `prog`. Errors throw instead of
+ * exiting, so the entry point picks the exit code; messages read
+ * "prog: unknown option '--x'".
+ */
+export function makeParser(prog: string, name: string, description: string): Command {
+  return new Command(`${prog} ${name}`)
+    .description(description)
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({ outputError: (str, write) => write(`${prog}: ${str.replace(/^error: /, '')}`) });
+}
+
+/** Parses `args` (the words after the command name) and returns options and operands. */
+export function parseArgs<T>(cmd: Command, args: string[]): { opts: T; operands: string[] } {
+  cmd.parse(args, { from: 'user' });
+  return { opts: cmd.opts() as T, operands: cmd.args };
+}
