@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 
 /**
  * A commander parser for one command of `prog`. Errors throw instead of
@@ -17,4 +17,9 @@ export function makeParser(prog: string, name: string, description: string): Com
 export function parseArgs<T>(cmd: Command, args: string[]): { opts: T; operands: string[] } {
   cmd.parse(args, { from: 'user' });
   return { opts: cmd.opts() as T, operands: cmd.args };
+}
+
+/** `--format table|json` (default table), checked by commander like any other choice. */
+export function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 }

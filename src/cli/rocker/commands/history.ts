@@ -3,19 +3,15 @@ import { formatTable } from '../../../common/table.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import { imageHistory } from '../../../engine/image-store/history.ts';
 import type { Context } from '../context.ts';
-import { commandParser, parseArgs } from '../parse.ts';
+import { commandParser, formatOption, parseArgs } from '../parse.ts';
 
 export default async function run(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('history', "Show an image's layers, newest first: size and the instruction that made each")
     .argument('<image>', 'NAME[:TAG] or image id')
     .option('--no-trunc', 'do not shorten ids and instructions')
     .option('-q, --quiet', 'print the image id only')
-    .option('--format <format>', 'table or json', 'table');
+    .addOption(formatOption());
   const { opts, operands } = parseArgs<{ trunc: boolean; quiet?: boolean; format: string }>(cmd, args);
-  if (opts.format !== 'table' && opts.format !== 'json') {
-    process.stderr.write(`rocker: --format must be table or json, not "${opts.format}"\n`);
-    return 1;
-  }
   const engine = openEngine(ctx.paths);
   const rec = engine.images.resolve(operands[0]!);
   const rows = imageHistory(engine.images, engine.layers, rec);

@@ -2,19 +2,15 @@ import { formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import type { Context } from '../context.ts';
-import { commandParser, parseArgs } from '../parse.ts';
+import { commandParser, formatOption, parseArgs } from '../parse.ts';
 
 const EMPTY = "No images found. Use 'rocker import <tar-file> <image-name>' to import an image.";
 
 export default async function run(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('images', 'List images, newest first')
     .option('-q, --quiet', 'print image ids only')
-    .option('--format <format>', 'output format: table or json', 'table');
+    .addOption(formatOption());
   const { opts } = parseArgs<{ quiet?: boolean; format: string }>(cmd, args);
-  if (opts.format !== 'table' && opts.format !== 'json') {
-    process.stderr.write(`rocker: --format must be table or json, not "${opts.format}"\n`);
-    return 1;
-  }
   const { images, damaged } = openEngine(ctx.paths).images.list();
   for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
   if (opts.format === 'json') {

@@ -1,6 +1,5 @@
 import type { Context } from '../context.ts';
-import { commandParser, parseArgs } from '../parse.ts';
-import { UserError } from '../../../common/errors.ts';
+import { commandParser, formatOption, parseArgs } from '../parse.ts';
 import { formatLocalTime } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import { scanContainers } from '../../../engine/container-store/store.ts';
@@ -27,11 +26,8 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .option('-a, --all', 'show all containers, not only running ones')
     .option('-q, --quiet', 'print only the ids')
     .option('--no-trunc', 'full ids and commands')
-    .option('--format <format>', 'table (default) or json');
+    .addOption(formatOption());
   const { opts } = parseArgs<Flags>(cmd, args);
-  if (opts.format !== undefined && opts.format !== 'json' && opts.format !== 'table') {
-    throw new UserError(`invalid --format "${opts.format}": use table or json`);
-  }
   const { containers, incomplete: broken } = scanContainers(ctx.paths);
   const rows = containers
     .map((rec) => ({ rec, status: containerStatus(ctx.paths, rec, { finishedAt: opts.format === 'json' }) }))

@@ -6,19 +6,15 @@ import { containerUsages } from '../../../engine/container-store/usage.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import { diskUsage, type UsageRow } from '../../../engine/image-store/disk-usage.ts';
 import type { Context } from '../context.ts';
-import { commandParser, parseArgs } from '../parse.ts';
+import { commandParser, formatOption, parseArgs } from '../parse.ts';
 import image from './image.ts';
 
 const pct = (part: number, whole: number) => (whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : '');
 
 async function df(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('system df', 'Show disk usage: images, containers, layers and blobs (total, shared, reclaimable)')
-    .option('--format <format>', 'table or json', 'table');
+    .addOption(formatOption());
   const { opts } = parseArgs<{ format: string }>(cmd, args);
-  if (opts.format !== 'table' && opts.format !== 'json') {
-    process.stderr.write(`rocker: --format must be table or json, not "${opts.format}"\n`);
-    return 1;
-  }
   const usages = containerUsages(ctx.paths);
   const engine = openEngine(ctx.paths);
   const records = new Map(listContainers(ctx.paths).map((c) => [c.id, c]));
