@@ -4,7 +4,6 @@ import type { Readable } from 'node:stream';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
-import { applyWhiteouts } from './whiteouts.ts';
 import { pidAlive } from '../../common/process.ts';
 import { randomHex } from '../../common/random.ts';
 
@@ -69,8 +68,8 @@ export class LayerStore {
   async importStream(input: Readable, what: string): Promise<{ diffId: string; size: number }> {
     const stage = this.staging('layer');
     try {
-      // Loaded here: zlib and the tar pipeline are not needed to start a container.
-      const { extractTar } = await import('../archive/extract.ts');
+      // Loaded here: zlib, the tar pipeline and the FFI are not needed to start a container.
+      const [{ extractTar }, { applyWhiteouts }] = await Promise.all([import('../archive/extract.ts'), import('./whiteouts.ts')]);
       const { diffId, size, whiteouts } = await extractTar(input, join(stage, 'diff'), what);
       applyWhiteouts(join(stage, 'diff'), whiteouts);
       await this.lock(() => {

@@ -1,7 +1,7 @@
 /**
- * The few Linux system calls Node has no API for (mknod, setxattr, mount,
- * umount2), called through Bun's FFI: a process per call would cost more
- * than the call itself on the container start path.
+ * The Linux system calls Node has no API for (mknod, setxattr, getxattr),
+ * called through Bun's FFI: a process per call would cost far more than
+ * the call.
  */
 import { dlopen, FFIType } from 'bun:ffi';
 
@@ -9,8 +9,6 @@ const lib = dlopen('libc.so.6', {
   mknod: { args: [FFIType.ptr, FFIType.u32, FFIType.u64], returns: FFIType.i32 },
   setxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   lgetxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-  mount: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
-  umount2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -41,14 +39,4 @@ export function getXattr(path: string, name: string): string | undefined {
   const buf = Buffer.alloc(256);
   const n = Number(lib.symbols.lgetxattr(c(path), c(name), buf, buf.length));
   return n < 0 ? undefined : buf.subarray(0, n).toString();
-}
-
-export function mount(source: string, target: string, type: string, flags: number, data: string): void {
-  check(lib.symbols.mount(c(source), c(target), c(type), flags, c(data)), `mount ${type} on ${target}`);
-}
-
-export const MNT_DETACH = 2;
-
-export function umount(target: string, flags = 0): void {
-  check(lib.symbols.umount2(c(target), flags), `umount ${target}`);
 }
