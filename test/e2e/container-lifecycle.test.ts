@@ -185,3 +185,15 @@ test('rm -f of a container that is still starting kills it once it runs; the for
   expect(await exited).not.toBe(0);
   expect(entry('starting')).toBeUndefined();
 });
+
+test('inspect shows a container with its live state', () => {
+  const id = rocker(['run', '-d', '--name', 'insp', 'busybox', 'sleep', '1000'], env).stdout.trim();
+  const r = rocker(['inspect', 'insp'], env);
+  expect(r.code).toBe(0);
+  const [rec] = JSON.parse(r.stdout);
+  expect(rec.id).toBe(id);
+  expect(rec.image.name).toBe('busybox');
+  expect(rec.state.state).toBe('running');
+  expect(rocker(['rm', '-f', 'insp'], env).code).toBe(0);
+  expect(rocker(['inspect', 'insp'], env)).toMatchObject({ code: 1, stderr: 'rocker: no such image or container: insp\n' });
+});
