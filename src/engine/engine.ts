@@ -1,16 +1,62 @@
-import { containerUsages } from './container-store/usage.ts';
-import { ImageStore } from './image-store/store.ts';
-import { LayerStore } from './layer-store/store.ts';
-import type { StorePaths } from './paths.ts';
+// The engine's one handle. The CLIs open it once; each verb group loads its
+// implementation on first use, so `rocker --version` loads none of it and a
+// command loads only what its verbs need.
+import { DEFAULT_ROOT, DEFAULT_RUNROOT, storePaths, type StorePaths } from './paths.ts';
+import type { Stores } from './stores.ts';
+import type { ContainerVerbs } from './verbs/containers.ts';
+import type { ImageVerbs } from './verbs/images.ts';
+import type { RegistryVerbs } from './verbs/registry.ts';
+import type { SystemVerbs } from './verbs/system.ts';
 
-export interface Engine {
-  paths: StorePaths;
-  layers: LayerStore;
-  images: ImageStore;
+export interface EngineOptions {
+  /** Persistent store (`--root`, ROCKER_ROOT; default /var/lib/rocker). */
+  root?: string;
+  /** Runtime state that must not survive a reboot (ROCKER_RUNROOT; default /run/rocker). */
+  runRoot?: string;
+  /** OCI runtime name or path (`--runtime`, ROCKER_RUNTIME; default runc). */
+  runtime?: string;
 }
 
-/** The stores over one root, wired so that images know which containers use them. */
-export function openEngine(paths: StorePaths): Engine {
-  const layers = new LayerStore(paths);
-  return { paths, layers, images: new ImageStore(paths, layers, () => containerUsages(paths)) };
+export class Engine {
+  readonly paths: StorePaths;
+  readonly runtime: string;
+  private readonly loaded = new Map<string, Promise<unknown>>();
+
+  constructor(opts: EngineOptions) {
+    this.paths = storePaths(opts.root ?? DEFAULT_ROOT, opts.runRoot ?? DEFAULT_RUNROOT);
+    this.runtime = opts.runtime ?? 'runc';
+  }
+
+  images(): Promise<ImageVerbs> {
+    return this.once('images', async () => new (await import('./verbs/images.ts')).ImageVerbs(await this.stores()));
+  }
+
+  containers(): Promise<ContainerVerbs> {
+    return this.once('containers', async () => new (await import('./verbs/containers.ts')).ContainerVerbs(this.paths, this.runtime, () => this.stores()));
+  }
+
+  registry(): Promise<RegistryVerbs> {
+    return this.once('registry', async () => new (await import('./verbs/registry.ts')).RegistryVerbs(await this.stores()));
+  }
+
+  system(): Promise<SystemVerbs> {
+    return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores()));
+  }
+
+  private stores(): Promise<Stores> {
+    return this.once('stores', async () => (await import('./stores.ts')).openStores(this.paths));
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let p = this.loaded.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make();
+      this.loaded.set(key, p);
+    }
+    return p;
+  }
+}
+
+export function openEngine(opts: EngineOptions): Engine {
+  return new Engine(opts);
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { upperDirTar } from '../../src/engine/container-store/layer-tar.ts';
+import { upperDirTar } from '../../src/engine/tar/writer.ts';
 import { readLog } from '../../src/engine/container-store/logs.ts';
 import { containerFiles } from '../../src/engine/container-store/store.ts';
 import { storePaths } from '../../src/engine/paths.ts';

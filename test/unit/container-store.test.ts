@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateId } from '../../src/engine/container-store/names.ts';
 import type { ContainerRecord } from '../../src/engine/container-store/record.ts';
-import { containerStatus, describeStatus } from '../../src/engine/container-store/status.ts';
+import { describeStatus } from '../../src/cli/rocker/commands/ps.ts';
+import { containerStatus } from '../../src/engine/container-store/status.ts';
 import { containerFiles, findContainer, listContainers, releaseName, reserveName, scanContainers, writeRecord } from '../../src/engine/container-store/store.ts';
 import { storePaths } from '../../src/engine/paths.ts';
 

@@ -1,8 +1,8 @@
 import { expect, test } from 'bun:test';
 import { parseChallenge } from '../../src/engine/registry/client.ts';
-import { displayRef, parseRemoteRef, usesPlainHttp } from '../../src/engine/registry/names.ts';
-import { parsePlatform, pickManifest } from '../../src/engine/registry/platform.ts';
-import type { Descriptor } from '../../src/engine/registry/schemas.ts';
+import { displayRef, parseRemoteRef, usesPlainHttp } from '../../src/engine/reference.ts';
+import { parsePlatform, pickManifest } from '../../src/engine/oci/platform.ts';
+import type { Descriptor } from '../../src/engine/oci/schemas.ts';
 
 test.each([
   ['busybox', { domain: 'docker.io', host: 'registry-1.docker.io', path: 'library/busybox', tag: 'latest', localName: 'busybox', explicitTag: false }],

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { ProgressView } from '../../src/engine/registry/progress-view.ts';
+import { ProgressView } from '../../src/cli/rocker/progress-view.ts';
 
 function sink(tty: boolean, columns = 100) {
   const chunks: string[] = [];

@@ -1,6 +1,7 @@
 import { expect, test } from 'bun:test';
-import { parseConfigBlob } from '../../src/engine/image-store/config-parse.ts';
-import { manifestKind, manifestSchema, MT, tokenSchema } from '../../src/engine/registry/schemas.ts';
+import { parseConfigBlob } from '../../src/engine/oci/config-parse.ts';
+import { manifestKind, manifestSchema, MT } from '../../src/engine/oci/schemas.ts';
+import { tokenSchema } from '../../src/engine/registry/schemas.ts';
 
 const d = `sha256:${'b'.repeat(64)}`;
 

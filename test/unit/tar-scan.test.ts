@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
-import { detectCompression } from '../../src/engine/archive/compression.ts';
-import { MemberGuard, memberPath } from '../../src/engine/archive/member-guard.ts';
-import { type TarEntry, TarScanner } from '../../src/engine/archive/tar-scan.ts';
+import { detectCompression } from '../../src/engine/tar/compression.ts';
+import { MemberGuard, memberPath } from '../../src/engine/tar/member-guard.ts';
+import { type TarEntry, TarScanner } from '../../src/engine/tar/tar-scan.ts';
 import { tarBytes } from '../helpers/tar.ts';
 
 function scan(bytes: Buffer, chunk = 7): TarEntry[] {

@@ -1,19 +1,28 @@
 import type { Context } from './context.ts';
 
-/** A command module: parses its own arguments, calls the engine, prints. Returns the exit code. */
+/** A command module: parses its own arguments, calls one engine verb, prints. Returns the exit code. */
 export type CommandRun = (args: string[], ctx: Context) => Promise<number | void>;
 
-interface CommandEntry {
+export interface CommandEntry {
   summary: string;
   /** Exit code for rocker's own failures: Docker's 125 for run/exec, 1 elsewhere. */
   failCode?: number;
-  /** Commands that only print need no root. */
-  noRoot?: boolean;
   load: () => Promise<{ default: CommandRun }>;
 }
 
+/** A management command (`rocker image prune`): its subcommands, each its own entry or a top-level command's. */
+export interface CommandGroup {
+  summary: string;
+  subcommands: Record<string, CommandEntry | string>;
+}
+
+const imagePrune: CommandEntry = {
+  summary: 'Remove untagged images and unused layers and blobs (-a: every image no container uses)',
+  load: () => import('./commands/image-prune.ts'),
+};
+
 // Loaded lazily so that `rocker --version` and each command load only what they use.
-export const commands: Record<string, CommandEntry> = {
+export const commands: Record<string, CommandEntry | CommandGroup> = {
   import: { summary: 'Import a root filesystem tarball as an image', load: () => import('./commands/import.ts') },
   images: { summary: 'List images', load: () => import('./commands/images.ts') },
   rmi: { summary: 'Remove one or more images', load: () => import('./commands/rmi.ts') },
@@ -25,8 +34,15 @@ export const commands: Record<string, CommandEntry> = {
   save: { summary: 'Save images to a tar archive (docker/OCI format)', load: () => import('./commands/save.ts') },
   load: { summary: 'Load images from a docker save or OCI archive', load: () => import('./commands/load.ts') },
   history: { summary: "Show an image's layers and the instructions that made them", load: () => import('./commands/history.ts') },
-  image: { summary: 'Manage images (prune, and ls/rm/tag/history/pull/push/save/load)', load: () => import('./commands/image.ts') },
-  system: { summary: 'Disk usage (df) and cleanup (prune)', load: () => import('./commands/system.ts') },
+  // `rocker image X` is `rocker X` for most, as with Docker's management commands.
+  image: {
+    summary: 'Manage images (prune, and ls/rm/tag/history/pull/push/save/load)',
+    subcommands: { prune: imagePrune, ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' },
+  },
+  system: {
+    summary: 'Disk usage (df) and cleanup (prune)',
+    subcommands: { df: { summary: 'Show disk usage: images, containers, layers and blobs', load: () => import('./commands/system-df.ts') }, prune: imagePrune },
+  },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
   run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },
   ps: { summary: 'List containers', load: () => import('./commands/ps.ts') },
@@ -39,4 +55,18 @@ export const commands: Record<string, CommandEntry> = {
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
 };
 
-export const aliases: Record<string, string> = {};
+/**
+ * The entry `words` name: a command, or a group's subcommand (the second
+ * word). `used` is how many words named it; a group without a known
+ * subcommand comes back as the group, for its usage text.
+ */
+export function findCommand(words: string[]): { entry: CommandEntry; name: string; used: number } | { group: CommandGroup; name: string; sub?: string } | undefined {
+  const [word, sub] = words;
+  const found = word === undefined ? undefined : commands[word];
+  if (!found) return undefined;
+  if (!('subcommands' in found)) return { entry: found, name: word!, used: 1 };
+  const target = sub === undefined ? undefined : found.subcommands[sub];
+  if (target === undefined) return { group: found, name: word!, sub };
+  if (typeof target !== 'string') return { entry: target, name: `${word} ${sub}`, used: 2 };
+  return { entry: commands[target] as CommandEntry, name: target, used: 2 };
+}

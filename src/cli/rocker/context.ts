@@ -1,12 +1,6 @@
-import { storePaths, type StorePaths } from '../../engine/paths.ts';
+import type { Engine } from '../../engine/types.ts';
 
-/** What every command gets from the global flags and environment. */
+/** What every command gets: the engine, opened once from the global flags and environment. */
 export interface Context {
-  paths: StorePaths;
-  /** OCI runtime binary (`--runtime`, ROCKER_RUNTIME, runc). */
-  runtime: string;
-}
-
-export function makeContext(opts: { root: string; runRoot: string; runtime: string }): Context {
-  return { paths: storePaths(opts.root, opts.runRoot), runtime: opts.runtime };
+  engine: Engine;
 }

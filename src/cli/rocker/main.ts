@@ -1,6 +1,6 @@
 // Entry point of `rocker`. Kept free of heavy imports: `--version` must start fast.
 import { runCommand, start } from '../entry.ts';
-import { aliases, commands } from './commands.ts';
+import { commands, findCommand, type CommandGroup } from './commands.ts';
 
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
 
@@ -60,28 +60,34 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`rocker version ${VERSION}\n`);
     return 0;
   }
-  const name = aliases[word] ?? word;
-  const entry = commands[name];
-  if (!entry) {
+  const found = findCommand(argv.slice(i));
+  if (!found) {
     process.stderr.write(`rocker: unknown command "${word}" (see 'rocker --help')\n`);
     return 1;
   }
+  if ('group' in found) return groupUsage(found.name, found.group, found.sub);
+  const { entry, name } = found;
   const failCode = entry.failCode ?? 1;
-  const args = argv.slice(i + 1);
+  const args = argv.slice(i + found.used);
   const wantsHelp = args.includes('--help') || args.includes('-h');
-  if (!entry.noRoot && !wantsHelp && process.getuid?.() !== 0) {
+  if (!wantsHelp && process.getuid?.() !== 0) {
     process.stderr.write(`rocker: ${name} needs root (run it with sudo); rootless mode is not supported yet\n`);
     return failCode;
   }
-  const [{ makeContext }, { DEFAULT_ROOT, DEFAULT_RUNROOT }, mod] = await Promise.all([
-    import('./context.ts'), import('../../engine/paths.ts'), entry.load(),
-  ]);
-  const ctx = makeContext({
-    root: global.root ?? DEFAULT_ROOT,
-    runRoot: global.runroot ?? DEFAULT_RUNROOT,
-    runtime: global.runtime ?? 'runc',
-  });
-  return runCommand('rocker', name, () => mod.default(args, ctx), failCode);
+  const [{ openEngine }, mod] = await Promise.all([import('../../engine/engine.ts'), entry.load()]);
+  const engine = openEngine({ root: global.root, runRoot: global.runroot, runtime: global.runtime });
+  return runCommand('rocker', name, () => mod.default(args, { engine }), failCode);
+}
+
+/** `rocker image` alone or with --help lists its subcommands; an unknown one is an error. */
+function groupUsage(name: string, group: CommandGroup, sub: string | undefined): number {
+  const subs = Object.keys(group.subcommands).join(', ');
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(`Usage: rocker ${name} COMMAND\n\n${group.summary}\n\nCommands: ${subs}\n`);
+    return 0;
+  }
+  process.stderr.write(`rocker: unknown ${name} command "${sub}" (${subs})\n`);
+  return 1;
 }
 
 start('rocker', main, 125);

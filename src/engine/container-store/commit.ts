@@ -1,11 +1,10 @@
 import { readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import { openEngine } from '../engine.ts';
 import type { ImageConfig, ImageRecord } from '../image-store/record.ts';
-import type { StorePaths } from '../paths.ts';
+import type { ImageStore } from '../image-store/store.ts';
 import { parseImageRef } from '../reference.ts';
-import { upperDirTar } from './layer-tar.ts';
+import { upperDirTar } from '../tar/writer.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
 
@@ -30,10 +29,10 @@ function mountStubs(rec: ContainerRecord, upper: string): (relPath: string, st: 
  * upper directory. The configuration is the image's (so the new image runs
  * like the old one), or, if that image is gone, the container's own.
  */
-export async function commitContainer(paths: StorePaths, rec: ContainerRecord, target: string): Promise<ImageRecord> {
+export async function commitContainer(images: ImageStore, rec: ContainerRecord, target: string): Promise<ImageRecord> {
   const ref = parseImageRef(target);
   if (ref.digest) throw new UserError(`invalid image name "${target}": a commit target cannot have a digest`);
-  const { layers, images } = openEngine(paths);
+  const { layers, paths } = images;
   const base = images.list().images.find((i) => i.digest === rec.image.digest);
   const config: ImageConfig = base?.config ?? { Env: rec.process.env, Cmd: rec.command, WorkingDir: rec.process.cwd };
   const { getXattr } = await import('../sys/libc.ts');

@@ -67,9 +67,3 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: { 
   if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) return { state: 'running', pid, monitorAlive: alive };
   return { state: 'exited', monitorAlive: alive };
 }
-
-/** "running", "exited (0)", "exited (unknown)", "created". */
-export function describeStatus(s: ContainerStatus): string {
-  if (s.state !== 'exited') return s.state;
-  return `exited (${s.exitCode ?? 'unknown'})`;
-}

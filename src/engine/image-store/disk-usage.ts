@@ -82,22 +82,10 @@ export function diskUsage(images: ImageStore, layers: LayerStore, usages: Contai
     shared: all.filter((l) => users(l) > 1).reduce((n, l) => n + size(l), 0),
     reclaimable: all.filter((l) => users(l) === 0).reduce((n, l) => n + size(l), 0),
   };
-  const blobsDir = join(images.blobPath('sha256:0'), '..');
-  let blobNames: string[] = [];
-  try {
-    blobNames = readdirSync(blobsDir);
-  } catch {
-    // No blobs yet.
-  }
+  const blobNames = layers.content.list();
   const unreferencedLayers = new Set(all.filter((l) => users(l) === 0));
-  const freed = new Set(layerBlobDigests(layers, unreferencedLayers).map((d) => d.slice(7)));
-  const blobSize = (n: string) => {
-    try {
-      return statSync(join(blobsDir, n)).size;
-    } catch {
-      return 0;
-    }
-  };
+  const freed = new Set(layerBlobDigests(layers, unreferencedLayers));
+  const blobSize = (d: string) => layers.content.size(d);
   const blobsRow: UsageRow = {
     total: blobNames.length,
     active: blobNames.length - freed.size,

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { UserError } from '../../common/errors.ts';
-import type { LayerStore } from '../layer-store/store.ts';
-import { parseConfigBlob } from './config-parse.ts';
+import { parseConfigBlob } from '../oci/config-parse.ts';
 import type { ImageRecord } from './record.ts';
 import type { ImageStore } from './store.ts';
 
@@ -20,15 +17,9 @@ export interface HistoryRow {
  * with the layer it made (entries marked empty_layer made none). A config
  * without history (or with one that does not add up) gets one row per layer.
  */
-export function imageHistory(images: ImageStore, layers: LayerStore, rec: ImageRecord): HistoryRow[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(images.blobPath(rec.digest));
-  } catch {
-    throw new UserError(`image ${rec.name}:${rec.tag} is damaged: its config blob ${rec.digest} is missing`);
-  }
-  const config = parseConfigBlob(bytes, `image ${rec.name}:${rec.tag}`);
-  const sizes = rec.layers.map((l) => layers.info(l)?.size ?? 0);
+export function imageHistory(images: ImageStore, rec: ImageRecord): HistoryRow[] {
+  const config = parseConfigBlob(images.configBytes(rec), `image ${rec.name}:${rec.tag}`);
+  const sizes = rec.layers.map((l) => images.layers.info(l)?.size ?? 0);
   const history = config.history ?? [];
   const date = (s?: string) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
   let rows: HistoryRow[];

@@ -1,7 +1,6 @@
 import { createReadStream, openSync, closeSync, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UserError, describeFsError } from '../../common/errors.ts';
-import type { LayerStore } from '../layer-store/store.ts';
 import { parseImageRef } from '../reference.ts';
 import type { ImageRecord } from './record.ts';
 import type { ImageStore } from './store.ts';
@@ -23,12 +22,12 @@ export function openTarInput(file: string): { stream: Readable; what: string } {
 }
 
 /** `rocker import`: one tar (a whole root filesystem) becomes a one-layer image. */
-export async function importImage(images: ImageStore, layers: LayerStore, file: string, refText: string): Promise<ImageRecord> {
+export async function importImage(images: ImageStore, file: string, refText: string): Promise<ImageRecord> {
   // The name is checked before a byte is read or written.
   const ref = parseImageRef(refText);
   if (ref.digest) throw new UserError(`invalid image name "${refText}": an imported image takes a tag, not a digest`);
   const { stream, what } = openTarInput(file);
-  const layer = await layers.importStream(stream, what);
+  const layer = await images.layers.importStream(stream, what);
   return images.commit({
     name: ref.name,
     tag: ref.tag,

@@ -1,17 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef, nameProblem, parseImageRef } from '../reference.ts';
 import { layerBlobDigests } from '../layer-store/blobs.ts';
-import { makeConfigBlob, type HistoryEntry } from './config-blob.ts';
-import { parseConfigBlob } from './config-parse.ts';
+import { makeConfigBlob, type HistoryEntry } from '../oci/config-blob.ts';
+import { parseConfigBlob } from '../oci/config-parse.ts';
 import { imageRecordSchema, type ImageConfig, type ImageRecord } from './record.ts';
 import { issueText } from '../../common/schema.ts';
-import { sha256Hex } from '../../common/random.ts';
 
 /** What a container holds on to: its image and the layers it mounts. */
 export interface ContainerUsage {
@@ -63,8 +62,8 @@ function isDamaged(r: ImageRecord | DamagedRecord): r is DamagedRecord {
  */
 export class ImageStore {
   constructor(
-    private readonly paths: StorePaths,
-    private readonly layers: LayerStore,
+    readonly paths: StorePaths,
+    readonly layers: LayerStore,
     private readonly usages: () => ContainerUsage[] = () => [],
   ) {}
 
@@ -72,8 +71,18 @@ export class ImageStore {
     return join(this.paths.images, ...name.split('/'), tag);
   }
 
-  blobPath(digest: string): string {
-    return join(this.paths.root, 'blobs', 'sha256', digest.replace(/^sha256:/, ''));
+  /** The image's config blob; a record whose blob is gone is damaged. */
+  configBytes(rec: ImageRecord): Buffer {
+    const bytes = this.layers.content.get(rec.digest);
+    if (!bytes) throw new UserError(`image ${rec.name}:${rec.tag} is damaged: its config blob ${rec.digest} is missing`);
+    return bytes;
+  }
+
+  /** The manifest the image was pulled or loaded with, while it is still kept. */
+  manifest(rec: ImageRecord): { digest: string; bytes: Buffer } | undefined {
+    const digest = typeof rec.manifest_digest === 'string' ? rec.manifest_digest : undefined;
+    const bytes = digest ? this.layers.content.get(digest) : undefined;
+    return digest && bytes ? { digest, bytes } : undefined;
   }
 
   /** Every readable image, newest first, and the records that could not be read. */
@@ -146,9 +155,8 @@ export class ImageStore {
     if (parsed.rootfs.diff_ids.join() !== opts.layers.join()) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: the layers do not match the config's rootfs.diff_ids`);
     return this.layers.lock(() => {
       for (const l of opts.layers) if (!this.layers.has(l)) throw new UserError(`cannot commit ${opts.name}:${opts.tag}: layer ${l} is not in the store`);
-      const digest = `sha256:${sha256Hex(opts.configBytes)}`;
-      this.putBlob(digest, opts.configBytes);
-      if (opts.manifestDigest && opts.manifestBytes) this.putBlob(opts.manifestDigest, opts.manifestBytes);
+      const digest = this.layers.content.put(opts.configBytes);
+      if (opts.manifestDigest && opts.manifestBytes) this.layers.content.put(opts.manifestBytes, opts.manifestDigest);
       const when = [parsed.created, opts.created].find((t) => t && !Number.isNaN(Date.parse(t)));
       const created = when ? new Date(when) : new Date();
       const record: ImageRecord = {
@@ -179,11 +187,6 @@ export class ImageStore {
   /** Removes unreferenced layers and blobs (and layers pinned by dead processes). Returns the removed layers. */
   async prune(): Promise<string[]> {
     return this.layers.lock(() => this.collect());
-  }
-
-  private putBlob(digest: string, bytes: Buffer): void {
-    mkdirSync(dirname(this.blobPath(digest)), { recursive: true });
-    if (!existsSync(this.blobPath(digest))) writeFileAtomic(this.blobPath(digest), bytes);
   }
 
   /**
@@ -226,10 +229,7 @@ export class ImageStore {
     const removed = this.layers.collect(referenced);
     // Compressed blobs of the layers that stay (kept for push and save), see layer-store/blobs.ts.
     for (const d of layerBlobDigests(this.layers, this.layers.list())) digests.add(d);
-    const blobs = dirname(this.blobPath('sha256:0'));
-    for (const hex of existsSync(blobs) ? readdirSync(blobs) : []) {
-      if (!digests.has(`sha256:${hex}`)) rmSync(join(blobs, hex), { force: true });
-    }
+    this.layers.content.collect(digests);
     return removed;
   }
 

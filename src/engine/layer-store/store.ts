@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
+import type { ContentStore } from '../content/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { pidAlive } from '../../common/process.ts';
 import { randomHex } from '../../common/random.ts';
@@ -23,7 +24,11 @@ const hexOf = (diffId: string) => diffId.replace(/^sha256:/, '');
  * layer directory that exists is always complete.
  */
 export class LayerStore {
-  constructor(private readonly paths: StorePaths) {}
+  constructor(
+    private readonly paths: StorePaths,
+    /** Where the layers' compressed archives (blobs.json) are kept. */
+    readonly content: ContentStore,
+  ) {}
 
   dir(diffId: string): string {
     return join(this.paths.layers, hexOf(diffId));
@@ -68,18 +73,35 @@ export class LayerStore {
   async importStream(input: Readable, what: string): Promise<{ diffId: string; size: number }> {
     const stage = this.staging('layer');
     try {
-      // Loaded here: zlib, the tar pipeline and the FFI are not needed to start a container.
-      const [{ extractTar }, { applyWhiteouts }] = await Promise.all([import('../archive/extract.ts'), import('./whiteouts.ts')]);
-      const { diffId, size, whiteouts } = await extractTar(input, join(stage, 'diff'), what);
-      applyWhiteouts(join(stage, 'diff'), whiteouts);
-      await this.lock(() => {
-        this.pin(diffId);
-        this.place(stage, { diff_id: diffId, size, created: new Date().toISOString() });
-      });
-      return { diffId, size };
+      const layer = await this.unpack(input, stage, what);
+      await this.commitStaged(stage, layer);
+      return { diffId: layer.diffId, size: layer.size };
     } finally {
       rmSync(stage, { recursive: true, force: true });
     }
+  }
+
+  /** Extracts a tar stream into a staging directory's diff/, overlay whiteouts made. Nothing is visible yet. */
+  async unpack(input: Readable, stage: string, what: string): Promise<{ diffId: string; size: number }> {
+    // Loaded here: zlib, the tar pipeline and the FFI are not needed to start a container.
+    const [{ extractTar }, { applyWhiteouts }] = await Promise.all([import('../tar/extract.ts'), import('./whiteouts.ts')]);
+    const { diffId, size, whiteouts } = await extractTar(input, join(stage, 'diff'), what);
+    applyWhiteouts(join(stage, 'diff'), whiteouts);
+    return { diffId, size };
+  }
+
+  /**
+   * The one way a layer enters the store (import, pull, load, commit, build):
+   * under the lock, pins it for this process and renames the complete staging
+   * directory into place. `alsoUnderLock` runs in the same critical section
+   * (a pull records the layer's compressed blob there).
+   */
+  async commitStaged(stage: string, layer: { diffId: string; size: number }, alsoUnderLock?: () => void): Promise<void> {
+    await this.lock(() => {
+      this.pin(layer.diffId);
+      this.place(stage, { diff_id: layer.diffId, size: layer.size, created: new Date().toISOString() });
+      alsoUnderLock?.();
+    });
   }
 
   /** Marks a layer as in use by this process until it exits (see `collect`). */
@@ -117,7 +139,7 @@ export class LayerStore {
   }
 
   /** Moves a complete staging directory into place; if the layer exists already, keeps that one. */
-  place(stage: string, info: LayerInfo): void {
+  private place(stage: string, info: LayerInfo): void {
     writeJsonAtomic(join(stage, 'layer.json'), info);
     mkdirSync(this.paths.layers, { recursive: true });
     try {

@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { UserError, oneLine } from '../../common/errors.ts';
-import { extractTar } from '../archive/extract.ts';
-import { addLayerBlob, type LayerBlob } from './blobs.ts';
+import { MT } from '../oci/schemas.ts';
+import { sniff } from '../tar/compression.ts';
+import { addLayerBlob } from './blobs.ts';
 import type { LayerStore } from './store.ts';
-import { applyWhiteouts } from './whiteouts.ts';
-
-export const MEDIA_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
-export const MEDIA_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
 
 export interface VerifiedImportOptions {
   /** Names the layer in errors: "busybox:latest: layer sha256:0123456789ab". */
@@ -19,8 +15,6 @@ export interface VerifiedImportOptions {
   diffId: string;
   /** What a registry or manifest says the bytes are: checked before the layer becomes visible. */
   blob?: { digest: string; size: number };
-  /** Where compressed blobs live (`<root>/blobs/sha256`); the input's compressed bytes are kept there. */
-  blobsDir: string;
   /** Repository the blob came from, remembered for cross-repository mounts on push. */
   source?: string;
   onBytes?: (n: number) => void;
@@ -80,9 +74,9 @@ class Tap extends Transform {
   }
 
   private start(head: Buffer): void {
-    this.kind = head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : head.readUInt32LE(0) === 0xfd2fb528 ? 'zstd' : head.length >= 512 && head.toString('latin1', 257, 262) === 'ustar' ? 'tar' : 'other';
+    const kind = sniff(head);
+    this.kind = kind === 'gzip' || kind === 'zstd' ? kind : kind === 'none' ? 'tar' : 'other';
     if (this.kind === 'other') return;
-    mkdirSync(dirname(this.keepPath), { recursive: true });
     this.fd = openSync(this.keepPath, 'w', 0o644);
     if (this.kind === 'tar') {
       const gzip = createGzip({ level: 3 });
@@ -106,8 +100,8 @@ class Tap extends Transform {
     await this.gzipDone;
     closeSync(this.fd);
     this.fd = undefined;
-    if (this.kind === 'tar') return { digest: `sha256:${this.gzipHash.digest('hex')}`, size: this.gzipBytes, mediaType: MEDIA_GZIP };
-    return { digest: this.rawDigest(), size: this.bytes, mediaType: this.kind === 'zstd' ? MEDIA_ZSTD : MEDIA_GZIP };
+    if (this.kind === 'tar') return { digest: `sha256:${this.gzipHash.digest('hex')}`, size: this.gzipBytes, mediaType: MT.ociLayerGzip };
+    return { digest: this.rawDigest(), size: this.bytes, mediaType: this.kind === 'zstd' ? MT.ociLayerZstd : MT.ociLayerGzip };
   }
 
   close(): void {
@@ -160,7 +154,7 @@ export async function importVerified(layers: LayerStore, input: Readable, opts: 
     const strip = (e: unknown) => oneLine(e).replace(`cannot import ${opts.what}: `, '');
     let extracted;
     try {
-      extracted = await extractTar(tap, join(stage, 'diff'), opts.what);
+      extracted = await layers.unpack(tap, stage, opts.what);
     } catch (e) {
       // The extractor stops at the first bad byte; reading the rest tells a corrupt or
       // short blob (the registry's fault) from hostile content (the image's).
@@ -170,18 +164,11 @@ export async function importVerified(layers: LayerStore, input: Readable, opts: 
     }
     checkBlob(tap, inputError, opts);
     if (extracted.diffId !== opts.diffId) throw new UserError(`${opts.what}: the layer's content does not match the image config (diff_id ${extracted.diffId}, expected ${opts.diffId})`);
-    applyWhiteouts(join(stage, 'diff'), extracted.whiteouts);
     const kept = await tap.kept();
-    await layers.lock(() => {
-      layers.pin(extracted.diffId);
-      layers.place(stage, { diff_id: extracted.diffId, size: extracted.size, created: new Date().toISOString() });
-      if (kept) {
-        const target = join(opts.blobsDir, kept.digest.slice(7));
-        mkdirSync(opts.blobsDir, { recursive: true });
-        if (!existsSync(target)) renameSync(keepPath, target);
-        const blob: LayerBlob = { ...kept, diffId: extracted.diffId, sources: opts.source ? [opts.source] : [] };
-        addLayerBlob(layers, extracted.diffId, blob);
-      }
+    await layers.commitStaged(stage, extracted, () => {
+      if (!kept) return;
+      layers.content.adopt(keepPath, kept.digest);
+      addLayerBlob(layers, extracted.diffId, { ...kept, diffId: extracted.diffId, sources: opts.source ? [opts.source] : [] });
     });
     return { diffId: extracted.diffId, size: extracted.size };
   } finally {

@@ -1,7 +1,7 @@
 import { UserError, oneLine } from '../../common/errors.ts';
 import type { Credentials } from './credentials.ts';
 import { tokenSchema } from './schemas.ts';
-import { usesPlainHttp } from './names.ts';
+import { usesPlainHttp } from '../reference.ts';
 
 export interface ClientOptions {
   /** Registry host[:port] of the API. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { UserError, describeFsError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { authFileSchema, type AuthFile } from './schemas.ts';
-import { DOCKER_HUB, normalizeDomain } from './names.ts';
+import { DOCKER_HUB, normalizeDomain } from '../reference.ts';
 
 export interface Credentials {
   username: string;

@@ -1,7 +1,7 @@
 import { UserError } from '../../common/errors.ts';
 import { RegistryClient, statusError } from './client.ts';
 import { removeCredentials, storeCredentials, type Credentials } from './credentials.ts';
-import { normalizeDomain, registryHost } from './names.ts';
+import { normalizeDomain, registryHost } from '../reference.ts';
 
 /**
  * `rocker login`: checks the credentials against the registry's /v2/ (the

@@ -2,19 +2,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../../common/errors.ts';
-import type { Engine } from '../engine.ts';
+import type { ImageStore } from '../image-store/store.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import { addLayerBlob } from '../layer-store/blobs.ts';
 import { importVerified } from '../layer-store/verified-import.ts';
 import { RegistryClient, statusError } from './client.ts';
 import { findCredentials } from './credentials.ts';
 import { withLayerLock } from './layer-lock.ts';
-import { displayRef, parseRemoteRef, type RemoteRef } from './names.ts';
-import { parsePlatform } from './platform.ts';
+import { displayRef, parseRemoteRef, type RemoteRef } from '../reference.ts';
+import { parsePlatform } from '../oci/platform.ts';
 import { shortId, type ProgressSink } from './progress.ts';
 import { resolveImage } from './remote-manifest.ts';
 import { pool } from './pool.ts';
-import type { Descriptor } from './schemas.ts';
+import type { Descriptor } from '../oci/schemas.ts';
 
 export interface PullOptions {
   platform?: string;
@@ -32,29 +32,25 @@ export interface PullResult {
   upToDate: boolean;
 }
 
-export function blobsDir(engine: Engine): string {
-  return join(engine.paths.root, 'blobs', 'sha256');
-}
-
 /**
  * `rocker pull`: resolves the reference on its registry, then fetches the
  * layers the store does not have (in parallel, each verified while it
  * streams into the layer store), and commits the image with the registry's
  * config blob byte for byte, so its id equals Docker's.
  */
-export async function pullImage(engine: Engine, text: string, opts: PullOptions = {}): Promise<PullResult> {
+export async function pullImage(images: ImageStore, text: string, opts: PullOptions = {}): Promise<PullResult> {
   const ref = parseRemoteRef(text);
   const platform = parsePlatform(opts.platform);
   const what = `cannot pull ${displayRef(ref)}`;
-  const client = new RegistryClient({ host: ref.host, what, credentials: findCredentials(engine.paths.root, ref.domain), insecure: opts.insecure });
+  const client = new RegistryClient({ host: ref.host, what, credentials: findCredentials(images.paths.root, ref.domain), insecure: opts.insecure });
   const scope = `repository:${ref.path}:pull`;
   const image = await resolveImage(client, ref, platform, scope);
   const diffIds = image.config.rootfs.diff_ids;
   const tag = ref.explicitTag || !ref.digest ? ref.tag : `sha256-${ref.digest.slice(7, 19)}`;
 
-  const existing = engine.images.find(ref.localName, tag);
+  const existing = images.find(ref.localName, tag);
   const configDigest = image.manifest.config.digest;
-  if (existing && existing.digest === configDigest && diffIds.every((d) => engine.layers.has(d))) {
+  if (existing && existing.digest === configDigest && diffIds.every((d) => images.layers.has(d))) {
     return { image: existing, manifestDigest: image.manifestDigest, ref, upToDate: true };
   }
   const source = `${ref.domain}/${ref.path}`;
@@ -63,30 +59,30 @@ export async function pullImage(engine: Engine, text: string, opts: PullOptions 
   await pool(image.manifest.layers, opts.concurrency ?? concurrency(), async (desc, i) => {
     const diffId = diffIds[i]!;
     const id = shortId(desc.digest);
-    const fetched = await withLayerLock(engine.paths, diffId, async () => {
-      if (engine.layers.has(diffId)) {
+    const fetched = await withLayerLock(images.paths, diffId, async () => {
+      if (images.layers.has(diffId)) {
         // Pin at once: a collection between now and the commit must not take it.
-        engine.layers.pin(diffId);
+        images.layers.pin(diffId);
         return false;
       }
-      await fetchLayer(engine, client, ref, desc, diffId, scope, source, progress);
+      await fetchLayer(images, client, ref, desc, diffId, scope, source, progress);
       return true;
     });
     if (!fetched) {
       // Remember that this repository holds the blob too (a mount source for push), when rocker keeps it.
       // Best effort: the pull does not fail for a note it could not write.
-      await engine.layers.lock(() => {
-        if (engine.layers.has(diffId) && existsSync(join(blobsDir(engine), desc.digest.slice(7)))) addLayerBlob(engine.layers, diffId, { digest: desc.digest, size: desc.size, mediaType: desc.mediaType, diffId, sources: [source] });
+      await images.layers.lock(() => {
+        if (images.layers.has(diffId) && images.layers.content.has(desc.digest)) addLayerBlob(images.layers, diffId, { digest: desc.digest, size: desc.size, mediaType: desc.mediaType, diffId, sources: [source] });
       }).catch(() => undefined);
       progress({ id, state: 'Already exists' });
     } else progress({ id, state: 'Pull complete' });
   }).catch((e) => {
     image.manifest.layers.forEach((l, i) => {
-      if (!engine.layers.has(diffIds[i]!)) progress({ id: shortId(l.digest), state: 'Failed' });
+      if (!images.layers.has(diffIds[i]!)) progress({ id: shortId(l.digest), state: 'Failed' });
     });
     throw e;
   });
-  const record = await engine.images.commitConfig({
+  const record = await images.commitConfig({
     name: ref.localName,
     tag,
     configBytes: image.configBytes,
@@ -97,7 +93,7 @@ export async function pullImage(engine: Engine, text: string, opts: PullOptions 
   return { image: record, manifestDigest: image.manifestDigest, ref, upToDate: false };
 }
 
-async function fetchLayer(engine: Engine, client: RegistryClient, ref: RemoteRef, desc: Descriptor, diffId: string, scope: string, source: string, progress: ProgressSink): Promise<void> {
+async function fetchLayer(images: ImageStore, client: RegistryClient, ref: RemoteRef, desc: Descriptor, diffId: string, scope: string, source: string, progress: ProgressSink): Promise<void> {
   const id = shortId(desc.digest);
   const what = `${client.what}: layer ${id}`;
   const res = await client.fetch(`/v2/${ref.path}/blobs/${desc.digest}`, { method: 'GET', scope });
@@ -110,11 +106,10 @@ async function fetchLayer(engine: Engine, client: RegistryClient, ref: RemoteRef
   const idle = idleSeconds();
   const timer = setTimeout(() => body.destroy(new Error(`no data for ${idle} s`)), idle * 1000);
   try {
-    await importVerified(engine.layers, body, {
+    await importVerified(images.layers, body, {
       what,
       diffId,
       blob: { digest: desc.digest, size: desc.size },
-      blobsDir: blobsDir(engine),
       source,
       onBytes: (n) => {
         timer.refresh();

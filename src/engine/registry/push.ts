@@ -1,10 +1,10 @@
 import { UserError } from '../../common/errors.ts';
-import { exportImage } from '../archive/export-image.ts';
-import type { Engine } from '../engine.ts';
+import { exportImage } from '../image-store/archive/export-image.ts';
+import type { ImageStore } from '../image-store/store.ts';
 import { addLayerBlob } from '../layer-store/blobs.ts';
 import { RegistryClient, statusError } from './client.ts';
 import { findCredentials } from './credentials.ts';
-import { displayRef, parseRemoteRef, type RemoteRef } from './names.ts';
+import { displayRef, parseRemoteRef, type RemoteRef } from '../reference.ts';
 import { shortId, type ProgressSink } from './progress.ts';
 import { pool } from './pool.ts';
 
@@ -28,13 +28,13 @@ interface BlobToPush {
  * then a cross-repository mount when another repository there is known to
  * hold the blob, else a monolithic upload), then the manifest under the tag.
  */
-export async function pushImage(engine: Engine, text: string, opts: PushOptions = {}): Promise<{ ref: RemoteRef; digest: string; size: number }> {
+export async function pushImage(images: ImageStore, text: string, opts: PushOptions = {}): Promise<{ ref: RemoteRef; digest: string; size: number }> {
   const ref = parseRemoteRef(text);
   if (ref.digest) throw new UserError(`cannot push ${text}: push takes NAME[:TAG], not a digest`);
-  const record = engine.images.find(ref.localName, ref.tag);
+  const record = images.find(ref.localName, ref.tag);
   if (!record) throw new UserError(`cannot push ${displayRef(ref)}: no such image (tag a local image with 'rocker tag SOURCE ${displayRef(ref)}')`);
   const what = `cannot push ${displayRef(ref)}`;
-  const exported = await exportImage(engine, record);
+  const exported = await exportImage(images, record);
   const prefix = `${ref.domain}/`;
   const blobs: BlobToPush[] = exported.layers.map((l) => ({
     digest: l.digest,
@@ -45,7 +45,7 @@ export async function pushImage(engine: Engine, text: string, opts: PushOptions 
   blobs.push({ digest: exported.configDigest, size: exported.configBytes.length, bytes: exported.configBytes, mountFrom: [] });
   const mountScopes = [...new Set(blobs.flatMap((b) => b.mountFrom))].map((p) => `repository:${p}:pull`);
   const scope = [`repository:${ref.path}:pull,push`, ...mountScopes].join(' ');
-  const client = new RegistryClient({ host: ref.host, what, credentials: findCredentials(engine.paths.root, ref.domain), insecure: opts.insecure });
+  const client = new RegistryClient({ host: ref.host, what, credentials: findCredentials(images.paths.root, ref.domain), insecure: opts.insecure });
   const progress = opts.progress ?? (() => undefined);
   const layerCount = exported.layers.length;
   blobs.slice(0, layerCount).forEach((b) => progress({ id: shortId(b.digest), state: 'Waiting' }));
@@ -58,7 +58,7 @@ export async function pushImage(engine: Engine, text: string, opts: PushOptions 
       const diffId = record.layers[i]!;
       // Remember the repository as a mount source for later pushes elsewhere on this registry.
       const { path: _file, ...blobInfo } = exported.layers[i]!;
-      await engine.layers.lock(() => addLayerBlob(engine.layers, diffId, { ...blobInfo, sources: [`${ref.domain}/${ref.path}`] }));
+      await images.layers.lock(() => addLayerBlob(images.layers, diffId, { ...blobInfo, sources: [`${ref.domain}/${ref.path}`] }));
       report({ id: shortId(blob.digest), state: outcome.state, detail: outcome.detail });
     }
   });

@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import { UserError } from '../../common/errors.ts';
-import { parseConfigBlob, type ConfigBlob } from '../image-store/config-parse.ts';
+import { parseConfigBlob, type ConfigBlob } from '../oci/config-parse.ts';
 import { readLimited, statusError, type RegistryClient } from './client.ts';
-import { formatPlatform, pickManifest, platformMatches, type Platform } from './platform.ts';
-import { indexSchema, MANIFEST_ACCEPT, manifestKind, manifestSchema, type Descriptor, type Manifest } from './schemas.ts';
-import type { RemoteRef } from './names.ts';
+import { formatPlatform, pickManifest, platformMatches, type Platform } from '../oci/platform.ts';
+import { digestOf, indexSchema, MANIFEST_ACCEPT, manifestKind, manifestSchema, type Descriptor, type Manifest } from '../oci/schemas.ts';
+import type { RemoteRef } from '../reference.ts';
 
 const MANIFEST_LIMIT = 4 << 20;
 const CONFIG_LIMIT = 16 << 20;
 
-export const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 export interface ResolvedImage {
   manifest: Manifest;
@@ -32,7 +30,7 @@ async function getManifest(client: RegistryClient, ref: RemoteRef, reference: st
   const res = await client.fetch(`/v2/${ref.path}/manifests/${reference}`, { method: 'GET', headers: { accept: MANIFEST_ACCEPT }, scope });
   if (!res.ok) throw await statusError(res, what, reference.startsWith('sha256:') ? `manifest ${reference}` : `tag "${reference}"`);
   const bytes = await readLimited(res, MANIFEST_LIMIT, what);
-  const digest = sha256(bytes);
+  const digest = digestOf(bytes);
   // By digest the bytes must hash to it; by tag the registry's header, when sent, must agree.
   const expected = reference.startsWith('sha256:') ? reference : res.headers.get('docker-content-digest');
   if (expected && expected.startsWith('sha256:') && expected !== digest) {
@@ -48,7 +46,7 @@ export async function getSmallBlob(client: RegistryClient, ref: RemoteRef, desc:
   if (!res.ok) throw await statusError(res, client.what, `${subject} ${desc.digest}`);
   const bytes = await readLimited(res, CONFIG_LIMIT, client.what);
   if (bytes.length !== desc.size) throw new UserError(`${client.what}: the ${subject} is truncated or has the wrong size (${bytes.length} of ${desc.size} bytes)`);
-  const got = sha256(bytes);
+  const got = digestOf(bytes);
   if (got !== desc.digest) throw new UserError(`${client.what}: ${subject} digest mismatch (expected ${desc.digest}, got ${got})`);
   return bytes;
 }

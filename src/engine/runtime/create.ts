@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import { openEngine } from '../engine.ts';
 import type { ImageRecord } from '../image-store/record.ts';
+import type { ImageStore } from '../image-store/store.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { generateId, generateName } from '../container-store/names.ts';
@@ -37,8 +37,8 @@ export interface Created {
  * it collects; so if the record still names the same image after our pins
  * exist, no collection can take its layers until our container record does.
  */
-function pinnedImage(paths: StorePaths, text: string): { image: ImageRecord; layers: LayerStore } {
-  const { layers, images } = openEngine(paths);
+function pinnedImage(images: ImageStore, text: string): { image: ImageRecord; layers: LayerStore } {
+  const { layers } = images;
   for (let attempt = 0; ; attempt++) {
     const image = images.resolve(text);
     for (const l of image.layers) layers.pin(l);
@@ -86,9 +86,10 @@ function claimName(paths: StorePaths, requested: string | undefined, id: string)
  * leave it behind on the host (and no umount costs time after every run).
  * Any failure undoes everything, so bad input leaves nothing behind.
  */
-export async function createContainer(paths: StorePaths, req: CreateRequest): Promise<Created> {
+export async function createContainer(images: ImageStore, req: CreateRequest): Promise<Created> {
+  const { paths } = images;
   const runtime = findRuntime(req.runtime);
-  const { image, layers } = pinnedImage(paths, req.image);
+  const { image, layers } = pinnedImage(images, req.image);
   const id = generateId();
   const files = containerFiles(paths, id);
   let name: string | undefined;

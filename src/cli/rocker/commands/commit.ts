@@ -1,15 +1,12 @@
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { formatSize } from '../../../common/format.ts';
-import { commitContainer } from '../../../engine/container-store/commit.ts';
-import { resolveContainer } from '../../../engine/container-store/store.ts';
 
 export default async function commit(args: string[], ctx: Context): Promise<void> {
   const cmd = commandParser('commit', "Create an image from a container's changes (a new layer over its image)")
     .argument('<container>', 'name or id prefix')
     .argument('<image>', 'NAME[:TAG] of the new image (tag defaults to latest)');
   const { operands } = parseArgs<object>(cmd, args);
-  const rec = resolveContainer(ctx.paths, operands[0]!);
-  const image = await commitContainer(ctx.paths, rec, operands[1]!);
+  const image = await (await ctx.engine.containers()).commit(operands[0]!, operands[1]!);
   process.stdout.write(`Committed ${image.name}:${image.tag} (ID: ${image.id}, Size: ${formatSize(image.size)})\n`);
 }

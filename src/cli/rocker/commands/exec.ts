@@ -1,7 +1,5 @@
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
-import { resolveContainer } from '../../../engine/container-store/store.ts';
-import { execInContainer } from '../../../engine/runtime/exec.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -26,7 +24,6 @@ export default async function exec(args: string[], ctx: Context): Promise<number
     .option('-w, --workdir <dir>', 'working directory inside the container');
   const { opts, operands } = parseArgs<Flags>(cmd, args);
   const [text, ...command] = operands;
-  const rec = resolveContainer(ctx.paths, text!);
   const env = opts.env.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
-  return execInContainer(ctx.paths, rec, ctx.runtime, { command, interactive: !!opts.interactive, tty: !!opts.tty, env, user: opts.user, workdir: opts.workdir });
+  return (await ctx.engine.containers()).exec(text!, { command, interactive: !!opts.interactive, tty: !!opts.tty, env, user: opts.user, workdir: opts.workdir });
 }

@@ -1,7 +1,5 @@
 import { formatAge, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
-import { openEngine } from '../../../engine/engine.ts';
-import { imageHistory } from '../../../engine/image-store/history.ts';
 import type { Context } from '../context.ts';
 import { commandParser, formatOption, parseArgs } from '../parse.ts';
 
@@ -12,9 +10,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-q, --quiet', 'print the image id only')
     .addOption(formatOption());
   const { opts, operands } = parseArgs<{ trunc: boolean; quiet?: boolean; format: string }>(cmd, args);
-  const engine = openEngine(ctx.paths);
-  const rec = engine.images.resolve(operands[0]!);
-  const rows = imageHistory(engine.images, engine.layers, rec);
+  const rows = await (await ctx.engine.images()).history(operands[0]!);
   const id = (d?: string) => (d ? (opts.trunc ? d.slice(7, 19) : d) : '<missing>');
   if (opts.format === 'json') {
     process.stdout.write(`${JSON.stringify(rows.map((r) => ({ id: r.id ?? null, created: r.created?.toISOString() ?? null, created_by: r.createdBy, size: r.size, comment: r.comment })), null, 2)}\n`);

@@ -1,6 +1,5 @@
 import { formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
-import { openEngine } from '../../../engine/engine.ts';
 import type { Context } from '../context.ts';
 import { commandParser, formatOption, parseArgs } from '../parse.ts';
 
@@ -11,7 +10,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-q, --quiet', 'print image ids only')
     .addOption(formatOption());
   const { opts } = parseArgs<{ quiet?: boolean; format: string }>(cmd, args);
-  const { images, damaged } = openEngine(ctx.paths).images.list();
+  const { images, damaged } = (await ctx.engine.images()).list();
   for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
   if (opts.format === 'json') {
     process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);

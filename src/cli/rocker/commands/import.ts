@@ -1,6 +1,4 @@
 import { formatSize } from '../../../common/format.ts';
-import { openEngine } from '../../../engine/engine.ts';
-import { importImage } from '../../../engine/image-store/import.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -9,8 +7,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<tar-file>', 'the tarball, or - to read standard input')
     .argument('<image>', 'NAME[:TAG] (tag defaults to latest)');
   const { operands } = parseArgs(cmd, args);
-  const engine = openEngine(ctx.paths);
-  const image = await importImage(engine.images, engine.layers, operands[0]!, operands[1]!);
+  const image = await (await ctx.engine.images()).import(operands[0]!, operands[1]!);
   process.stdout.write(`Imported ${image.name}:${image.tag} (ID: ${image.id.slice(0, 8)}, Size: ${formatSize(image.size)})\n`);
   return 0;
 }

@@ -1,6 +1,4 @@
 import { UserError } from '../../../common/errors.ts';
-import { containerStatus, findContainer } from '../../../engine/container-store/index.ts';
-import { openEngine } from '../../../engine/engine.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -8,18 +6,18 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const cmd = commandParser('inspect', 'Show images or containers as a JSON array (an image name is tried first, as Docker does)')
     .argument('<name...>', 'image NAME[:TAG] or id, or container name or id');
   const { operands } = parseArgs(cmd, args);
-  const engine = openEngine(ctx.paths);
+  const images = await ctx.engine.images();
   const out: unknown[] = [];
   for (const text of operands) {
     try {
-      out.push(engine.images.resolve(text));
+      out.push(images.inspect(text));
       continue;
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
     }
-    const rec = findContainer(ctx.paths, text);
-    if (!rec) throw new UserError(`no such image or container: ${text}`);
-    out.push({ ...rec, state: containerStatus(ctx.paths, rec) });
+    const container = (await ctx.engine.containers()).find(text);
+    if (!container) throw new UserError(`no such image or container: ${text}`);
+    out.push(container);
   }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;

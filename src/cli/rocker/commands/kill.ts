@@ -3,8 +3,6 @@ import type { Context } from '../context.ts';
 import { forEachOperand } from '../each.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
-import { resolveContainer } from '../../../engine/container-store/store.ts';
-import { signalContainer } from '../../../engine/runtime/lifecycle.ts';
 
 /** "KILL", "SIGKILL", "9" to a signal. */
 function parseSignal(text: string): NodeJS.Signals | number {
@@ -20,8 +18,6 @@ export default async function kill(args: string[], ctx: Context): Promise<number
     .option('-s, --signal <signal>', 'signal to send', 'KILL');
   const { opts, operands } = parseArgs<{ signal: string }>(cmd, args);
   const signal = parseSignal(opts.signal);
-  return forEachOperand(operands, (text) => {
-    const rec = resolveContainer(ctx.paths, text);
-    if (!signalContainer(ctx.paths, rec, signal)) throw new UserError(`container ${rec.name} is not running`);
-  });
+  const containers = await ctx.engine.containers();
+  return forEachOperand(operands, (text) => containers.kill(text, signal));
 }

@@ -1,7 +1,4 @@
 import { UserError } from '../../../common/errors.ts';
-import { loadImages } from '../../../engine/archive/load.ts';
-import { openEngine } from '../../../engine/engine.ts';
-import { openTarInput } from '../../../engine/image-store/import.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -11,11 +8,9 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-q, --quiet', 'print nothing');
   const { opts } = parseArgs<{ input?: string; quiet?: boolean }>(cmd, args);
   if (!opts.input && process.stdin.isTTY) throw new UserError('load reads an archive from standard input, which is a terminal: use -i FILE or redirect the input');
-  const { stream, what } = openTarInput(opts.input ?? '-');
-  // Containers' layers must survive the collection that follows a commit.
-  const loaded = await loadImages(openEngine(ctx.paths), stream, what);
+  const loaded = await (await ctx.engine.images()).load(opts.input ?? '-');
   if (!opts.quiet) {
-    const lines = loaded.images.map((r) => (r.name === 'untagged' ? `Loaded image ID: ${r.digest}` : `Loaded image: ${r.name}:${r.tag}`));
+    const lines = loaded.map((r) => (r.name === 'untagged' ? `Loaded image ID: ${r.digest}` : `Loaded image: ${r.name}:${r.tag}`));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return 0;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../../common/errors.ts';
-import { login } from '../../../engine/registry/login.ts';
-import { DOCKER_HUB } from '../../../engine/registry/names.ts';
+import { DOCKER_HUB } from '../../../engine/reference.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -17,7 +16,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   if (opts.password !== undefined && opts.passwordStdin) throw new UserError('--password and --password-stdin are mutually exclusive');
   const password = opts.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : opts.password;
   if (!password) throw new UserError('login needs a password: --password-stdin (or --password)');
-  const done = await login(ctx.paths.root, operands[0] ?? DOCKER_HUB, { username: opts.username, password }, opts.insecure);
+  const done = await (await ctx.engine.registry()).login(operands[0] ?? DOCKER_HUB, { username: opts.username, password }, opts.insecure);
   process.stdout.write(`Login Succeeded (${done.domain})\n`);
   return 0;
 }

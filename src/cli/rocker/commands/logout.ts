@@ -1,5 +1,4 @@
-import { logout } from '../../../engine/registry/login.ts';
-import { DOCKER_HUB } from '../../../engine/registry/names.ts';
+import { DOCKER_HUB } from '../../../engine/reference.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -8,7 +7,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('[registry]', 'registry host[:port]', DOCKER_HUB);
   const { operands } = parseArgs(cmd, args);
   const registry = operands[0] ?? DOCKER_HUB;
-  const removed = logout(ctx.paths.root, registry);
+  const removed = await (await ctx.engine.registry()).logout(registry);
   process.stdout.write(removed ? `Removing login credentials for ${registry}\n` : `Not logged in to ${registry}\n`);
   return 0;
 }

@@ -2,8 +2,7 @@ import type { Context } from '../context.ts';
 import { commandParser, formatOption, parseArgs } from '../parse.ts';
 import { formatLocalTime } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
-import { scanContainers } from '../../../engine/container-store/store.ts';
-import { containerStatus, describeStatus } from '../../../engine/container-store/status.ts';
+import type { ContainerStatus } from '../../../engine/types.ts';
 
 interface Flags {
   all?: boolean;
@@ -21,6 +20,11 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** The STATUS column: the state, with the exit code once the container has ended. */
+export function describeStatus(s: ContainerStatus): string {
+  return s.state === 'exited' ? `exited (${s.exitCode ?? 'unknown'})` : s.state;
+}
+
 export default async function ps(args: string[], ctx: Context): Promise<void> {
   const cmd = commandParser('ps', 'List containers (running ones; -a for all)')
     .option('-a, --all', 'show all containers, not only running ones')
@@ -28,9 +32,8 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .option('--no-trunc', 'full ids and commands')
     .addOption(formatOption());
   const { opts } = parseArgs<Flags>(cmd, args);
-  const { containers, incomplete: broken } = scanContainers(ctx.paths);
+  const { containers, incomplete: broken } = (await ctx.engine.containers()).list({ finishedAt: opts.format === 'json' });
   const rows = containers
-    .map((rec) => ({ rec, status: containerStatus(ctx.paths, rec, { finishedAt: opts.format === 'json' }) }))
     .filter((r) => opts.all || r.status.state === 'running')
     .reverse(); // newest first, as Docker lists them
   const incomplete = opts.all ? broken : [];

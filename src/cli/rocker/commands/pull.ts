@@ -1,8 +1,4 @@
-import { openEngine } from '../../../engine/engine.ts';
-import { DOCKER_HUB, parseRemoteRef } from '../../../engine/registry/names.ts';
-import { parsePlatform } from '../../../engine/registry/platform.ts';
-import { ProgressView } from '../../../engine/registry/progress-view.ts';
-import { pullImage } from '../../../engine/registry/pull.ts';
+import { ProgressView } from '../progress-view.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -13,19 +9,17 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--insecure', 'use plain HTTP for this registry (always used for localhost and 127.0.0.1)')
     .option('-q, --quiet', 'print only the image reference');
   const { opts, operands } = parseArgs<{ platform?: string; insecure?: boolean; quiet?: boolean }>(cmd, args);
-  // Containers' layers must survive the collection that follows a commit.
-  const engine = openEngine(ctx.paths);
-  // Docker's opening lines; the reference is checked here so a bad name fails before any output.
-  const ref = parseRemoteRef(operands[0]!);
-  parsePlatform(opts.platform);
+  const registry = await ctx.engine.registry();
+  // Docker's opening lines; the reference is checked first so a bad name fails before any output.
+  const { ref, label, repository } = await registry.preparePull(operands[0]!, opts.platform);
   if (!opts.quiet) {
     if (!ref.explicitTag && !ref.digest) process.stdout.write(`Using default tag: ${ref.tag}\n`);
-    process.stdout.write(`${ref.digest && !ref.explicitTag ? ref.digest.slice(7, 19) : ref.tag}: Pulling from ${ref.domain === DOCKER_HUB ? ref.path : `${ref.domain}/${ref.path}`}\n`);
+    process.stdout.write(`${label}: Pulling from ${repository}\n`);
   }
   const view = new ProgressView(process.stdout);
   let result;
   try {
-    result = await pullImage(engine, operands[0]!, { platform: opts.platform, insecure: opts.insecure, progress: opts.quiet ? undefined : view.onEvent });
+    result = await registry.pull(operands[0]!, { platform: opts.platform, insecure: opts.insecure, progress: opts.quiet ? undefined : view.onEvent });
   } finally {
     view.finish();
   }

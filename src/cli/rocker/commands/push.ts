@@ -1,7 +1,5 @@
-import { openEngine } from '../../../engine/engine.ts';
-import { parseRemoteRef } from '../../../engine/registry/names.ts';
-import { ProgressView } from '../../../engine/registry/progress-view.ts';
-import { pushImage } from '../../../engine/registry/push.ts';
+import { parseRemoteRef } from '../../../engine/reference.ts';
+import { ProgressView } from '../progress-view.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -11,13 +9,13 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--insecure', 'use plain HTTP for this registry (always used for localhost and 127.0.0.1)')
     .option('-q, --quiet', 'print only the pushed digest');
   const { opts, operands } = parseArgs<{ insecure?: boolean; quiet?: boolean }>(cmd, args);
-  const engine = openEngine(ctx.paths);
+  const registry = await ctx.engine.registry();
   const ref = parseRemoteRef(operands[0]!);
   if (!opts.quiet) process.stdout.write(`The push refers to repository [${ref.domain}/${ref.path}]\n`);
   const view = new ProgressView(process.stdout);
   let result;
   try {
-    result = await pushImage(engine, operands[0]!, { insecure: opts.insecure, progress: opts.quiet ? undefined : view.onEvent });
+    result = await registry.push(operands[0]!, { insecure: opts.insecure, progress: opts.quiet ? undefined : view.onEvent });
   } finally {
     view.finish();
   }

@@ -1,12 +1,12 @@
 import type { Context } from '../context.ts';
 import { forEachOperand } from '../each.ts';
 import { commandParser, parseArgs } from '../parse.ts';
-import { removeNamed } from '../../../engine/runtime/lifecycle.ts';
 
 export default async function rm(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('rm', 'Remove containers and their files')
     .argument('<container...>', 'names or id prefixes')
     .option('-f, --force', 'kill a running container first; also clears a container whose record is damaged');
   const { opts, operands } = parseArgs<{ force?: boolean }>(cmd, args);
-  return forEachOperand(operands, (text) => removeNamed(ctx.paths, text, !!opts.force, ctx.runtime));
+  const containers = await ctx.engine.containers();
+  return forEachOperand(operands, (text) => containers.remove(text, !!opts.force));
 }

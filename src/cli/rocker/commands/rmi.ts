@@ -1,4 +1,3 @@
-import { openEngine } from '../../../engine/engine.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -7,7 +6,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<image...>', 'images to remove')
     .option('-f, --force', 'remove even when a container uses the image (the container keeps its files)');
   const { opts, operands } = parseArgs<{ force?: boolean }>(cmd, args);
-  const removed = await openEngine(ctx.paths).images.remove(operands, Boolean(opts.force));
+  const removed = await (await ctx.engine.images()).remove(operands, Boolean(opts.force));
   for (const r of removed) process.stdout.write(`Untagged: ${r.name}:${r.tag}\nDeleted: ${r.digest}\n`);
   return 0;
 }

@@ -1,9 +1,7 @@
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
-import { createContainer } from '../../../engine/runtime/create.ts';
-import { runOptionsFromFlags, type RunFlags } from '../../../engine/runtime/run-options.ts';
-import { runDetached, runForeground } from '../../../engine/runtime/start.ts';
+import type { RunFlags } from '../../../engine/types.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -52,13 +50,10 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     image = operands[0]!;
     command = operands.slice(1);
   }
-  const options = runOptionsFromFlags(opts);
-  const consoleSize = options.tty && process.stdout.isTTY ? { height: process.stdout.rows, width: process.stdout.columns } : undefined;
-  const created = await createContainer(ctx.paths, { image, command, name: opts.name, options, runtime: ctx.runtime, consoleSize });
-  if (options.detach) {
-    await runDetached(ctx.paths, created);
-    process.stdout.write(`${created.rec.id}\n`);
-    return 0;
-  }
-  return runForeground(ctx.paths, created);
+  const consoleSize = process.stdout.isTTY ? { height: process.stdout.rows, width: process.stdout.columns } : undefined;
+  const { image: _i, name, ...flags } = opts;
+  const done = await (await ctx.engine.containers()).run({ image, command, name, flags, consoleSize });
+  if (!done.detached) return done.exitCode;
+  process.stdout.write(`${done.id}\n`);
+  return 0;
 }

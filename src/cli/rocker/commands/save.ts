@@ -1,7 +1,5 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { UserError, describeFsError } from '../../../common/errors.ts';
-import { saveImages } from '../../../engine/archive/save.ts';
-import { openEngine } from '../../../engine/engine.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -10,10 +8,10 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<image...>', 'NAME[:TAG] or image id')
     .option('-o, --output <file>', 'write to FILE instead of standard output');
   const { opts, operands } = parseArgs<{ output?: string }>(cmd, args);
-  const engine = openEngine(ctx.paths);
+  const images = await ctx.engine.images();
   if (!opts.output) {
     if (process.stdout.isTTY) throw new UserError('refusing to write an archive to a terminal: use -o FILE or redirect the output');
-    await saveImages(engine, operands, process.stdout);
+    await images.save(operands, process.stdout);
     return 0;
   }
   // Written next to the target and renamed: an interrupted save leaves no half archive under the name.
@@ -25,7 +23,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   });
   try {
     await opened;
-    await saveImages(engine, operands, out);
+    await images.save(operands, out);
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     renameSync(tmp, opts.output);
   } catch (e) {

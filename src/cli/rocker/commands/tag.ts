@@ -1,5 +1,3 @@
-import { openEngine } from '../../../engine/engine.ts';
-import { tagImage } from '../../../engine/image-store/tag.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -8,6 +6,6 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<source>', 'NAME[:TAG] or image id')
     .argument('<target>', 'NAME[:TAG]');
   const { operands } = parseArgs(cmd, args);
-  await tagImage(openEngine(ctx.paths).images, operands[0]!, operands[1]!);
+  await (await ctx.engine.images()).tag(operands[0]!, operands[1]!);
   return 0;
 }

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { UserError } from '../../common/errors.ts';
-import { upperDirTar } from '../container-store/layer-tar.ts';
+import { upperDirTar } from '../tar/writer.ts';
 import { getXattr } from '../sys/libc.ts';
-import { MEDIA_GZIP } from '../layer-store/verified-import.ts';
-import { addLayerBlob, readLayerBlobs, type LayerBlob } from '../layer-store/blobs.ts';
-import type { LayerStore } from '../layer-store/store.ts';
+import { MT } from '../oci/schemas.ts';
+import { addLayerBlob, readLayerBlobs, type LayerBlob } from './blobs.ts';
+import type { LayerStore } from './store.ts';
 
 
 function hashing(update: (c: Buffer) => void): Transform {
@@ -28,14 +28,13 @@ function hashing(update: (c: Buffer) => void): Transform {
  * is a new tar, so its diff_id differs from the layer's (the original tar of
  * an imported layer is gone) and the exported config names the new one.
  */
-export async function layerBlob(layers: LayerStore, blobsDir: string, diffId: string): Promise<LayerBlob & { path: string }> {
+export async function layerBlob(layers: LayerStore, diffId: string): Promise<LayerBlob & { path: string }> {
   const known = readLayerBlobs(layers, diffId);
-  const usable = (b: LayerBlob) => existsSync(join(blobsDir, b.digest.slice(7)));
+  const usable = (b: LayerBlob) => layers.content.has(b.digest);
   const best = known.find((b) => b.diffId === diffId && usable(b)) ?? known.find(usable);
-  if (best) return { ...best, path: join(blobsDir, best.digest.slice(7)) };
+  if (best) return { ...best, path: layers.content.path(best.digest) };
   if (!layers.has(diffId)) throw new UserError(`layer ${diffId} is not in the store`);
 
-  mkdirSync(blobsDir, { recursive: true });
   // Made in staging (tmp/, same file system), where garbage collection does not look, then renamed in.
   const stage = layers.staging('blob');
   const tmp = join(stage, 'blob.tar.gz');
@@ -53,13 +52,12 @@ export async function layerBlob(layers: LayerStore, blobsDir: string, diffId: st
     }), createWriteStream(tmp)).catch((e: Error) => {
       throw new UserError(`cannot archive layer ${diffId}: ${e.message}`);
     });
-    const blob: LayerBlob = { digest: `sha256:${gzHash.digest('hex')}`, size: gzSize, mediaType: MEDIA_GZIP, diffId: `sha256:${tarHash.digest('hex')}`, sources: [] };
-    const path = join(blobsDir, blob.digest.slice(7));
+    const blob: LayerBlob = { digest: `sha256:${gzHash.digest('hex')}`, size: gzSize, mediaType: MT.ociLayerGzip, diffId: `sha256:${tarHash.digest('hex')}`, sources: [] };
     await layers.lock(() => {
-      renameSync(tmp, path);
+      layers.content.adopt(tmp, blob.digest);
       addLayerBlob(layers, diffId, blob);
     });
-    return { ...blob, path };
+    return { ...blob, path: layers.content.path(blob.digest) };
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { linkSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { UserError } from '../../common/errors.ts';
-import type { Engine } from '../engine.ts';
-import { formatRef } from '../reference.ts';
-import { parseRemoteRef } from '../registry/names.ts';
-import { MT } from '../registry/schemas.ts';
+import { UserError } from '../../../common/errors.ts';
+import type { ImageStore } from '../store.ts';
+import { formatRef, parseRemoteRef } from '../../reference.ts';
+import { MT } from '../../oci/schemas.ts';
+import type { ImageRecord } from '../record.ts';
 import { exportImage, type ExportedImage } from './export-image.ts';
 
 /** Docker Hub's full form of a familiar name, as containerd's image-name annotation spells it. */
@@ -22,19 +22,19 @@ function fullName(name: string, tag: string): string {
  * `podman load` and OCI tools read it. Layers are the compressed blobs
  * (docker and podman load decompress them).
  */
-export async function saveImages(engine: Engine, texts: string[], out: Writable): Promise<ExportedImage[]> {
+export async function saveImages(images: ImageStore, texts: string[], out: Writable): Promise<ExportedImage[]> {
   if (texts.length === 0) throw new UserError('save needs at least one image');
   // Several names may pick the same image: one entry per image, all its requested tags on it.
-  const byId = new Map<string, { tags: string[]; exported?: ExportedImage; record: ReturnType<Engine['images']['resolve']> }>();
+  const byId = new Map<string, { tags: string[]; exported?: ExportedImage; record: ImageRecord }>();
   for (const t of texts) {
-    for (const rec of engine.images.resolveAll(t)) {
+    for (const rec of images.resolveAll(t)) {
       const entry = byId.get(rec.digest) ?? { tags: [], record: rec };
       const tag = formatRef(rec);
       if (!entry.tags.includes(tag)) entry.tags.push(tag);
       byId.set(rec.digest, entry);
     }
   }
-  const stage = engine.layers.staging('save');
+  const stage = images.layers.staging('save');
   try {
     const blobs = join(stage, 'blobs', 'sha256');
     mkdirSync(blobs, { recursive: true });
@@ -58,7 +58,7 @@ export async function saveImages(engine: Engine, texts: string[], out: Writable)
     const manifest: unknown[] = [];
     const done: ExportedImage[] = [];
     for (const entry of byId.values()) {
-      const ex = await exportImage(engine, entry.record);
+      const ex = await exportImage(images, entry.record);
       done.push(ex);
       put(ex.configDigest, { bytes: ex.configBytes });
       put(ex.manifestDigest, { bytes: ex.manifestBytes });

@@ -1,5 +1,5 @@
 import { formatSize } from '../../common/format.ts';
-import type { LayerEvent } from './progress.ts';
+import type { LayerEvent } from '../../engine/types.ts';
 
 /**
  * Draws per-layer progress like `docker pull`: on a terminal one line per

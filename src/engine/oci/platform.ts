@@ -1,5 +1,5 @@
 import { UserError } from '../../common/errors.ts';
-import { ociArch } from '../image-store/config-blob.ts';
+import { ociArch } from './config-blob.ts';
 import type { Descriptor } from './schemas.ts';
 
 export interface Platform {

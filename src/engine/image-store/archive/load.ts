@@ -2,17 +2,15 @@ import { createReadStream, existsSync, readFileSync, realpathSync, rmSync, statS
 import { join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { UserError } from '../../common/errors.ts';
-import type { Engine } from '../engine.ts';
-import { parseConfigBlob } from '../image-store/config-parse.ts';
-import type { ImageRecord } from '../image-store/record.ts';
-import { importVerified } from '../layer-store/verified-import.ts';
-import { parseRemoteRef } from '../registry/names.ts';
-import { parsePlatform, pickManifest } from '../registry/platform.ts';
-import { blobsDir } from '../registry/pull.ts';
-import { sha256 } from '../registry/remote-manifest.ts';
-import { indexSchema, manifestKind, manifestSchema, type Descriptor } from '../registry/schemas.ts';
-import { extractTar } from './extract.ts';
+import { UserError } from '../../../common/errors.ts';
+import type { ImageStore } from '../store.ts';
+import { parseConfigBlob } from '../../oci/config-parse.ts';
+import type { ImageRecord } from '../record.ts';
+import { importVerified } from '../../layer-store/verified-import.ts';
+import { parseRemoteRef } from '../../reference.ts';
+import { parsePlatform, pickManifest } from '../../oci/platform.ts';
+import { digestOf, indexSchema, manifestKind, manifestSchema, type Descriptor } from '../../oci/schemas.ts';
+import { extractTar } from '../../tar/extract.ts';
 
 const dockerManifestSchema = z.array(
   z.object({ Config: z.string().min(1), RepoTags: z.array(z.string()).nullable().optional(), Layers: z.array(z.string().min(1)) }).loose(),
@@ -37,8 +35,8 @@ export interface Loaded {
  * The archive is unpacked with import's protections into staging; every
  * layer and config is checked against its digest before it is used.
  */
-export async function loadImages(engine: Engine, input: Readable, what: string): Promise<Loaded> {
-  const stage = engine.layers.staging('load');
+export async function loadImages(images: ImageStore, input: Readable, what: string): Promise<Loaded> {
+  const stage = images.layers.staging('load');
   const root = join(stage, 'diff');
   const fail = (cause: string) => new UserError(`cannot load ${what}: ${cause}`);
   try {
@@ -86,23 +84,22 @@ export async function loadImages(engine: Engine, input: Readable, what: string):
       const diffIds = config.rootfs.diff_ids;
       if (diffIds.length !== c.layers.length) throw fail(`an image lists ${c.layers.length} layers but its config ${diffIds.length}`);
       for (const [i, l] of c.layers.entries()) {
-        if (engine.layers.has(diffIds[i]!)) {
-          engine.layers.pin(diffIds[i]!);
+        if (images.layers.has(diffIds[i]!)) {
+          images.layers.pin(diffIds[i]!);
           continue;
         }
-        await importVerified(engine.layers, createReadStream(l.path, { highWaterMark: 1 << 20 }), {
+        await importVerified(images.layers, createReadStream(l.path, { highWaterMark: 1 << 20 }), {
           what: `cannot load ${what}: layer ${diffIds[i]!.slice(7, 19)}`,
           diffId: diffIds[i]!,
           blob: l.blob,
-          blobsDir: blobsDir(engine),
         });
       }
-      const configDigest = sha256(c.configBytes);
+      const configDigest = digestOf(c.configBytes);
       const tags = c.tags.length ? c.tags : [`untagged:${configDigest.slice(7, 19)}`];
       if (!c.tags.length) out.untagged.push(configDigest);
       for (const t of tags) {
         const ref = parseRemoteRef(t);
-        out.images.push(await engine.images.commitConfig({
+        out.images.push(await images.commitConfig({
           name: ref.localName,
           tag: ref.tag,
           configBytes: c.configBytes,
@@ -123,7 +120,7 @@ function ociCandidates(json: unknown, inside: (rel: string) => string, fail: (c:
   if (!index.success) throw fail(`invalid index.json: ${index.error.issues[0]?.path.join('.')}: ${index.error.issues[0]?.message}`);
   const blob = (d: Descriptor): Buffer => {
     const bytes = readFileSync(inside(`blobs/sha256/${d.digest.slice(7)}`));
-    if (bytes.length !== d.size || sha256(bytes) !== d.digest) throw fail(`blob ${d.digest} does not match its digest or size`);
+    if (bytes.length !== d.size || digestOf(bytes) !== d.digest) throw fail(`blob ${d.digest} does not match its digest or size`);
     return bytes;
   };
   const out: Candidate[] = [];

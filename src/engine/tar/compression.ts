@@ -30,17 +30,21 @@ export function looksLikeTar(head: Uint8Array): boolean {
   return Number.isFinite(stored) && stored === sum;
 }
 
+/** What the first bytes are: a compression rocker reads, one it does not (by name), plain tar, or neither. */
+export function sniff(head: Uint8Array): Compression | { unsupported: string } | 'not-tar' {
+  for (const [name, bytes] of magics) {
+    if (bytes.every((b, i) => head[i] === b)) return supported.has(name) ? (name as Compression) : { unsupported: name };
+  }
+  return looksLikeTar(head) ? 'none' : 'not-tar';
+}
+
 /** Detects the compression from the first bytes; throws for formats rocker cannot read. */
 export function detectCompression(head: Uint8Array, what: string): Compression {
-  for (const [name, bytes] of magics) {
-    if (bytes.every((b, i) => head[i] === b)) {
-      if (supported.has(name)) return name as Compression;
-      throw new UserError(`cannot import ${what}: unsupported compression ${name} (use a plain, gzip, bzip2, xz or zstd tar)`);
-    }
-  }
+  const kind = sniff(head);
+  if (typeof kind === 'object') throw new UserError(`cannot import ${what}: unsupported compression ${kind.unsupported} (use a plain, gzip, bzip2, xz or zstd tar)`);
   if (head.length === 0) throw new UserError(`cannot import ${what}: the file is empty`);
-  if (!looksLikeTar(head)) throw new UserError(`cannot import ${what}: not a tar archive`);
-  return 'none';
+  if (kind === 'not-tar') throw new UserError(`cannot import ${what}: not a tar archive`);
+  return kind;
 }
 
 const tools: Record<Exclude<Compression, 'none' | 'gzip'>, string> = { bzip2: 'bzip2', xz: 'xz', zstd: 'zstd' };

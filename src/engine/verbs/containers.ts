@@ -1,0 +1,116 @@
+import { UserError } from '../../common/errors.ts';
+import type { ImageRecord } from '../image-store/record.ts';
+import type { StorePaths } from '../paths.ts';
+import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
+import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
+import { findContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import type { ExecRequest } from '../runtime/exec.ts';
+import type { RunFlags } from '../runtime/run-options.ts';
+import type { Stores } from '../stores.ts';
+
+export interface RunRequest {
+  image: string;
+  command: string[];
+  name?: string;
+  /** The run flags as given; checked here (sizes, capabilities, mounts). */
+  flags: RunFlags;
+  /** The terminal's size, for a container given a pseudo-terminal. */
+  consoleSize?: { height: number; width: number };
+}
+
+/** What `run` did: a detached container's id, or the exit code of one run in the foreground. */
+export type RunReport = { detached: true; id: string } | { detached: false; exitCode: number };
+
+export interface ContainerRow {
+  rec: ContainerSummary;
+  status: ContainerStatus;
+}
+
+type Write = (b: Uint8Array) => Promise<void>;
+
+/**
+ * Container verbs. Each loads its implementation on first use: `run` and
+ * `ps` are what every user pays for, and they must not load the code of
+ * commit, logs or exec.
+ */
+export class ContainerVerbs {
+  constructor(
+    private readonly paths: StorePaths,
+    private readonly runtime: string,
+    private readonly stores: () => Promise<Stores>,
+  ) {}
+
+  async run(req: RunRequest): Promise<RunReport> {
+    const [{ createContainer }, { runOptionsFromFlags }, { runDetached, runForeground }, { images }] = await Promise.all([
+      import('../runtime/create.ts'), import('../runtime/run-options.ts'), import('../runtime/start.ts'), this.stores(),
+    ]);
+    const options = runOptionsFromFlags(req.flags);
+    const consoleSize = options.tty ? req.consoleSize : undefined;
+    const created = await createContainer(images, { image: req.image, command: req.command, name: req.name, options, runtime: this.runtime, consoleSize });
+    if (options.detach) {
+      await runDetached(this.paths, created);
+      return { detached: true, id: created.rec.id };
+    }
+    return { detached: false, exitCode: await runForeground(this.paths, created) };
+  }
+
+  /** Containers, oldest first, with their state; `incomplete` names directories without a readable record. */
+  list(opts: { finishedAt?: boolean } = {}): { containers: ContainerRow[]; incomplete: string[] } {
+    const { containers, incomplete } = scanContainers(this.paths);
+    return { containers: containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts) })), incomplete };
+  }
+
+  /** A container by name or id prefix, or undefined. */
+  find(text: string): (ContainerRecord & { state: ContainerStatus }) | undefined {
+    const rec = findContainer(this.paths, text);
+    return rec ? { ...rec, state: containerStatus(this.paths, rec) } : undefined;
+  }
+
+  /**
+   * Writes the container's log, then with `follow` what comes until it
+   * ends. `onTerminal` hears first when the container ran with a terminal,
+   * whose output went there and is not logged.
+   */
+  async logs(text: string, opts: { tail?: number; follow?: boolean; onTerminal?: (name: string) => void }, write: Write): Promise<void> {
+    const rec = resolveContainer(this.paths, text);
+    if (rec.options.tty) opts.onTerminal?.(rec.name);
+    const { followLog, readLog } = await import('../container-store/logs.ts');
+    const offset = await readLog(this.paths, rec, opts.tail, write);
+    if (opts.follow) await followLog(this.paths, rec, offset, write);
+  }
+
+  async stop(text: string, timeoutSec: number): Promise<void> {
+    const { stopContainer } = await import('../runtime/lifecycle.ts');
+    await stopContainer(this.paths, resolveContainer(this.paths, text), timeoutSec);
+  }
+
+  async kill(text: string, signal: NodeJS.Signals | number): Promise<void> {
+    const { signalContainer } = await import('../runtime/lifecycle.ts');
+    const rec = resolveContainer(this.paths, text);
+    if (!signalContainer(this.paths, rec, signal)) throw new UserError(`container ${rec.name} is not running`);
+  }
+
+  /** Waits for the container to end; its status (undefined when the end was not recorded). */
+  async wait(text: string): Promise<ContainerStatus | undefined> {
+    const { waitForEnd } = await import('../runtime/lifecycle.ts');
+    return waitForEnd(this.paths, resolveContainer(this.paths, text));
+  }
+
+  async remove(text: string, force: boolean): Promise<void> {
+    const { removeNamed } = await import('../runtime/lifecycle.ts');
+    await removeNamed(this.paths, text, force, this.runtime);
+  }
+
+  /** Runs a command in a running container; returns its exit code. */
+  async exec(text: string, req: ExecRequest): Promise<number> {
+    const { execInContainer } = await import('../runtime/exec.ts');
+    return execInContainer(this.paths, resolveContainer(this.paths, text), this.runtime, req);
+  }
+
+  /** A new image: the container's image plus a layer of its changes. */
+  async commit(text: string, target: string): Promise<ImageRecord> {
+    const rec = resolveContainer(this.paths, text);
+    const [{ commitContainer }, { images }] = await Promise.all([import('../container-store/commit.ts'), this.stores()]);
+    return commitContainer(images, rec, target);
+  }
+}

@@ -1,0 +1,77 @@
+import type { Writable } from 'node:stream';
+import type { HistoryRow } from '../image-store/history.ts';
+import type { ImageRecord } from '../image-store/record.ts';
+import type { DamagedRecord } from '../image-store/store.ts';
+import { formatRef } from '../reference.ts';
+import type { Stores } from '../stores.ts';
+
+export interface PruneReport {
+  /** Images removed (untagged ones; with `all`, every image no container uses). */
+  images: ImageRecord[];
+  /** Layers that are gone afterwards, with the bytes each held. */
+  layers: Array<{ diffId: string; size: number }>;
+  reclaimed: number;
+}
+
+/** Image verbs: list, inspect, remove, tag, history, import, save, load, prune. */
+export class ImageVerbs {
+  constructor(private readonly stores: Stores) {}
+
+  list(): { images: ImageRecord[]; damaged: DamagedRecord[] } {
+    return this.stores.images.list();
+  }
+
+  /** One image by NAME[:TAG] or id prefix (a UserError when there is none). */
+  inspect(text: string): ImageRecord {
+    return this.stores.images.resolve(text);
+  }
+
+  remove(texts: string[], force: boolean): Promise<ImageRecord[]> {
+    return this.stores.images.remove(texts, force);
+  }
+
+  async tag(source: string, target: string): Promise<ImageRecord> {
+    const { tagImage } = await import('../image-store/tag.ts');
+    return tagImage(this.stores.images, source, target);
+  }
+
+  async history(text: string): Promise<HistoryRow[]> {
+    const { imageHistory } = await import('../image-store/history.ts');
+    return imageHistory(this.stores.images, this.stores.images.resolve(text));
+  }
+
+  /** `rocker import`: a root filesystem tar (a path, or - for standard input) as a one-layer image. */
+  async import(file: string, ref: string): Promise<ImageRecord> {
+    const { importImage } = await import('../image-store/import.ts');
+    return importImage(this.stores.images, file, ref);
+  }
+
+  async save(texts: string[], out: Writable): Promise<void> {
+    const { saveImages } = await import('../image-store/archive/save.ts');
+    await saveImages(this.stores.images, texts, out);
+  }
+
+  /** `rocker load`: a docker save or OCI layout archive from a file, or - for standard input. */
+  async load(file: string): Promise<ImageRecord[]> {
+    const [{ loadImages }, { openTarInput }] = await Promise.all([import('../image-store/archive/load.ts'), import('../image-store/import.ts')]);
+    const { stream, what } = openTarInput(file);
+    return (await loadImages(this.stores.images, stream, what)).images;
+  }
+
+  /**
+   * Removes untagged images (loaded without a name: Docker's dangling ones),
+   * or with `all` every image no container uses, then every layer and blob
+   * nothing references.
+   */
+  async prune(all: boolean): Promise<PruneReport> {
+    const { images, layers, paths } = this.stores;
+    const sizes = new Map(layers.list().map((l) => [l, layers.info(l)?.size ?? 0]));
+    const { containerUsages } = await import('../container-store/usage.ts');
+    const used = new Set(containerUsages(paths).map((u) => u.digest));
+    const unused = images.list().images.filter((r) => !used.has(r.digest) && (all || r.name === 'untagged'));
+    const removed = unused.length ? await images.remove(unused.map(formatRef), false) : [];
+    await images.prune();
+    const gone = [...sizes.keys()].filter((l) => !layers.has(l)).map((diffId) => ({ diffId, size: sizes.get(diffId) ?? 0 }));
+    return { images: removed, layers: gone, reclaimed: gone.reduce((n, l) => n + l.size, 0) };
+  }
+}
