@@ -1,4 +1,4 @@
-import type { ImageConfig } from '../image-store/record.ts';
+import type { ImageConfig } from './config-parse.ts';
 import { sha256Hex } from '../../common/random.ts';
 
 /** Go's names for the machine's architecture, as OCI configs spell them. */

@@ -3,6 +3,20 @@ import { UserError } from '../../common/errors.ts';
 
 const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'));
 
+/** The container settings of an image config ("config"): what rocker reads to run it. */
+export const imageConfigSchema = z.looseObject({
+  Env: z.optional(z.array(z.string())),
+  Cmd: z.optional(z.nullable(z.array(z.string()))),
+  Entrypoint: z.optional(z.nullable(z.array(z.string()))),
+  WorkingDir: z.optional(z.string()),
+  User: z.optional(z.string()),
+  ExposedPorts: z.optional(z.record(z.string(), z.unknown())),
+  Labels: z.optional(z.nullable(z.record(z.string(), z.string()))),
+  StopSignal: z.optional(z.string()),
+});
+
+export type ImageConfig = z.infer<typeof imageConfigSchema>;
+
 /** The parts of an OCI/Docker image config rocker relies on; everything else is kept as-is in the blob. */
 export const configBlobSchema = z.looseObject({
   architecture: z.string().check(z.minLength(1)),
