@@ -7,6 +7,8 @@
 #   2. 50 containers started detached one after another.
 #   3. `rocker ps -a` with 1,000 containers in the store.
 # Needs root, runc, hyperfine, a built bin/rocker. Usage: bench/run-bench.sh [RESULTS.md]
+# ROCKER_BEFORE=/path/to/an/older/dist/rocker adds that build to the same
+# rounds (same store, same bundle), for before/after comparisons of a change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bench/run-results.md}
@@ -47,11 +49,13 @@ node -e '
 
 floor=(-n "runc run (floor)" "runc --root $work/runc run --bundle $work/bundle floor")
 ours=(-n "rocker run --rm" "$rocker run --rm --image busybox true")
+before=()
+[ -n "${ROCKER_BEFORE:-}" ] && before=(-n "rocker run --rm (before)" "$ROCKER_BEFORE run --rm --image busybox true")
 # Rounds of 10 runs each, floor and rocker taking turns: other work on a
 # shared machine then weighs on both alike instead of on whichever ran
 # during a burst.
 for round in 1 2 3 4 5 6; do
-  hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${ours[@]}"
+  hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${ours[@]}" "${before[@]}"
 done
 
 # Docker: the machine's engine if one answers, else one of our own when dockerd is installed.
@@ -87,7 +91,9 @@ detached_ms=$(( (end - start) / 1000000 ))
 # 1,000 containers in the store (ended ones: real records, logs and upper dirs).
 have=$("$rocker" ps -aq | wc -l)
 for i in $(seq $((have + 1)) 1000); do "$rocker" run busybox true; done
-hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps-1.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
+before_ps=()
+[ -n "${ROCKER_BEFORE:-}" ] && before_ps=(-n "rocker ps -a (before)" "$ROCKER_BEFORE ps -a")
+hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps-1.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a" "${before_ps[@]}"
 listed=$("$rocker" ps -aq | wc -l)
 
 # Wall time (median over all rounds) and CPU time (user + system, children
