@@ -86,6 +86,20 @@ test('-it: a shell reads what is typed at the terminal; its exit code comes back
   expect(code).toBe(3);
 });
 
+test('-t without -i: nothing typed reaches the container, but Ctrl-C does', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn('script', ['-qec', `${ROCKER} run --rm -t busybox sh -c 'trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 0.1; done'`, '/dev/null'], { env });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (out === 'ready\r\n') child.stdin.write('not-for-the-container\n\x03');
+  });
+  const code = await new Promise((r) => child.on('close', r));
+  // The terminal shows ^C for the key and nothing of the typed text.
+  expect(unCRLF(out)).toBe('ready\n^Cgot-int\n');
+  expect(code).toBe(5);
+});
+
 // On a cgroup v2 host the runtime writes the v2 files (shares become a weight).
 const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 const cg = cgroupV2
