@@ -97,6 +97,20 @@ test('a container killed from outside shows as exited with its code, never as ru
   expect(rocker(['rm', 'victim'], env).code).toBe(0);
 });
 
+test('50 rounds of kill -9 from the host: wait prints 137 every time, never unknown', () => {
+  // The monitor records the exit and ends while ps/wait look: every interleaving must still give the code.
+  const codes: string[] = [];
+  for (let round = 0; round < 50; round++) {
+    const id = runDetached(['busybox', 'sleep', '1000']);
+    process.kill(psAll().find((c) => c.id === id)!.pid!, 'SIGKILL');
+    const w = rocker(['wait', id], env);
+    expect(w.code).toBe(0);
+    codes.push(w.stdout);
+    expect(rocker(['rm', id], env).code).toBe(0);
+  }
+  expect(codes).toEqual(Array(50).fill('137\n'));
+});
+
 test('when the monitor dies too, ps still tells the truth and rm cleans up', async () => {
   const id = runDetached(['--name', 'orphan', 'busybox', 'sleep', '1000']);
   const monitor = Number(readFileSync(join(root, 'containers', id, 'monitor'), 'utf8').split(' ')[0]);
