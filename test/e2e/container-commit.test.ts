@@ -3,6 +3,7 @@ import { expect, test } from 'bun:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
+import { eventually } from '../helpers/poll.ts';
 import { rocker } from '../helpers/rocker.ts';
 
 const { env, root } = containerSuite();
@@ -55,11 +56,11 @@ test('a commit of a commit stacks layers; a directory replaced in the container 
   expect(rocker(['run', '--rm', 'mine:v2', 'sh', '-c', 'cat /hello.txt /two.txt; ls /data'], env).stdout).toBe('hello\ntwo\nc\n');
 });
 
-test('a running container can be committed; bad names and unknown containers fail with one line', () => {
-  rocker(['run', '-d', '--name', 'live', 'busybox', 'sh', '-c', 'echo live > /live.txt; sleep 1000'], env);
-  for (let i = 0; i < 50 && !rocker(['exec', 'live', 'test', '-e', '/live.txt'], env).code; i++) break;
+test('a running container can be committed; bad names and unknown containers fail with one line', async () => {
+  expect(rocker(['run', '-d', '--name', 'live', 'busybox', 'sh', '-c', 'echo live > /live.txt; sleep 1000'], env).code).toBe(0);
+  await eventually(() => rocker(['exec', 'live', 'test', '-e', '/live.txt'], env).code === 0, 'the file to be written');
   expect(rocker(['commit', 'live', 'fromlive'], env).code).toBe(0);
-  expect(rocker(['run', '--rm', 'fromlive', 'cat', '/live.txt'], env).stdout).toBe('live\n');
+  expect(rocker(['run', '--rm', 'fromlive', 'cat', '/live.txt'], env)).toEqual({ code: 0, stdout: 'live\n', stderr: '' });
   const badName = rocker(['commit', 'live', 'Bad:Name'], env);
   expect(badName.code).toBe(1);
   expect(badName.stderr).toMatch(/^rocker: invalid image name "Bad:Name".*\n$/);
@@ -68,10 +69,10 @@ test('a running container can be committed; bad names and unknown containers fai
 });
 
 test('rmi refuses an image a container uses', () => {
-  rocker(['run', '--name', 'user-of-v2', 'mine:v2', 'true'], env);
+  expect(rocker(['run', '--name', 'user-of-v2', 'mine:v2', 'true'], env).code).toBe(0);
   const r = rocker(['rmi', 'mine:v2'], env);
   expect(r.code).not.toBe(0);
   expect(r.stderr).toMatch(/user-of-v2/);
-  rocker(['rm', 'user-of-v2'], env);
+  expect(rocker(['rm', 'user-of-v2'], env).code).toBe(0);
   expect(rocker(['rmi', 'mine:v2'], env).code).toBe(0);
 });

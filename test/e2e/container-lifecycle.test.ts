@@ -2,10 +2,11 @@
 // faults (processes killed from outside, rocker killed mid-start).
 import { expect, test } from 'bun:test';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { leaksSince } from '../helpers/leaks.ts';
+import { eventually, unCRLF } from '../helpers/poll.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env, root, before } = containerSuite();
@@ -20,16 +21,20 @@ interface PsEntry {
 }
 const psAll = (): PsEntry[] => JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout);
 const entry = (name: string) => psAll().find((c) => c.name === name);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` holds (bounded), for states that change asynchronously. */
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await sleep(50);
+/** The id behind a name, from its reservation link (there before the record is complete). */
+const idOf = (name: string): string | undefined => {
+  try {
+    return readlinkSync(join(root, 'containers', '.names', name));
+  } catch {
+    return undefined;
   }
-  throw new Error(`timed out waiting for ${what}`);
-}
+};
+/** `run -d` that must succeed: the container's id. */
+const runDetached = (args: string[]): string => {
+  const r = rocker(['run', '-d', ...args], env);
+  expect(r).toMatchObject({ code: 0, stderr: '' });
+  return r.stdout.trim();
+};
 
 test('detach, ps, logs, stop a sleep that is PID 1 (ignores SIGTERM), rm', () => {
   const d = rocker(['run', '-d', '--name', 'sleeper', '--image', 'busybox', '/bin/sleep', '1000'], env);
@@ -55,16 +60,18 @@ test('detach, ps, logs, stop a sleep that is PID 1 (ignores SIGTERM), rm', () =>
   expect(entry('sleeper')).toBeUndefined();
 });
 
-test('stop sends SIGTERM first: a container that handles it exits by itself', () => {
-  rocker(['run', '-d', '--name', 'polite', 'busybox', 'sh', '-c', 'trap "echo bye; exit 0" TERM; while :; do sleep 0.1; done'], env);
-  expect(rocker(['stop', 'polite'], env).code).toBe(0);
+test('stop sends SIGTERM first: a container that handles it exits by itself', async () => {
+  // The trap must be set before stop: wait for the line printed after it.
+  runDetached(['--name', 'polite', 'busybox', 'sh', '-c', 'trap "echo bye; exit 0" TERM; echo ready; while :; do sleep 0.1; done']);
+  await eventually(() => rocker(['logs', 'polite'], env).stdout === 'ready\n', 'the trap to be set');
+  expect(rocker(['stop', 'polite'], env)).toEqual({ code: 0, stdout: 'polite\n', stderr: '' });
   expect(entry('polite')).toMatchObject({ status: 'exited', exit_code: 0 });
-  expect(rocker(['logs', 'polite'], env).stdout).toBe('bye\n');
-  rocker(['rm', 'polite'], env);
+  expect(rocker(['logs', 'polite'], env).stdout).toBe('ready\nbye\n');
+  expect(rocker(['rm', 'polite'], env).code).toBe(0);
 });
 
 test('logs: stdout and stderr of a detached container, complete, --tail, -f until the end', () => {
-  const id = rocker(['run', '-d', 'busybox', 'sh', '-c', 'echo one; echo two >&2; sleep 0.5; seq 1 5000; printf last'], env).stdout.trim();
+  const id = runDetached(['busybox', 'sh', '-c', 'echo one; echo two >&2; sleep 0.5; seq 1 5000; printf last']);
   const follow = rocker(['logs', '-f', id.slice(0, 12)], env);
   expect(follow.code).toBe(0);
   const lines = follow.stdout.split('\n');
@@ -76,25 +83,39 @@ test('logs: stdout and stderr of a detached container, complete, --tail, -f unti
   expect(rocker(['logs', '--tail', '2', id], env).stdout).toBe('5000\nlast');
   expect(rocker(['logs', '--tail', '0', id], env).stdout).toBe('');
   // Foreground runs without a tty are logged too.
-  rocker(['run', '--name', 'fg', 'busybox', 'sh', '-c', 'echo fg-out; echo fg-err >&2'], env);
+  expect(rocker(['run', '--name', 'fg', 'busybox', 'sh', '-c', 'echo fg-out; echo fg-err >&2'], env)).toEqual({ code: 0, stdout: 'fg-out\n', stderr: 'fg-err\n' });
   expect(rocker(['logs', 'fg'], env).stdout.split('\n').sort()).toEqual(['', 'fg-err', 'fg-out']);
-  rocker(['rm', id, 'fg'], env);
+  expect(rocker(['rm', id, 'fg'], env).code).toBe(0);
 });
 
 test('a container killed from outside shows as exited with its code, never as running', async () => {
-  rocker(['run', '-d', '--name', 'victim', 'busybox', 'sleep', '1000'], env);
+  runDetached(['--name', 'victim', 'busybox', 'sleep', '1000']);
   const pid = entry('victim')!.pid!;
   process.kill(pid, 'SIGKILL');
-  expect(rocker(['wait', 'victim'], env).stdout).toBe('137\n');
+  expect(rocker(['wait', 'victim'], env)).toEqual({ code: 0, stdout: '137\n', stderr: '' });
   expect(entry('victim')).toMatchObject({ status: 'exited', exit_code: 137 });
-  rocker(['rm', 'victim'], env);
+  expect(rocker(['rm', 'victim'], env).code).toBe(0);
+});
+
+test('50 rounds of kill -9 from the host: wait prints 137 every time, never unknown', () => {
+  // The monitor records the exit and ends while ps/wait look: every interleaving must still give the code.
+  const codes: string[] = [];
+  for (let round = 0; round < 50; round++) {
+    const id = runDetached(['busybox', 'sleep', '1000']);
+    process.kill(psAll().find((c) => c.id === id)!.pid!, 'SIGKILL');
+    const w = rocker(['wait', id], env);
+    expect(w.code).toBe(0);
+    codes.push(w.stdout);
+    expect(rocker(['rm', id], env).code).toBe(0);
+  }
+  expect(codes).toEqual(Array(50).fill('137\n'));
 });
 
 test('when the monitor dies too, ps still tells the truth and rm cleans up', async () => {
-  const id = rocker(['run', '-d', '--name', 'orphan', 'busybox', 'sleep', '1000'], env).stdout.trim();
+  const id = runDetached(['--name', 'orphan', 'busybox', 'sleep', '1000']);
   const monitor = Number(readFileSync(join(root, 'containers', id, 'monitor'), 'utf8').split(' ')[0]);
   process.kill(monitor, 'SIGKILL');
-  await sleep(100);
+  await eventually(() => !existsSync(`/proc/${monitor}`), 'the monitor to be gone');
   expect(entry('orphan')).toMatchObject({ status: 'running' });
   process.kill(entry('orphan')!.pid!, 'SIGKILL');
   await eventually(() => entry('orphan')?.status === 'exited', 'the container to end');
@@ -104,16 +125,19 @@ test('when the monitor dies too, ps still tells the truth and rm cleans up', asy
   expect(existsSync(join(root, 'containers', id))).toBe(false);
 });
 
-test('exec runs in the container: its namespaces, cgroup, files; exit codes', () => {
-  const id = rocker(['run', '-d', '--name', 'host1', '--hostname', 'inside', '-m', '64m', 'busybox', 'sh', '-c', 'echo hi > /tmp/mark; sleep 1000'], env).stdout.trim();
+test('exec runs in the container: its namespaces, cgroup, files; exit codes', async () => {
+  const id = runDetached(['--name', 'host1', '--hostname', 'inside', '-m', '64m', 'busybox', 'sh', '-c', 'echo hi > /tmp/mark; sleep 1000']);
+  await eventually(() => rocker(['exec', 'host1', 'test', '-e', '/tmp/mark'], env).code === 0, 'the mark file');
   const r = rocker(['exec', 'host1', 'sh', '-c', 'hostname; cat /tmp/mark; cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; ps -o pid,args | awk \'$2=="sleep"{n++} $1==1{init=$2} END{print n, init}\''], env);
   expect(r.stderr).toBe('');
   expect(r.stdout).toBe(`inside\nhi\n${64 * 1024 * 1024}\n1 sleep\n`);
   expect(rocker(['exec', 'host1', 'sh', '-c', 'exit 5'], env).code).toBe(5);
   expect(rocker(['exec', 'host1', 'nosuch'], env).code).toBe(127);
-  expect(rocker(['exec', '-i', 'host1', 'wc', '-c'], env, { input: 'abcd' }).stdout.trim()).toBe('4');
+  expect(rocker(['exec', '-i', 'host1', 'wc', '-c'], env, { input: 'abcd' })).toEqual({ code: 0, stdout: '4\n', stderr: '' });
+  // Exactly the process's output, with no stray bytes around it.
   const tty = spawnSync('script', ['-qec', `${ROCKER} exec -t host1 sh -c 'test -t 0 && test -t 1 && echo EXEC-TTY'`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
-  expect(tty.stdout).toContain('EXEC-TTY');
+  expect(tty.status).toBe(0);
+  expect(unCRLF(tty.stdout)).toBe('EXEC-TTY\n');
   expect(rocker(['exec', '-e', 'X=y', '-u', '65534', '-w', '/tmp', 'host1', 'sh', '-c', 'echo $X $(id -u) $(pwd)'], env).stdout).toBe('y 65534 /tmp\n');
   expect(rocker(['exec', 'nosuchcontainer', 'true'], env)).toMatchObject({ code: 125, stderr: 'rocker: no such container: nosuchcontainer\n' });
   // rm refuses a running container; -f kills it.
@@ -124,11 +148,12 @@ test('exec runs in the container: its namespaces, cgroup, files; exit codes', ()
   expect(rocker(['exec', 'host1', 'true'], env).code).toBe(125);
 });
 
-test('kill sends a signal; stop and rm of unknown containers fail with one line', () => {
-  rocker(['run', '-d', '--name', 'k', 'busybox', 'sh', '-c', 'trap "exit 3" USR1; while :; do sleep 0.1; done'], env);
-  expect(rocker(['kill', '-s', 'USR1', 'k'], env).code).toBe(0);
-  expect(rocker(['wait', 'k'], env).stdout).toBe('3\n');
-  rocker(['rm', 'k'], env);
+test('kill sends a signal; stop and rm of unknown containers fail with one line', async () => {
+  runDetached(['--name', 'k', 'busybox', 'sh', '-c', 'trap "exit 3" USR1; echo ready; while :; do sleep 0.1; done']);
+  await eventually(() => rocker(['logs', 'k'], env).stdout === 'ready\n', 'the trap to be set');
+  expect(rocker(['kill', '-s', 'USR1', 'k'], env)).toEqual({ code: 0, stdout: 'k\n', stderr: '' });
+  expect(rocker(['wait', 'k'], env)).toEqual({ code: 0, stdout: '3\n', stderr: '' });
+  expect(rocker(['rm', 'k'], env).code).toBe(0);
   for (const c of ['stop', 'rm', 'logs', 'kill']) {
     const r = rocker([c, 'ghost'], env);
     expect(r.code).toBe(1);
@@ -137,7 +162,7 @@ test('kill sends a signal; stop and rm of unknown containers fail with one line'
 });
 
 test('--rm removes a detached container when it ends', async () => {
-  const id = rocker(['run', '-d', '--rm', 'busybox', 'sh', '-c', 'sleep 0.2'], env).stdout.trim();
+  const id = runDetached(['--rm', 'busybox', 'sh', '-c', 'sleep 0.2']);
   expect(id).toMatch(/^[0-9a-f]{64}$/);
   await eventually(() => !existsSync(join(root, 'containers', id)), 'the container to be removed');
 });
@@ -154,13 +179,26 @@ test('two runs racing for one --name: exactly one wins', async () => {
 });
 
 test('rocker killed while starting a container: ps shows the truth, rm -f cleans everything', async () => {
-  for (const delay of [5, 25, 50, 80, 120, 200]) {
-    const child = spawn(ROCKER, ['run', '--name', `killed${delay}`, 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' });
-    await sleep(delay);
+  // Each kill lands at a stage of the start, recognised by what the store shows, not by a delay.
+  const at = (id: () => string | undefined, file: string) => () => {
+    const i = id();
+    return !!i && existsSync(join(root, 'containers', i, file));
+  };
+  const stages: Array<[string, (name: string) => () => boolean]> = [
+    ['record', (n) => at(() => idOf(n), 'container.json')],
+    ['bundle', (n) => at(() => idOf(n), 'config.json')],
+    ['monitor', (n) => at(() => idOf(n), 'monitor')],
+    ['pid', (n) => at(() => idOf(n), 'pid')],
+    ['running', (n) => () => entry(n)?.status === 'running'],
+  ];
+  for (const [stage, reached] of stages) {
+    const name = `killed-${stage}`;
+    const child = spawn(ROCKER, ['run', '--name', name, 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' });
+    const closed = new Promise((r) => child.on('close', r));
+    await eventually(reached(name), `the ${stage} stage`);
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
   }
-  await sleep(200);
   for (const c of psAll()) {
     // Whatever state each reached, ps agrees with the kernel.
     if (c.status === 'running') expect(readFileSync(`/proc/${c.pid}/cmdline`, 'utf8')).toContain('sleep');
@@ -175,13 +213,8 @@ test('rocker killed while starting a container: ps shows the truth, rm -f cleans
 test('rm -f of a container that is still starting kills it once it runs; the foreground rocker ends', async () => {
   const child = spawn(ROCKER, ['run', '--name', 'starting', 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' });
   const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-  let removed = false;
-  for (let i = 0; i < 200 && !removed; i++) {
-    // The name appears once the record is being made; before that rm says "no such container".
-    removed = rocker(['rm', '-f', 'starting'], env).code === 0;
-    if (!removed) await sleep(5);
-  }
-  expect(removed).toBe(true);
+  // The name appears once the record is being made; before that rm says "no such container".
+  await eventually(() => rocker(['rm', '-f', 'starting'], env).code === 0, 'rm -f to find the container');
   expect(await exited).not.toBe(0);
   expect(entry('starting')).toBeUndefined();
 });

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { busyboxTar, REPO, rocker, tempStore } from '../helpers/rocker.ts';
 import { writeTar } from '../helpers/tar.ts';
+import { eventually } from '../helpers/poll.ts';
 
 const store = tempStore();
 const { env, root } = store;
@@ -103,10 +104,14 @@ test('corrupt, truncated, missing and unsupported inputs get a one-line error na
 test('an import killed midway leaves no image and its staging is cleaned up next time', async () => {
   const child = spawn(join(REPO, 'bin', 'rocker'), ['import', '-', 'killed'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
   const whole = readFileSync(bb);
-  child.stdin.write(whole.subarray(0, whole.length / 2));
-  await Bun.sleep(300);
+  const closed = new Promise((r) => child.on('close', r));
+  // Half the archive, and stdin stays open: once the pipe has taken it all and the
+  // layer's staging exists, the import is mid-archive.
+  await new Promise((r) => child.stdin.write(whole.subarray(0, whole.length / 2), r));
+  const tmp = join(root, 'tmp');
+  await eventually(() => existsSync(tmp) && readdirSync(tmp).some((f) => f.startsWith(`layer-${child.pid}-`)), 'the import to start staging');
   child.kill('SIGKILL');
-  await new Promise((r) => child.on('close', r));
+  await closed;
   expect(rocker(['images', '-q'], env).stdout).toBe('');
   expect(rocker(['import', bb, 'after'], env).code).toBe(0);
   expect(readdirSync(join(root, 'tmp'))).toEqual([]);

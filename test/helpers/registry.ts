@@ -1,7 +1,6 @@
 // A real CNCF distribution registry (Debian's docker-registry) on loopback, per test file.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -15,22 +14,11 @@ export interface TestRegistry {
   stop: () => Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 /** Starts the registry; with `auth`, htpasswd Basic authentication (bcrypt file made by apache2-utils' htpasswd). */
 export async function startRegistry(opts: { auth?: { username: string; password: string }; tls?: { address: string; cert: string; key: string } } = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'rocker-registry-'));
-  const port = await freePort();
-  const host = `${opts.tls?.address ?? '127.0.0.1'}:${port}`;
+  // Port 0: the registry binds a free port itself and logs it, so no other process can take it between a probe and the bind.
+  const listen = `${opts.tls?.address ?? '127.0.0.1'}:0`;
   let auth = '';
   if (opts.auth) {
     const r = spawnSync('htpasswd', ['-Bbn', opts.auth.username, opts.auth.password], { encoding: 'utf8' });
@@ -41,18 +29,20 @@ export async function startRegistry(opts: { auth?: { username: string; password:
   const tls = opts.tls ? `  tls:\n    certificate: ${opts.tls.cert}\n    key: ${opts.tls.key}\n` : '';
   writeFileSync(
     join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${tls}${auth}`,
+    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${listen}\n${tls}${auth}`,
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const deadline = Date.now() + 15_000;
+  let host = '';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
+    host ||= /msg="listening on ([^",]+)/.exec(stderr)?.[1] ?? '';
     try {
       // TLS: the answer to plain HTTP (400) proves it listens too.
-      const res = await fetch(`http://${host}/v2/`);
-      if (res.status === 200 || res.status === 401 || (opts.tls && res.status === 400)) break;
+      const res = host ? await fetch(`http://${host}/v2/`) : undefined;
+      if (res && (res.status === 200 || res.status === 401 || (opts.tls && res.status === 400))) break;
     } catch {
       // Not listening yet.
     }

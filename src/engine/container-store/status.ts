@@ -37,6 +37,22 @@ export function monitorAlive(paths: StorePaths, id: string): boolean {
   return !!pid && !!start && processAlive(Number(pid), start);
 }
 
+/** The exit the monitor recorded, if it has: the exited status, else undefined. */
+function recordedExit(files: ReturnType<typeof containerFiles>, opts: { finishedAt?: boolean }): ContainerStatus | undefined {
+  const exit = readText(files.exit, true);
+  if (exit === undefined || !/^\d+\s*$/.test(exit)) return undefined;
+  let finishedAt: Date | undefined;
+  if (opts.finishedAt) {
+    try {
+      finishedAt = statSync(files.exit).mtime;
+    } catch {
+      // removed meanwhile
+    }
+  }
+  // Once the exit is recorded nothing waits on the monitor; not looking saves `ps` a /proc read per container.
+  return { state: 'exited', exitCode: Number(exit), finishedAt, monitorAlive: false };
+}
+
 /**
  * The real state, worked out from the files and the kernel rather than from
  * what was last written: an exit file means the monitor saw the end; a pid
@@ -47,23 +63,14 @@ export function monitorAlive(paths: StorePaths, id: string): boolean {
 export function containerStatus(paths: StorePaths, rec: { id: string }, opts: { finishedAt?: boolean } = {}): ContainerStatus {
   const files = containerFiles(paths, rec.id);
   // In a store of many containers most have ended: read the exit file straight away.
-  const exit = readText(files.exit, true);
-  if (exit !== undefined && /^\d+\s*$/.test(exit)) {
-    let finishedAt: Date | undefined;
-    if (opts.finishedAt) {
-      try {
-        finishedAt = statSync(files.exit).mtime;
-      } catch {
-        // removed meanwhile
-      }
-    }
-    // Once the exit is recorded nothing waits on the monitor; not looking saves `ps` a /proc read per container.
-    return { state: 'exited', exitCode: Number(exit), finishedAt, monitorAlive: false };
-  }
+  const recorded = recordedExit(files, opts);
+  if (recorded) return recorded;
   const alive = monitorAlive(paths, rec.id);
   const pidText = readText(files.pid);
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
   const pid = Number(pidText.trim());
   if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) return { state: 'running', pid, monitorAlive: alive };
-  return { state: 'exited', monitorAlive: alive };
+  // The process is gone. The monitor may have recorded its exit and ended since the first
+  // read: read the file again, after the liveness check, or the code is lost ("unknown").
+  return recordedExit(files, opts) ?? { state: 'exited', monitorAlive: alive };
 }

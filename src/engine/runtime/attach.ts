@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { FileSink } from 'bun';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -68,6 +69,33 @@ export interface AttachOptions {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** The keys a terminal turns into signals (^C, ^\\): all that -t without -i lets through. */
+const SIGNAL_KEYS = new Set([0x03, 0x1c]);
+
+/**
+ * -t without -i: runc copies whatever its stdin holds into the container's
+ * terminal, which echoes it (an end-of-file from the terminal came out as a
+ * stray "^@"). Docker forwards no input then, so runc gets a pipe that only
+ * ever carries the interrupt and quit keys: the user's terminal is raw while
+ * runc runs, and these keys are how Ctrl-C still reaches the container.
+ * Returns the function that stops reading.
+ */
+function forwardSignalKeys(sink: FileSink): () => void {
+  if (!process.stdin.isTTY) return () => sink.end();
+  const onData = (chunk: Buffer) => {
+    const keys = chunk.filter((b) => SIGNAL_KEYS.has(b));
+    if (keys.length === 0) return;
+    sink.write(keys);
+    sink.flush();
+  };
+  process.stdin.on('data', onData);
+  return () => {
+    process.stdin.off('data', onData);
+    process.stdin.pause();
+    sink.end();
+  };
+}
+
 /** Writes all of `buf`, waiting out EAGAIN on a non-blocking pipe. */
 function writeAll(fd: number, buf: Buffer): void {
   for (let off = 0; off < buf.length; ) {
@@ -93,7 +121,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
   const logFd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
   // Bun.spawn rather than node:child_process: about 5 ms less on every container start.
   const child = Bun.spawn([binary, ...args], {
-    stdin: opts.tty || opts.stdin ? 'inherit' : 'ignore',
+    stdin: opts.stdin ? 'inherit' : opts.tty ? 'pipe' : 'ignore',
     stdout: opts.tty ? 'inherit' : 'pipe',
     stderr: opts.tty ? 'inherit' : 'pipe',
     detached: true,
@@ -105,6 +133,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
   const handlers = FORWARDED.map((s) => [s, forward(s)] as const);
   if (opts.tty) handlers.push(['SIGWINCH', forward('SIGWINCH')]);
   for (const [s, h] of handlers) process.on(s, h);
+  const stopKeys = opts.tty && !opts.stdin ? forwardSignalKeys(child.stdin as FileSink) : undefined;
 
   const base = binary.slice(binary.lastIndexOf('/') + 1);
   const filter = new RuntimeMessageFilter([`${base} run failed: `, `${base} exec failed: `]);
@@ -130,6 +159,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
     copy(2, filter.flush());
   } finally {
     done = true;
+    stopKeys?.();
     for (const [s, h] of handlers) process.off(s, h);
     if (logFd !== undefined) closeSync(logFd);
   }
