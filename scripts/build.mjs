@@ -10,6 +10,9 @@ const top = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bun = join(top, 'node_modules', '.bin', 'bun');
 const version = createRequire(import.meta.url)(join(top, 'package.json')).version;
 mkdirSync(join(top, 'dist'), { recursive: true });
+// Docker's default seccomp profile, refreshed from Debian's package (scripts/seccomp-profile.ts) before it is bundled.
+const gen = spawnSync(bun, [join(top, 'scripts', 'seccomp-profile.ts')], { stdio: 'inherit' });
+if (gen.status !== 0) process.exit(gen.status ?? 1);
 const only = process.argv.slice(2);
 for (const name of ['rocker', 'ocx']) {
   if (only.length && !only.includes(name)) continue;

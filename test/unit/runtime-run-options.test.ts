@@ -70,7 +70,16 @@ test('tmpfs, network, security options, caps, user, combinations', () => {
   expect(error({ network: 'bridge' }).message).toContain('not supported yet');
   expect(opts({ securityOpt: ['no-new-privileges'] }).noNewPrivileges).toBe(true);
   expect(opts({ securityOpt: ['no-new-privileges:false'] }).noNewPrivileges).toBe(false);
-  expect(error({ securityOpt: ['seccomp=unconfined'] }).message).toContain('unsupported --security-opt');
+  expect(opts({}).seccomp).toBe('default');
+  expect(opts({ securityOpt: ['seccomp=unconfined'] }).seccomp).toBe('unconfined');
+  expect(opts({ securityOpt: ['seccomp:unconfined'] }).seccomp).toBe('unconfined');
+  expect(opts({ privileged: true, securityOpt: ['seccomp=unconfined'] }).seccomp).toBe('unconfined');
+  expect(opts({ securityOpt: ['label=disable', 'apparmor=unconfined'] }).apparmor).toBeUndefined();
+  expect(opts({ securityOpt: ['systempaths=unconfined'] }).unmaskedPaths).toBe(true);
+  expect(error({ securityOpt: ['label=type:svirt_t'] }).message).toContain('no SELinux support');
+  expect(error({ securityOpt: ['bogus'] }).message).toContain('unsupported --security-opt "bogus"');
+  expect(error({ securityOpt: ['no-new-privileges=maybe'] }).message).toContain('no-new-privileges[=true|false]');
+  expect(error({ securityOpt: ['seccomp=/nonexistent/p.json'] }).exitCode).toBe(125);
   expect(opts({ capAdd: ['net_admin,sys_time'] }).capAdd).toEqual(['CAP_NET_ADMIN', 'CAP_SYS_TIME']);
   expect(error({ capAdd: ['FLY'] }).message).toContain('not a Linux capability');
   expect(error({ user: 'a:b:c' }).message).toContain('--user');

@@ -2,7 +2,8 @@ import { expect, test } from 'bun:test';
 import type { ContainerRecord, RunOptions } from '../../src/engine/container-store/record.ts';
 import { containerFiles } from '../../src/engine/container-store/store.ts';
 import { storePaths } from '../../src/engine/paths.ts';
-import { buildSpec, capabilitySet, DEFAULT_CAPS } from '../../src/engine/runtime/spec.ts';
+import { capabilitySet, DEFAULT_CAPS } from '../../src/engine/runtime/capabilities.ts';
+import { buildSpec } from '../../src/engine/runtime/spec.ts';
 
 const paths = storePaths('/var/lib/rocker', '/run/rocker');
 const id = 'a'.repeat(64);
@@ -84,4 +85,24 @@ test('capabilities: add, drop, ALL, names with or without CAP_', () => {
   expect(capabilitySet([], ['ALL'])).toEqual([]);
   expect(capabilitySet(['KILL'], ['ALL'])).toEqual(['CAP_KILL']);
   expect(capabilitySet(['ALL'], [])).toContain('CAP_SYS_ADMIN');
+});
+
+test("seccomp: Docker's default for the container's capabilities, unconfined, a file's profile as resolved; --privileged", () => {
+  const names = (s: any) => s.linux.seccomp.syscalls.flatMap((r: { names: string[] }) => r.names);
+  const d = spec();
+  expect(d.linux.seccomp.defaultAction).toBe('SCMP_ACT_ERRNO');
+  expect(names(d)).toContain('read');
+  expect(names(d)).not.toContain('unshare');
+  expect(names(spec({ capAdd: ['CAP_SYS_ADMIN'] }))).toContain('unshare');
+  expect(spec({ seccomp: 'unconfined' }).linux.seccomp).toBeUndefined();
+  const own = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [] };
+  expect(spec({ seccomp: { file: '/p.json', profile: own } }).linux.seccomp).toEqual(own);
+  const p = spec({ privileged: true, seccomp: 'unconfined' });
+  expect(p.linux.maskedPaths).toEqual([]);
+  expect(p.linux.readonlyPaths).toEqual([]);
+  expect(p.linux.resources.devices).toEqual([{ allow: true, access: 'rwm' }]);
+  expect(p.linux.devices.map((x: { path: string }) => x.path)).toContain('/dev/null');
+  expect(p.mounts.find((m: { destination: string }) => m.destination === '/sys').options).toContain('rw');
+  expect(p.process.capabilities.bounding).toContain('CAP_SYS_ADMIN');
+  expect(spec().linux.devices).toBeUndefined();
 });

@@ -17,6 +17,22 @@ export const RunOptionsSchema = z.object({
   capAdd: z.array(z.string()),
   capDrop: z.array(z.string()),
   noNewPrivileges: z.boolean(),
+  /** All capabilities and devices, no seccomp, writable /sys and /proc (Docker's --privileged). Absent in older records. */
+  privileged: z.optional(z.boolean()),
+  /**
+   * 'default': Docker's profile resolved for the container's capabilities when
+   * the bundle is written; 'unconfined'; or a profile file's, already resolved
+   * (kept whole, as Docker keeps it, so inspect shows what the container got).
+   */
+  seccomp: z.optional(z.union([
+    z.literal('default'),
+    z.literal('unconfined'),
+    z.object({ file: z.string(), profile: z.looseObject({ defaultAction: z.string(), syscalls: z.array(z.unknown()) }) }),
+  ])),
+  /** --security-opt systempaths=unconfined: no masked or read-only /proc and /sys paths. */
+  unmaskedPaths: z.optional(z.boolean()),
+  /** An AppArmor profile, only on hosts that have AppArmor. */
+  apparmor: z.optional(z.string()),
   network: z.enum(['none', 'host']),
   resources: z.object({
     memory: z.optional(z.int().check(z.positive())),

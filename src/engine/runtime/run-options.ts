@@ -4,7 +4,8 @@ import { isAbsolute, normalize } from 'node:path';
 import { describeFsError, UserError } from '../../common/errors.ts';
 import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
-import { normalizeCap, ALL_CAPS } from './spec.ts';
+import { securityOptions } from './security.ts';
+import { ALL_CAPS, containerCaps, heldCaps, normalizeCap } from './capabilities.ts';
 
 /** `rocker run`'s flags as commander hands them over (all strings). */
 export interface RunFlags {
@@ -29,6 +30,7 @@ export interface RunFlags {
   capAdd: string[];
   capDrop: string[];
   securityOpt: string[];
+  privileged?: boolean;
   network?: string;
 }
 
@@ -126,17 +128,10 @@ function envFile(path: string): string[] {
 function caps(list: string[], flag: string): string[] {
   const out = list.flatMap((c) => c.split(',')).filter(Boolean).map(normalizeCap);
   for (const c of out) if (c !== 'ALL' && !ALL_CAPS.includes(c)) throw bad(`invalid ${flag} "${c}": not a Linux capability`);
+  // Else the runtime fails with "unable to apply caps" once the container exists.
+  const missing = flag === '--cap-add' ? out.find((c) => c !== 'ALL' && !heldCaps().includes(c)) : undefined;
+  if (missing) throw bad(`invalid ${flag} "${missing}": rocker itself does not hold ${missing} on this host, so no container can`);
   return out;
-}
-
-function noNewPrivileges(opts: string[]): boolean {
-  let nnp = false;
-  for (const o of opts) {
-    const m = /^no-new-privileges(?:[:=](true|false))?$/.exec(o);
-    if (!m) throw bad(`unsupported --security-opt "${o}": only no-new-privileges is supported`);
-    nnp = m[1] !== 'false';
-  }
-  return nnp;
 }
 
 function network(text = 'none'): 'none' | 'host' {
@@ -155,6 +150,9 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     throw bad('-d cannot be combined with -t or -i: a detached container writes to its log; use rocker exec -it to get a shell in it');
   }
   const env = [...f.envFile.flatMap(envFile), ...f.env.map((e) => envEntry(e, 'in -e')).filter((e): e is string => e !== undefined)];
+  const privileged = !!f.privileged;
+  const capAdd = caps(f.capAdd, '--cap-add');
+  const capDrop = caps(f.capDrop, '--cap-drop');
   const options: RunOptions = {
     tty: !!f.tty && !f.detach,
     interactive: !!f.interactive && !f.detach,
@@ -167,9 +165,10 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     workdir: f.workdir,
     user: f.user,
     hostname: f.hostname,
-    capAdd: caps(f.capAdd, '--cap-add'),
-    capDrop: caps(f.capDrop, '--cap-drop'),
-    noNewPrivileges: noNewPrivileges(f.securityOpt),
+    capAdd,
+    capDrop,
+    privileged,
+    ...securityOptions(f.securityOpt, containerCaps({ capAdd, capDrop, privileged }), privileged),
     network: network(f.network),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),

@@ -2,12 +2,9 @@ import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
-
-// Docker's default capability set (moby/oci/caps/defaults.go).
-export const DEFAULT_CAPS = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
-];
+import { defaultSeccomp } from './seccomp/default.ts';
+import { containerCaps } from './capabilities.ts';
+import { hostDevices } from './devices.ts';
 
 // Docker's defaults: kernel interfaces a container has no business reading or writing.
 const MASKED_PATHS = [
@@ -15,29 +12,6 @@ const MASKED_PATHS = [
   '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
 ];
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
-
-/** "NET_ADMIN", "cap_net_admin" and "ALL" as capability names. */
-export function normalizeCap(name: string): string {
-  const up = name.toUpperCase();
-  return up === 'ALL' || up.startsWith('CAP_') ? up : `CAP_${up}`;
-}
-
-export function capabilitySet(add: string[], drop: string[]): string[] {
-  const adds = add.map(normalizeCap);
-  const drops = drop.map(normalizeCap);
-  let caps = adds.includes('ALL') ? [...ALL_CAPS] : [...DEFAULT_CAPS, ...adds];
-  caps = drops.includes('ALL') ? caps.filter((c) => adds.includes(c)) : caps.filter((c) => !drops.includes(c));
-  return [...new Set(caps)];
-}
-
-export const ALL_CAPS = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
-  'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE',
-  'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME',
-  'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP',
-  'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ',
-];
 
 interface Mount {
   destination: string;
@@ -60,6 +34,8 @@ function rootOverlay(files: ContainerFiles, lowers: string[]): Mount {
 
 function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): Mount[] {
   const o = rec.options;
+  // Docker's --privileged: /sys and the cgroup tree writable.
+  const sysMode = o.privileged ? 'rw' : 'ro';
   const list: Mount[] = [
     rootOverlay(files, lowers),
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
@@ -68,9 +44,9 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     o.network === 'host'
-      ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] }
-      : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+      ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', sysMode] }
+      : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', sysMode] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', sysMode] },
     { destination: '/etc/hosts', type: 'bind', source: files.hosts, options: ['rbind', 'rprivate'] },
     { destination: '/etc/hostname', type: 'bind', source: files.hostname, options: ['rbind', 'rprivate'] },
   ];
@@ -88,7 +64,7 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
 
 function resources(rec: ContainerRecord): Record<string, unknown> {
   const r = rec.options.resources;
-  const out: Record<string, unknown> = { devices: [{ allow: false, access: 'rwm' }] };
+  const out: Record<string, unknown> = { devices: [{ allow: !!rec.options.privileged, access: 'rwm' }] };
   if (r.memory !== undefined) out.memory = { limit: r.memory };
   const cpu: Record<string, unknown> = {};
   if (r.cpuShares !== undefined) cpu.shares = r.cpuShares;
@@ -109,7 +85,9 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  */
 export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }): object {
   const o = rec.options;
-  const caps = capabilitySet(o.capAdd, o.capDrop);
+  const caps = containerCaps(o);
+  const confinedPaths = !o.privileged && !o.unmaskedPaths;
+  const seccomp = o.seccomp === undefined || o.seccomp === 'default' ? defaultSeccomp(caps) : o.seccomp === 'unconfined' ? undefined : o.seccomp.profile;
   const namespaces = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }];
   if (o.network === 'none') namespaces.push({ type: 'network' });
   return {
@@ -123,6 +101,7 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       cwd: rec.process.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [] },
       noNewPrivileges: o.noNewPrivileges,
+      ...(o.apparmor ? { apparmorProfile: o.apparmor } : {}),
     },
     root: { path: files.rootfs, readonly: o.readOnly },
     hostname: rec.hostname,
@@ -131,8 +110,10 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       cgroupsPath: `/${cgroupLeaf(rec.id)}`,
       resources: resources(rec),
       namespaces,
-      maskedPaths: MASKED_PATHS,
-      readonlyPaths: READONLY_PATHS,
+      maskedPaths: confinedPaths ? MASKED_PATHS : [],
+      readonlyPaths: confinedPaths ? READONLY_PATHS : [],
+      ...(seccomp ? { seccomp } : {}),
+      ...(o.privileged ? { devices: hostDevices() } : {}),
     },
   };
 }

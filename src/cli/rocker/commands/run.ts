@@ -38,7 +38,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--read-only', "mount the container's root file system read-only")
     .option('--cap-add <cap>', 'add a Linux capability (repeatable)', collect, [])
     .option('--cap-drop <cap>', 'drop a Linux capability, or ALL (repeatable)', collect, [])
-    .option('--security-opt <opt>', 'no-new-privileges', collect, [])
+    .option('--security-opt <opt>', 'no-new-privileges, seccomp=unconfined|PROFILE.json, apparmor=, label=disable, systempaths=unconfined (repeatable)', collect, [])
+    .option('--privileged', 'all capabilities and host devices, no seccomp, writable /sys and /proc/sys')
     .option('--network <mode>', 'none (default: own network namespace, loopback only) or host');
   // Docker's spelling of the original's --cpuset.
   const argv = args.map((a) => (a === '--cpuset' ? '--cpuset-cpus' : a.startsWith('--cpuset=') ? `--cpuset-cpus=${a.slice(9)}` : a));
