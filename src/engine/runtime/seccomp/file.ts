@@ -2,7 +2,7 @@
 // build-time generator of the default): Docker's format or the OCI block,
 // which is a subset of it. Checked field by field so that runc is never
 // handed something it rejects after the container's files exist.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { describeFsError, UserError } from '../../../common/errors.ts';
 import { issueText, z } from '../../../common/schema.ts';
 import type { DockerProfile } from './convert.ts';
@@ -93,7 +93,8 @@ export function checkProfile(data: unknown): DockerProfile {
 }
 
 function readSmallFile(path: string): string {
-  const fd = openSync(path, 'r');
+  // Non-blocking: a FIFO given as the profile would otherwise hang the open until someone writes.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new Error('not a regular file');
