@@ -108,6 +108,13 @@ test('--security-opt values rocker cannot honour here: one clear line, exit 125'
   expect(run(['--security-opt', 'label=disable', '--security-opt', 'apparmor=unconfined', '--security-opt', 'no-new-privileges', 'busybox', 'true']).code).toBe(0);
 });
 
+test("a process started by exec is confined as the container's own", () => {
+  const id = rocker(['run', '-d', '--name', 'execd', 'busybox', 'sleep', '1000'], env).stdout.trim();
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  expect(rocker(['exec', 'execd', 'sh', '-c', PROBE], env).stdout).toBe('Seccomp:\t2\nunshare=1\n');
+  expect(rocker(['rm', '-f', 'execd'], env).code).toBe(0);
+});
+
 test('inspect shows the effective settings', () => {
   expect(rocker(['run', '--name', 'shown', '--privileged', 'busybox', 'true'], env).code).toBe(0);
   expect(rocker(['run', '--name', 'plain', '--security-opt', 'no-new-privileges', 'busybox', 'true'], env).code).toBe(0);
