@@ -26,6 +26,8 @@ async function prune(args: string[], ctx: Context): Promise<number> {
       out.push('Deleted Images:', ...removed.map((r) => `untagged: ${formatRef(r)}`));
     }
   }
+  // The build cache goes too, as Docker's prune drops its dangling build cache.
+  (await import('../../../engine/build/cache.ts')).clearBuildCache(ctx.paths);
   await engine.images.prune();
   // Layers removed by the image removals above were collected there; count every layer now gone.
   const gone = [...sizes.keys()].filter((l) => !engine.layers.has(l));

@@ -1,0 +1,45 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { sha256Hex } from '../../common/random.ts';
+import { z } from '../../common/schema.ts';
+import type { BuildState, StorePaths } from './engine-adapter.ts';
+
+/**
+ * `<root>/build-cache/<key>.json`: the state a step produced, keyed by the
+ * step's parent state, its instruction as expanded and its inputs. The
+ * `layers` field is also read by the engine's garbage collection
+ * (src/engine/engine.ts), which keeps those layers while the entry exists.
+ */
+const entrySchema = z.object({
+  layers: z.array(z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/))),
+  config: z.record(z.string(), z.unknown()),
+  history: z.array(z.looseObject({ created: z.optional(z.string()), created_by: z.optional(z.string()), comment: z.optional(z.string()), empty_layer: z.optional(z.boolean()) })),
+});
+
+export const cacheDir = (paths: StorePaths) => join(paths.root, 'build-cache');
+
+/** The key of a step: its parent's id, then every part that changes what it makes. */
+export function cacheKey(parentId: string, parts: string[]): string {
+  return sha256Hex(JSON.stringify([parentId, ...parts]));
+}
+
+/** The cached result of a step, or undefined (missing, damaged, or made by another version). */
+export function cacheGet(paths: StorePaths, key: string): BuildState | undefined {
+  try {
+    const parsed = entrySchema.safeParse(JSON.parse(readFileSync(join(cacheDir(paths), `${key}.json`), 'utf8')));
+    return parsed.success ? (parsed.data as BuildState) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cachePut(paths: StorePaths, key: string, state: BuildState): void {
+  mkdirSync(cacheDir(paths), { recursive: true });
+  writeJsonAtomic(join(cacheDir(paths), `${key}.json`), { layers: state.layers, config: state.config, history: state.history });
+}
+
+/** Drops the whole cache (`image prune`, `system prune`); the layers go with the next collection. */
+export function clearBuildCache(paths: StorePaths): void {
+  rmSync(cacheDir(paths), { recursive: true, force: true });
+}

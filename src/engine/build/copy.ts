@@ -1,0 +1,181 @@
+import { chmodSync, closeSync, copyFileSync, createReadStream, lchownSync, lutimesSync, mkdirSync, openSync, readlinkSync, readSync, symlinkSync, type Stats } from 'node:fs';
+import { join, posix } from 'node:path';
+import { UserError } from '../../common/errors.ts';
+import type { EngineAdapter, ResolvedUser } from './engine-adapter.ts';
+import type { Tree } from './tree.ts';
+
+/** One file system object a COPY or ADD puts into the image. */
+interface Item {
+  /** Absolute path in the image. */
+  dest: string;
+  host: string;
+  st: Stats;
+  /** ADD of a local tar archive: unpacked into `dest` (a directory). */
+  archive?: boolean;
+}
+
+export interface CopyRequest {
+  /** COPY or ADD, for messages. */
+  what: string;
+  sources: string[];
+  /** As written, expanded; relative to the working directory. */
+  dest: string;
+  workdir: string;
+  from: Tree;
+  /** The stage being built, to find existing directories (and symlinks) at the destination. */
+  image: Tree;
+  owner?: ResolvedUser;
+  chmod?: number;
+  /** ADD: unpack local tar archives. */
+  unpack: boolean;
+}
+
+export interface CopyPlan {
+  items: Item[];
+  req: CopyRequest;
+}
+
+const ARCHIVE_MAGIC = [Buffer.from([0x1f, 0x8b]), Buffer.from('BZh'), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.from([0x28, 0xb5, 0x2f, 0xfd])];
+
+function head(host: string, n: number): Buffer {
+  const fd = openSync(host, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A tar (plain, gzip, bzip2, xz, zstd) by its first bytes, as Docker's ADD decides. */
+function isArchive(host: string, st: Stats): boolean {
+  if (!st.isFile() || st.size < 4) return false;
+  const h = head(host, 512);
+  return ARCHIVE_MAGIC.some((m) => h.subarray(0, m.length).equals(m)) || h.subarray(257, 262).toString() === 'ustar';
+}
+
+/** Everything under directory `rel` of the tree, parents first, not following symlinks; ignored files left out. */
+function walk(tree: Tree, rel: string, dest: string, out: Item[]): void {
+  for (const name of tree.readdir(rel)) {
+    const child = rel ? `${rel}/${name}` : name;
+    const ignored = tree.ignored(child);
+    const e = tree.entry(child);
+    if (!e) continue;
+    if (ignored && !(e.st.isDirectory() && tree.mayHideChildren)) continue;
+    const d = posix.join(dest, name);
+    if (!ignored) out.push({ dest: d, host: e.host, st: e.st });
+    if (e.st.isDirectory()) walk(tree, child, d, out);
+  }
+}
+
+/**
+ * What a COPY or ADD will write, worked out before anything is written, so
+ * its cache key can be computed from it: Docker's rules (a directory's
+ * contents are copied, not the directory; several sources need a
+ * destination directory ending in "/").
+ */
+export function planCopy(req: CopyRequest): CopyPlan {
+  const label = `${req.what} ${req.sources.join(' ')}`;
+  const matches = req.sources.flatMap((s) => {
+    const got = req.from.match(s, `${req.what} ${s}`);
+    if (got.length === 0) throw new UserError(`${req.what} ${s}: no such file or directory in ${/[*?[]/.test(s) ? 'the source (no match)' : 'the source'}`);
+    return got;
+  });
+  let dest = posix.normalize(req.dest.startsWith('/') ? req.dest : posix.join(req.workdir || '/', req.dest));
+  const destIsDir = req.dest.endsWith('/') || req.dest === '.' || req.image.entry(req.image.canonical(dest, true, label))?.st.isDirectory() === true;
+  if (matches.length > 1 && !destIsDir) throw new UserError(`${label}: with several sources the destination must be a directory ending in "/"`);
+  dest = `/${req.image.canonical(dest, true, label)}`;
+  const items: Item[] = [];
+  for (const m of matches) {
+    const canon = req.from.canonical(m, true, `${req.what} ${m}`);
+    const e = req.from.entry(canon);
+    if (!e) throw new UserError(`${req.what} ${m}: no such file or directory (a dangling symbolic link)`);
+    if (e.st.isDirectory()) {
+      // A new destination directory takes the source directory's mode; an existing one is left as it is.
+      if (!req.image.entry(dest.slice(1))) items.push({ dest, host: e.host, st: e.st });
+      walk(req.from, canon, dest, items);
+    } else if (req.unpack && isArchive(e.host, e.st)) {
+      items.push({ dest, host: e.host, st: e.st, archive: true });
+    } else {
+      items.push({ dest: destIsDir ? posix.join(dest, posix.basename(m)) : dest, host: e.host, st: e.st });
+    }
+  }
+  return { items, req };
+}
+
+/** The plan's inputs for the cache key: paths, types, modes, owners, contents (not times). */
+export function planDigest(plan: CopyPlan): string {
+  const h = new Bun.CryptoHasher('sha256');
+  const buf = Buffer.alloc(1 << 16);
+  h.update(JSON.stringify({ owner: plan.req.owner, chmod: plan.req.chmod, unpack: plan.req.unpack }));
+  for (const it of plan.items) {
+    h.update(`\0${it.dest}\0${it.archive ? 'archive' : it.st.mode.toString(8)}\0${it.st.uid}:${it.st.gid}\0`);
+    if (it.st.isSymbolicLink()) h.update(readlinkSync(it.host));
+    else if (it.st.isFile()) {
+      const fd = openSync(it.host, 'r');
+      try {
+        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Creates the parent directories of `dest` in the staging tree: as the image
+ * has them (mode, owner, time) where they exist, otherwise root's 0755, so
+ * the layer does not change a directory it only passes through.
+ */
+function parents(stage: string, dest: string, image: Tree): void {
+  const parts = dest.split('/').filter(Boolean).slice(0, -1);
+  for (let k = 1; k <= parts.length; k++) {
+    const rel = parts.slice(0, k).join('/');
+    const path = join(stage, rel);
+    try {
+      mkdirSync(path);
+    } catch {
+      continue; // made already
+    }
+    const e = image.entry(rel);
+    if (e?.st.isDirectory()) {
+      chmodSync(path, e.st.mode & 0o7777);
+      lchownSync(path, e.st.uid, e.st.gid);
+      lutimesSync(path, e.st.atime, e.st.mtime);
+    } else chmodSync(path, 0o755);
+  }
+}
+
+/** Writes the plan into a staging directory and makes it a layer; returns the layer's diff_id. */
+export async function executeCopy(plan: CopyPlan, engine: EngineAdapter): Promise<string> {
+  const { req } = plan;
+  const stage = engine.staging();
+  try {
+    const dirs: { path: string; st: Stats }[] = [];
+    for (const it of plan.items) {
+      const target = join(stage, it.dest);
+      parents(stage, it.dest, req.image);
+      if (it.archive) {
+        mkdirSync(target, { recursive: true });
+        await engine.extractTar(createReadStream(it.host), target, `${req.what} ${it.host.slice(it.host.lastIndexOf('/') + 1)}`);
+        continue;
+      }
+      const { st } = it;
+      if (st.isDirectory()) {
+        mkdirSync(target, { recursive: true });
+        dirs.push({ path: target, st });
+      } else if (st.isSymbolicLink()) symlinkSync(readlinkSync(it.host), target);
+      else if (st.isFile()) copyFileSync(it.host, target);
+      else continue; // devices, fifos and sockets of a context are not copied
+      lchownSync(target, req.owner?.uid ?? 0, req.owner?.gid ?? 0);
+      if (!st.isSymbolicLink()) chmodSync(target, req.chmod ?? st.mode & 0o7777);
+      if (!st.isDirectory()) lutimesSync(target, st.atime, st.mtime);
+    }
+    // Directories' times last: writing into them changed them.
+    for (const d of dirs.reverse()) lutimesSync(d.path, d.st.atime, d.st.mtime);
+    return await engine.layerFromDir(stage, `${req.what} to ${req.dest}`);
+  } finally {
+    engine.removeStaging(stage);
+  }
+}

@@ -1,0 +1,143 @@
+// The builder's only door into the rest of the engine: every engine
+// function it calls is wrapped here, so the engine can be reorganised by
+// changing this file alone.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { UserError } from '../../common/errors.ts';
+import { pidAlive } from '../../common/process.ts';
+import { randomHex } from '../../common/random.ts';
+import { commitLayer } from '../container-store/commit.ts';
+import { upperDirTar } from '../container-store/layer-tar.ts';
+import type { RunOptions } from '../container-store/record.ts';
+import { listContainers } from '../container-store/store.ts';
+import { openEngine, type Engine } from '../engine.ts';
+import { makeConfigBlob, ociArch, type HistoryEntry } from '../image-store/config-blob.ts';
+import { parseConfigBlob } from '../image-store/config-parse.ts';
+import type { ImageConfig, ImageRecord } from '../image-store/record.ts';
+import type { StorePaths } from '../paths.ts';
+import { createContainer } from '../runtime/create.ts';
+import { removeFiles } from '../runtime/lifecycle.ts';
+import { resolveInRoot, resolveUser, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
+import { runForeground } from '../runtime/start.ts';
+
+export type { HistoryEntry, ImageConfig, ImageRecord, ResolvedUser, Root, StorePaths };
+export { resolveInRoot, resolveUser };
+
+/** What a build step starts from and produces: an image's content and metadata, not yet named. */
+export interface BuildState {
+  layers: string[];
+  config: ImageConfig;
+  history: HistoryEntry[];
+}
+
+export class EngineAdapter {
+  readonly engine: Engine;
+  constructor(
+    readonly paths: StorePaths,
+    private readonly runtime: string,
+  ) {
+    this.engine = openEngine(paths);
+  }
+
+  /** The image id the state would have as an image: also the step's id in the output. */
+  stateId(s: BuildState): string {
+    return makeConfigBlob({ layers: s.layers, config: s.config, history: s.history }).digest;
+  }
+
+  /** A local image as a build state, its layers pinned for this process. */
+  imageState(text: string): { state: BuildState; image: ImageRecord } {
+    const { images, layers } = this.engine;
+    const image = images.resolve(text);
+    this.pin(image.layers);
+    let history: HistoryEntry[] = [];
+    try {
+      history = parseConfigBlob(readFileSync(images.blobPath(image.digest)), `image ${text}`).history ?? [];
+    } catch {
+      // Without its config blob the image still has its layers and record config.
+    }
+    // A base whose history does not add up to its layers (imported ones have none) gets one entry per layer.
+    if (history.filter((h) => !h.empty_layer).length !== image.layers.length) history = image.layers.map(() => ({ created: image.created }));
+    return { state: { layers: image.layers, config: image.config, history }, image };
+  }
+
+  /** Builds make images for this machine only: `--platform` may name it, nothing else. */
+  checkPlatform(text: string): void {
+    const here = `linux/${ociArch()}`;
+    if (text.replace(/^\$BUILDPLATFORM$|^\$TARGETPLATFORM$/, here) !== here) throw new UserError(`platform ${text} is not supported: rocker builds for ${here} only`);
+  }
+
+  /** Pins layers for this process; false when one is no longer in the store. */
+  pin(layerIds: string[]): boolean {
+    for (const l of layerIds) this.engine.layers.pin(l);
+    return layerIds.every((l) => this.engine.layers.has(l));
+  }
+
+  /** A layer from a directory laid out like an overlay upper directory (COPY, ADD). */
+  async layerFromDir(dir: string, what: string): Promise<string> {
+    return (await this.engine.layers.importStream(upperDirTar(dir, () => false), what)).diffId;
+  }
+
+  /** A staging directory under the store's tmp/, cleaned up after a killed build by the next one. */
+  staging(): string {
+    return join(this.engine.layers.staging('build'), 'diff');
+  }
+
+  async extractTar(input: Readable, dest: string, what: string): Promise<void> {
+    const { extractTar } = await import('../archive/extract.ts');
+    await extractTar(input, dest, what);
+  }
+
+  /** The stage's file system merged as overlayfs will merge it (top layer first). */
+  async root(state: BuildState): Promise<Root> {
+    const layers = [...state.layers].reverse().map((l) => this.engine.layers.diffPath(l));
+    if (layers.length < 2) return { layers, isOpaque: () => false };
+    const { getXattr } = await import('../sys/libc.ts');
+    return { layers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' };
+  }
+
+  /**
+   * Runs `command` in a container over the state's layers (the `rocker run`
+   * path, with runc) and returns its exit code and, when it succeeded, the
+   * layer its changes made. The container is removed whatever happens.
+   */
+  async run(state: BuildState, command: string[], opts: { env: string[]; network: 'none' | 'host'; echo: boolean }): Promise<{ code: number; layer?: string }> {
+    if (state.layers.length === 0) throw new UserError('RUN needs a file system: the stage has no layers (FROM scratch with nothing copied yet)');
+    const options: RunOptions = {
+      tty: false, interactive: false, detach: false, autoRemove: false, readOnly: false, env: opts.env, volumes: [], tmpfs: [],
+      capAdd: [], capDrop: [], noNewPrivileges: false, network: opts.network, resources: {},
+    };
+    const id = this.stateId(state);
+    const from = { name: 'rocker-build', tag: 'step', digest: id, id: id.slice(7, 19), layers: state.layers, config: { ...state.config, Entrypoint: null } };
+    const created = await createContainer(this.paths, { image: 'build step', command, name: `rocker-build-${process.pid}-${randomHex(4)}`, options, runtime: this.runtime, from });
+    try {
+      const code = await runForeground(this.paths, created, opts.echo);
+      if (code !== 0) return { code };
+      return { code, layer: (await commitLayer(this.paths, created.rec)).diffId };
+    } finally {
+      await removeFiles(this.paths, created.rec.id, created.runtime, created.rec.name);
+    }
+  }
+
+  /** Containers of builds that were killed (their process is gone): removed, as the next store operation should. */
+  async removeAbandonedContainers(): Promise<void> {
+    for (const c of listContainers(this.paths)) {
+      const pid = Number(/^rocker-build-(\d+)-/.exec(c.name)?.[1]);
+      if (pid && pid !== process.pid && !pidAlive(pid)) await removeFiles(this.paths, c.id, this.runtime, c.name);
+    }
+  }
+
+  /** Names the final state; every tag gets the same config bytes, so the same id. */
+  async commit(state: BuildState, refs: { name: string; tag: string }[]): Promise<ImageRecord[]> {
+    if (state.layers.length === 0) throw new UserError('the image has no layers: add a file (COPY, ADD or RUN) to a FROM scratch stage');
+    const id = this.stateId(state);
+    const targets = refs.length ? refs : [{ name: 'untagged', tag: id.slice(7, 19) }];
+    const out: ImageRecord[] = [];
+    for (const r of targets) out.push(await this.engine.images.commit({ ...r, layers: state.layers, config: state.config, history: state.history }));
+    return out;
+  }
+
+  removeStaging(dir: string): void {
+    rmSync(dir.replace(/\/diff$/, ''), { recursive: true, force: true });
+  }
+}
