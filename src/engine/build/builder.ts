@@ -82,6 +82,10 @@ class Build {
     return { id: images[0]!.digest, images };
   }
 
+  release(): void {
+    this.engine.release();
+  }
+
   private announce(text: string): void {
     this.req.progress(`Step ${++this.step}/${this.total} : ${text}`);
   }
@@ -202,5 +206,10 @@ class Build {
 
 /** Builds the image a Dockerfile describes; names it with every tag (or `untagged:<id>` without one). */
 export async function build(paths: StorePaths, runtime: string, req: BuildRequest): Promise<BuildResult> {
-  return new Build(paths, runtime, req).run();
+  const b = new Build(paths, runtime, req);
+  try {
+    return await b.run();
+  } finally {
+    b.release();
+  }
 }

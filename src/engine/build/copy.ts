@@ -78,7 +78,10 @@ export function planCopy(req: CopyRequest): CopyPlan {
   const label = `${req.what} ${req.sources.join(' ')}`;
   const matches = req.sources.flatMap((s) => {
     const got = req.from.match(s, `${req.what} ${s}`);
-    if (got.length === 0) throw new UserError(`${req.what} ${s}: no such file or directory in ${/[*?[]/.test(s) ? 'the source (no match)' : 'the source'}`);
+    if (got.length === 0) {
+      const why = req.from.what === 'the build context' ? 'the build context (or excluded by .dockerignore)' : req.from.what;
+      throw new UserError(`${req.what} ${s}: ${/[*?[]/.test(s) ? 'no file matches in' : 'no such file or directory in'} ${why}`);
+    }
     return got;
   });
   let dest = posix.normalize(req.dest.startsWith('/') ? req.dest : posix.join(req.workdir || '/', req.dest));

@@ -33,6 +33,8 @@ export interface BuildState {
 
 export class EngineAdapter {
   readonly engine: Engine;
+  /** Every layer this build pinned or made, unpinned when it ends (committed images and cache entries hold them then). */
+  private readonly pinned = new Set<string>();
   constructor(
     readonly paths: StorePaths,
     private readonly runtime: string,
@@ -69,13 +71,18 @@ export class EngineAdapter {
 
   /** Pins layers for this process; false when one is no longer in the store. */
   pin(layerIds: string[]): boolean {
-    for (const l of layerIds) this.engine.layers.pin(l);
+    for (const l of layerIds) {
+      this.engine.layers.pin(l);
+      this.pinned.add(l);
+    }
     return layerIds.every((l) => this.engine.layers.has(l));
   }
 
   /** A layer from a directory laid out like an overlay upper directory (COPY, ADD). */
   async layerFromDir(dir: string, what: string): Promise<string> {
-    return (await this.engine.layers.importStream(upperDirTar(dir, () => false), what)).diffId;
+    const { diffId } = await this.engine.layers.importStream(upperDirTar(dir, () => false), what);
+    this.pinned.add(diffId);
+    return diffId;
   }
 
   /** A staging directory under the store's tmp/, cleaned up after a killed build by the next one. */
@@ -113,7 +120,9 @@ export class EngineAdapter {
     try {
       const code = await runForeground(this.paths, created, opts.echo);
       if (code !== 0) return { code };
-      return { code, layer: (await commitLayer(this.paths, created.rec)).diffId };
+      const { diffId } = await commitLayer(this.paths, created.rec);
+      this.pinned.add(diffId);
+      return { code, layer: diffId };
     } finally {
       await removeFiles(this.paths, created.rec.id, created.runtime, created.rec.name);
     }
@@ -135,6 +144,12 @@ export class EngineAdapter {
     const out: ImageRecord[] = [];
     for (const r of targets) out.push(await this.engine.images.commit({ ...r, layers: state.layers, config: state.config, history: state.history }));
     return out;
+  }
+
+  /** Ends this build's pins: what it made is referenced by its image and its cache entries by now. */
+  release(): void {
+    for (const l of this.pinned) this.engine.layers.unpin(l);
+    this.pinned.clear();
   }
 
   removeStaging(dir: string): void {

@@ -108,6 +108,11 @@ export class Tree {
     return done.join('/');
   }
 
+  /** "the build context", or "the stage" for a tree read from layers. */
+  get what(): string {
+    return this.context?.what ?? 'the stage';
+  }
+
   ignored(rel: string): boolean {
     return this.context?.ignored(rel) ?? false;
   }

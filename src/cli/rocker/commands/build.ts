@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describeFsError, UserError } from '../../../common/errors.ts';
 import { issueText, z } from '../../../common/schema.ts';
 import { build } from '../../../engine/build/builder.ts';
@@ -78,7 +78,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   };
   const result = await build(ctx.paths, ctx.runtime, {
     dockerfile,
-    dockerfileName: dockerfilePath === '-' ? 'Dockerfile (stdin)' : (opts.file ?? 'Dockerfile'),
+    dockerfileName: dockerfilePath === '-' ? 'Dockerfile (stdin)' : basename(opts.file ?? 'Dockerfile'),
     context,
     tags,
     buildArgs,
