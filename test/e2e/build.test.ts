@@ -68,7 +68,7 @@ CMD ["cat /shell.txt /json.txt /heredoc.txt /arg.txt"]
   expect(r.stdout).toMatch(/\nSuccessfully built [0-9a-f]{12}\nSuccessfully tagged every:1\n$/);
   expect(rocker(['run', '--rm', 'every:1'], env).stdout).toBe('json form   keeps spaces\nexec form\nfrom heredoc\nrocker\n');
   const files = rocker(['run', '--rm', '--user', '0', 'every:1', 'echo "$GREETING|$EMPTY|$DEF|$ALT"; pwd; cat a.txt b.txt; stat -c "%u:%g %a %n" sub sub/s.txt; cat /unpacked/sub/s.txt; ls /globbed'], env);
-  expect(files.stdout).toBe('hello rocker||fallback|set\n/app\nalpha\nbeta\n0:0 755 sub\n1000:1000 700 sub/s.txt\nsub\na.txt\nb.txt\n');
+  expect(files.stdout).toBe('hello rocker||fallback|set\n/app\nalpha\nbeta\n1000:1000 700 sub\n1000:1000 700 sub/s.txt\nsub\na.txt\nb.txt\n');
   const c = inspect('every:1').config;
   expect(c.Env).toContain('GREETING=hello rocker');
   expect(c.Env.some((e: string) => e.startsWith('WHO='))).toBe(false);
