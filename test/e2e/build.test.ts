@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { docker } from '../helpers/docker.ts';
+import { freePort, startRegistry } from '../helpers/registry.ts';
 import { ROCKER, rocker, type Result } from '../helpers/rocker.ts';
 
 const { env, root, dir } = containerSuite();
@@ -25,8 +26,9 @@ const inspect = (image: string) => JSON.parse(rocker(['inspect', image], env).st
 /** Nothing a build stages or runs is left: no container, no staging directory, no pins. */
 function nothingLeft(): void {
   expect(rocker(['ps', '-aq'], env).stdout).toBe('');
-  expect(readdirSync(join(root, 'containers')).filter((e) => e !== '.names')).toEqual([]);
-  expect(readdirSync(join(root, 'tmp')).filter((e) => /^(build|layer)-/.test(e))).toEqual([]);
+  const list = (d: string) => (existsSync(join(root, d)) ? readdirSync(join(root, d)) : []);
+  expect(list('containers').filter((e) => e !== '.names')).toEqual([]);
+  expect(list('tmp').filter((e) => /^(build|layer)-/.test(e) || e.startsWith(`pin-`))).toEqual([]);
 }
 
 test('every instruction: RUN (shell, JSON, heredoc), COPY/ADD, ENV, ARG, WORKDIR, USER, CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME, STOPSIGNAL, HEALTHCHECK, SHELL', () => {
@@ -197,7 +199,7 @@ test('a bad Dockerfile names the line: unknown instruction, bad flag, unterminat
     ['FROM busybox\nRUN <<EOF\necho\n', 'line 2: heredoc <<EOF is not terminated'],
     ['RUN true\n', 'line 1: RUN before the first FROM: only ARG may come before FROM'],
     ['FROM busybox\nENV A="unterminated\n', 'line 2: unterminated double quote in ""unterminated"'],
-    ['FROM nosuchimage\n', 'line 1: no such image: nosuchimage'],
+    ['FROM localhost:1/nosuchimage\n', 'line 1: no such image localhost:1/nosuchimage here, and cannot pull localhost:1/nosuchimage:latest: cannot reach localhost:1: connection refused (ECONNREFUSED)'],
   ];
   for (const [text, msg] of cases) {
     const r = build(['-f', '-', ctx], { input: text });
@@ -215,6 +217,51 @@ test('stdin: `-` builds without a context, -q prints only the id, --iidfile writ
   expect(readFileSync(iid, 'utf8')).toBe(r.stdout.trim());
   expect(runOut('stdin:1', 'cat /s').stdout).toBe('from-stdin\n');
   expect(build(['-'], { input: 'FROM busybox\nCOPY x /x\n' }).stderr).toContain('there is no build context');
+});
+
+test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive, a missing base pulled from a registry', async () => {
+  const files = context({ 'served.txt': 'downloaded\n' });
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port)], { cwd: files, stdio: 'ignore' });
+  const registry = await startRegistry();
+  try {
+    for (let i = 0; i < 100 && spawnSync('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status !== 0; i++) await Bun.sleep(50);
+    const ref = `${registry.host}/base:1`;
+    expect(rocker(['tag', 'busybox', ref], env).code).toBe(0);
+    expect(rocker(['push', '-q', ref], env).code).toBe(0);
+    expect(rocker(['rmi', ref], env).code).toBe(0);
+    const onbuild = build(['-q', '-t', 'trigger:1', '-'], { input: `FROM ${ref}\nONBUILD RUN echo triggered > /triggered\n` });
+    expect(onbuild.stderr).toBe('');
+    expect(inspect('trigger:1').config.OnBuild).toEqual(['RUN echo triggered > /triggered']);
+    const text = [
+      '# escape=`',
+      'FROM trigger:1',
+      'RUN <<EOF',
+      'echo one > /one',
+      'echo two >> /one',
+      'EOF',
+      'RUN cat <<-EOT > /tabbed',
+      '\tindented',
+      '\tEOT',
+      'COPY <<EOF /etc/motd',
+      'hello from a heredoc',
+      'EOF',
+      `ADD http://127.0.0.1:${port}/served.txt /dl/`,
+      'RUN echo a `',
+      '    b > /escaped',
+      '',
+    ].join('\n');
+    const r = build(['-t', 'extras:1', '-'], { input: text });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('# Executing 1 build trigger');
+    expect(runOut('extras:1', 'cat /triggered /one /tabbed /etc/motd /dl/served.txt /escaped; stat -c %a /dl/served.txt').stdout).toBe(
+      'triggered\none\ntwo\nindented\nhello from a heredoc\ndownloaded\na b\n600\n',
+    );
+    expect(inspect('extras:1').config.OnBuild).toBeUndefined();
+  } finally {
+    server.kill();
+    await registry.stop();
+  }
 });
 
 test('a killed build leaves nothing once the next build has run', async () => {

@@ -65,7 +65,7 @@ class Build {
     let last: StageRun | undefined;
     for (const index of this.plan.needed) {
       const stage = this.plan.stages[index]!;
-      let run = this.from(stage);
+      const run = await this.from(stage);
       for (const ins of run.triggers) run.stage = await this.instruction(stage, run.stage, ins, true);
       for (const ins of stage.instructions) run.stage = await this.instruction(stage, run.stage, ins, false);
       this.done.set(index, run.stage);
@@ -96,7 +96,7 @@ class Build {
   }
 
   /** FROM: scratch, an earlier stage, or a local image; ONBUILD triggers of the image come back to run first. */
-  private from(stage: Stage): { stage: StageRun; triggers: Instruction[] } {
+  private async from(stage: Stage): Promise<{ stage: StageRun; triggers: Instruction[] }> {
     this.announce(`FROM ${stage.from.args}`);
     try {
       const { flags } = takeFlags(stage.from.args);
@@ -112,7 +112,7 @@ class Build {
           state = this.done.get(dep.index)!.state;
           id = this.done.get(dep.index)!.id;
         } else {
-          const got = this.engine.imageState(stage.base);
+          const got = await this.engine.baseState(stage.base, this.req.progress);
           state = got.state;
           id = got.image.digest;
         }
@@ -189,14 +189,18 @@ class Build {
     const paths = this.engine.paths;
     const hit = this.req.noCache ? undefined : cacheGet(paths, key);
     let state: BuildState;
-    if (hit && this.engine.pin(hit.layers)) {
-      this.req.progress(' ---> Using cache');
-      state = hit;
-    } else {
-      const { layer, config } = await work.produce();
-      const entry = { created: new Date().toISOString(), created_by: work.createdBy, ...(layer ? {} : { empty_layer: true }) };
-      state = { layers: layer ? [...run.state.layers, layer] : run.state.layers, config, history: [...run.state.history, entry] };
-      cachePut(paths, key, state);
+    try {
+      if (hit && this.engine.pin(hit.layers)) {
+        this.req.progress(' ---> Using cache');
+        state = hit;
+      } else {
+        const { layer, config } = await work.produce();
+        const entry = { created: new Date().toISOString(), created_by: work.createdBy, ...(layer ? {} : { empty_layer: true }) };
+        state = { layers: layer ? [...run.state.layers, layer] : run.state.layers, config, history: [...run.state.history, entry] };
+        cachePut(paths, key, state);
+      }
+    } finally {
+      work.cleanup?.();
     }
     const id = this.engine.stateId(state);
     this.req.progress(` ---> ${short(id)}`);

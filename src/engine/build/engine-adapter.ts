@@ -4,7 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { UserError } from '../../common/errors.ts';
+import { oneLine, UserError } from '../../common/errors.ts';
 import { pidAlive } from '../../common/process.ts';
 import { randomHex } from '../../common/random.ts';
 import { commitLayer } from '../container-store/commit.ts';
@@ -47,9 +47,27 @@ export class EngineAdapter {
     return makeConfigBlob({ layers: s.layers, config: s.config, history: s.history }).digest;
   }
 
+  /** A base image: the local one, or else pulled from its registry (as `docker build` does). */
+  async baseState(text: string, progress: (line: string) => void): Promise<{ state: BuildState; image: ImageRecord }> {
+    try {
+      return this.imageState(text);
+    } catch (err) {
+      if (!(err instanceof UserError) || !err.message.startsWith('no such image')) throw err;
+    }
+    progress(`Pulling ${text}`);
+    const { pullImage } = await import('../registry/pull.ts');
+    let image: ImageRecord;
+    try {
+      ({ image } = await pullImage(this.engine, text, {}));
+    } catch (err) {
+      throw new UserError(`no such image ${text} here, and ${oneLine(err)}`);
+    }
+    return this.imageState(`${image.name}:${image.tag}`);
+  }
+
   /** A local image as a build state, its layers pinned for this process. */
   imageState(text: string): { state: BuildState; image: ImageRecord } {
-    const { images, layers } = this.engine;
+    const { images } = this.engine;
     const image = images.resolve(text);
     this.pin(image.layers);
     let history: HistoryEntry[] = [];

@@ -7,6 +7,7 @@ import { expandWord, expandWords, type Vars } from './expand.ts';
 import { commandForm, DEFAULT_SHELL } from './metadata.ts';
 import { PROXY_ARGS } from './stages.ts';
 import { Tree } from './tree.ts';
+import { hasVirtualSources, virtualSources } from './virtual-sources.ts';
 
 /** A step's work, described before it is done: its cache key parts and history text, and how to do it. */
 export interface StepWork {
@@ -14,6 +15,8 @@ export interface StepWork {
   createdBy: string;
   /** Makes the step's layer (undefined: the step adds none) and the configuration after it. */
   produce: () => Promise<{ layer?: string; config: ImageConfig }>;
+  /** Removes what describing the step made (downloads, heredoc files), cached or not. */
+  cleanup?: () => void;
 }
 
 /** What RUN and COPY need to know about the stage they run in. */
@@ -91,16 +94,52 @@ export async function copyStep(ins: Instruction, scope: StageScope, engine: Engi
   const kw = ins.keyword;
   const { flags, rest } = takeFlags(ins.args);
   for (const f of flags.keys()) if (!COPY_FLAGS.has(f)) throw new UserError(`${kw}: unknown flag --${f}`);
-  if (ins.heredocs.length) throw new UserError(`${kw} with a heredoc is not supported yet`);
   const x = (w: string) => expandWord(w, scope.vars, scope.escape);
   const json = jsonForm(rest);
   const words = json ? json.map(x) : expandWords(rest, scope.vars, scope.escape);
   if (words.length < 2) throw new UserError(`${kw} needs a source and a destination`);
   const dest = words[words.length - 1]!;
-  const sources = words.slice(0, -1);
-  if (kw === 'ADD' && sources.some((s) => /^https?:\/\//.test(s))) throw new UserError('ADD of a URL is not supported yet: download it with RUN, or into the context');
+  let sources = words.slice(0, -1);
   const from = flags.has('from') ? x(flags.get('from')!) : undefined;
-  const src = await sourceTree(from, scope, engine);
+  let src: { tree: Tree; id: string };
+  let cleanup: (() => void) | undefined;
+  if (hasVirtualSources(sources)) {
+    if (from !== undefined) throw new UserError(`${kw} --from cannot be combined with heredocs or URLs`);
+    const scratch = engine.staging();
+    cleanup = () => engine.removeStaging(scratch);
+    try {
+      const v = await virtualSources(kw, sources, ins.heredocs, scratch);
+      src = { tree: v.tree, id: 'virtual' };
+      sources = v.names;
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
+  } else src = await sourceTree(from, scope, engine);
+  try {
+    return await describeCopy({ kw, flags, x, sources, dest, from, src, cleanup, written: words.slice(0, -1) }, scope, engine);
+  } catch (err) {
+    cleanup?.();
+    throw err;
+  }
+}
+
+interface CopyArgs {
+  kw: string;
+  flags: Map<string, string>;
+  /** Expands one word with the stage's variables. */
+  x: (w: string) => string;
+  /** Sources as found in `src` (heredocs and downloads renamed), and as written. */
+  sources: string[];
+  written: string[];
+  dest: string;
+  from?: string;
+  src: { tree: Tree; id: string };
+  cleanup?: () => void;
+}
+
+async function describeCopy(a: CopyArgs, scope: StageScope, engine: EngineAdapter): Promise<StepWork> {
+  const { kw, flags, x, sources, dest, from, src, cleanup } = a;
   const root = await engine.root(scope.state);
   const chown = flags.has('chown') ? x(flags.get('chown')!) : undefined;
   const chmodText = flags.get('chmod');
@@ -114,12 +153,13 @@ export async function copyStep(ins: Instruction, scope: StageScope, engine: Engi
     image: new Tree(root),
     owner: chown === undefined ? undefined : resolveUser(root, chown),
     chmod: chmodText === undefined ? undefined : parseInt(chmodText, 8),
-    unpack: kw === 'ADD' && from === undefined,
+    unpack: kw === 'ADD' && src.id === 'context',
   });
   const shown = [from !== undefined ? `--from=${from} ` : '', chown !== undefined ? `--chown=${chown} ` : '', chmodText ? `--chmod=${chmodText} ` : ''].join('');
   return {
     parts: [kw, src.id, JSON.stringify({ sources, dest }), planDigest(plan)],
-    createdBy: `${kw} ${shown}${sources.join(' ')} ${dest}`,
+    createdBy: `${kw} ${shown}${a.written.join(' ')} ${dest}`,
     produce: async () => ({ layer: await executeCopy(plan, engine), config: scope.state.config }),
+    cleanup,
   };
 }
