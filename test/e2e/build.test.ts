@@ -111,6 +111,10 @@ test('the cache: a rebuild reuses every step and gives the same id; a changed fi
   const none = build(['--no-cache', '-t', 'cached:3', ctx]);
   expect(none.code).toBe(0);
   expect(none.stdout).not.toContain('Using cache');
+  // Prune drops the cache (and the layers only it kept); the images stay intact.
+  expect(rocker(['image', 'prune'], env).code).toBe(0);
+  expect(build(['-t', 'cached:4', ctx]).stdout).not.toContain('Using cache');
+  expect(rocker(['run', '--rm', 'cached:1'], env).stdout).toBe('one\n');
   nothingLeft();
 });
 
@@ -188,6 +192,10 @@ test('a failing RUN: one line naming the step and exit code, exit 1, nothing tag
   expect(r.stdout).toContain('out\n');
   expect(r.stderr).toBe('err\nrocker: step 3/4: RUN echo out; echo err >&2; exit 7: exit code 7\n');
   expect(rocker(['images', '-q'], env).stdout).toBe(before);
+  // With -q the step's output is not shown as it comes, so the failure shows it.
+  const quiet = build(['-q', ctx]);
+  expect(quiet.stdout).toBe('');
+  expect(quiet.stderr).toBe('out\nerr\nrocker: step 3/4: RUN echo out; echo err >&2; exit 7: exit code 7\n');
   nothingLeft();
 });
 

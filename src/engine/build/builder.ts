@@ -22,6 +22,8 @@ export interface BuildRequest {
   platform?: string;
   /** RUN output to our stdout and stderr (false with -q). */
   echo: boolean;
+  /** The output of a failed RUN that was not echoed. */
+  failedOutput: (text: string) => void;
   /** One line of progress (`Step 1/4 : FROM busybox`); the engine never prints. */
   progress: (line: string) => void;
 }
@@ -161,6 +163,7 @@ class Build {
           buildArgs: this.req.buildArgs,
           network: this.req.network,
           echo: this.req.echo,
+          output: this.req.failedOutput,
           context: this.req.context,
           stage: (ref) => {
             const s = stageRef(this.plan.stages, ref, stage.index);

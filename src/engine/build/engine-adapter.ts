@@ -126,7 +126,7 @@ export class EngineAdapter {
    * path, with runc) and returns its exit code and, when it succeeded, the
    * layer its changes made. The container is removed whatever happens.
    */
-  async run(state: BuildState, command: string[], opts: { env: string[]; network: 'none' | 'host'; echo: boolean }): Promise<{ code: number; layer?: string }> {
+  async run(state: BuildState, command: string[], opts: { env: string[]; network: 'none' | 'host'; echo: boolean }): Promise<{ code: number; layer?: string; output?: string }> {
     if (state.layers.length === 0) throw new UserError('RUN needs a file system: the stage has no layers (FROM scratch with nothing copied yet)');
     const options: RunOptions = {
       tty: false, interactive: false, detach: false, autoRemove: false, readOnly: false, env: opts.env, volumes: [], tmpfs: [],
@@ -137,7 +137,8 @@ export class EngineAdapter {
     const created = await createContainer(this.paths, { image: 'build step', command, name: `rocker-build-${process.pid}-${randomHex(4)}`, options, runtime: this.runtime, from });
     try {
       const code = await runForeground(this.paths, created, opts.echo);
-      if (code !== 0) return { code };
+      // Output that was not shown as it came (-q) is handed back for the failure's report.
+      if (code !== 0) return { code, output: opts.echo ? undefined : readFileSync(created.files.log, 'utf8') };
       const { diffId } = await commitLayer(this.paths, created.rec);
       this.pinned.add(diffId);
       return { code, layer: diffId };

@@ -30,6 +30,8 @@ export interface StageScope {
   buildArgs: ReadonlyMap<string, string>;
   network: 'none' | 'host';
   echo: boolean;
+  /** Where the output of a failed RUN goes when it was not echoed (-q). */
+  output: (text: string) => void;
   /** The build context; undefined when the Dockerfile came from stdin alone. */
   context?: ReturnType<typeof contextTree>;
   /** The state of an earlier stage named by `--from`, if it is one. */
@@ -72,7 +74,10 @@ export function runStep(ins: Instruction, scope: StageScope, engine: EngineAdapt
     createdBy: `RUN ${prefix}${jsonForm(rest) ? JSON.stringify(command) : command.join(' ')}`,
     produce: async () => {
       const r = await engine.run(scope.state, command, { env: env.all, network, echo: scope.echo });
-      if (r.code !== 0) throw fail(r.code);
+      if (r.code !== 0) {
+        if (r.output) scope.output(r.output);
+        throw fail(r.code);
+      }
       return { layer: r.layer, config: scope.state.config };
     },
   };

@@ -87,6 +87,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     labels: opts.label.map(pair),
     network: opts.network === 'host' ? 'host' : 'none',
     echo: !opts.quiet,
+    failedOutput: (text) => process.stderr.write(text),
     platform: opts.platform,
     progress: out,
   });
