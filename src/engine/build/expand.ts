@@ -34,6 +34,22 @@ class Lexer {
         this.i++;
         continue;
       }
+      if (c === '$' && split) {
+        // An unquoted variable's value is split into words, and an empty one makes no word, as in Docker.
+        const parts = this.variable().split(/\s+/);
+        for (const [i, p] of parts.entries()) {
+          if (i > 0 && inWord) {
+            out.push(cur);
+            cur = '';
+            inWord = false;
+          }
+          if (p) {
+            cur += p;
+            inWord = true;
+          }
+        }
+        continue;
+      }
       inWord = true;
       if (c === this.escape) {
         this.i++;
