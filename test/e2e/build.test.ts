@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { docker } from '../helpers/docker.ts';
+import { FINAL_DOCKERFILE } from '../../src/ocx/images/dockerfiles.ts';
+import { docker, REPO, TEST_CACHE } from '../helpers/docker.ts';
 import { freePort, startRegistry } from '../helpers/registry.ts';
 import { ROCKER, rocker, type Result } from '../helpers/rocker.ts';
 
@@ -284,7 +285,20 @@ test('a killed build leaves nothing once the next build has run', async () => {
   nothingLeft();
 });
 
-test('round trip with Docker: rocker build, save, docker load and run give what docker build of the same Dockerfile gives', () => {
+test("ocx's final-image Dockerfile builds on Debian: ARGs, useradd, chown, USER by name", () => {
+  const tar = join(TEST_CACHE, 'debian-bookworm-minbase.tar');
+  if (!existsSync(tar)) expect(spawnSync(join(REPO, 'scripts', 'fixtures', 'debian-bookworm-tar.sh'), [tar], { stdio: 'inherit' }).status).toBe(0);
+  expect(rocker(['import', tar, 'debian:bookworm-slim'], env).code).toBe(0);
+  const ctx = context({ opencode: '#!/bin/sh\necho fake opencode "$@"\n', Dockerfile: FINAL_DOCKERFILE });
+  const args = ['BASE_IMAGE=debian:bookworm-slim', 'USERNAME=alice', 'UID=1234', 'GID=1234', 'OPENCODE_VERSION=1'].flatMap((a) => ['--build-arg', a]);
+  const r = build(['-q', '-t', 'ocx-final:1', ...args, ctx]);
+  expect(r.stderr).toBe('');
+  expect(rocker(['run', '--rm', 'ocx-final:1', 'opencode', '--version'], env).stdout).toBe('fake opencode --version\n');
+  expect(runOut('ocx-final:1', 'id; pwd; stat -c %U /home/alice /workspace/tmp').stdout).toBe('uid=1234(alice) gid=1234(alice) groups=1234(alice)\n/workspace\nalice\nalice\n');
+  expect(rocker(['rmi', 'ocx-final:1', 'debian:bookworm-slim'], env).code).toBe(0);
+});
+
+test('round trip with Docker: rocker build, then save/docker load or push/docker pull, runs as docker build of the same Dockerfile does', async () => {
   const d = docker();
   const base = spawnSync('sh', ['-c', `docker rmi -f rocker-build-base >/dev/null 2>&1; rocker_tar=$(ls /var/tmp/rocker-fixtures/busybox-*.tar | head -1); docker import "$rocker_tar" rocker-build-base`], { env: d.env, encoding: 'utf8' });
   expect(base.status).toBe(0);
@@ -306,6 +320,17 @@ test('round trip with Docker: rocker build, save, docker load and run give what 
   const theirs = dockerRun('roundtrip-docker:1');
   expect(ours.stdout).toBe('file a\nfile b\nrun 1 e v\n65534\n/w\ne v\nno-vi\n');
   expect(ours.stdout).toBe(theirs.stdout);
+  // And through a registry: rocker push, docker pull, docker run.
+  const registry = await startRegistry();
+  try {
+    const ref = `${registry.host}/roundtrip:1`;
+    expect(rocker(['tag', 'roundtrip:1', ref], env).code).toBe(0);
+    expect(rocker(['push', '-q', ref], env).code).toBe(0);
+    expect(spawnSync('docker', ['pull', '-q', ref], { env: d.env, encoding: 'utf8' }).status).toBe(0);
+    expect(dockerRun(ref).stdout).toBe(theirs.stdout);
+    spawnSync('docker', ['rmi', '-f', ref], { env: d.env });
+  } finally {
+    await registry.stop();
+  }
   spawnSync('docker', ['rmi', '-f', 'roundtrip:1', 'roundtrip-docker:1', 'rocker-build-base'], { env: d.env });
-  expect(existsSync(saved)).toBe(true);
 });
