@@ -138,7 +138,8 @@ CMD ["cat", "/from-builder", "/from-base"]
   expect(r.code).toBe(0);
   expect(r.stdout).not.toContain('exit 3');
   expect(rocker(['run', '--rm', 'multi:1'], env).stdout).toBe('built\nbase\n');
-  const t = build(['-t', 'multi:base', '--target', 'base', ctx]);
+  const t = build(['-t', 'multi:base', '--target', 'base', '--build-arg', 'NOBODY=x', ctx]);
+  expect(t.stdout).toContain('[Warning] One or more build-args [NOBODY] were not consumed\n');
   expect(t.stdout).toMatch(/Step 1\/2 : FROM busybox AS base/);
   expect(runOut('multi:base', 'cat /base.txt; test -e /artifact || echo no-artifact').stdout).toBe('base\nno-artifact\n');
   expect(build(['--target', 'nosuch', ctx]).stderr).toBe('rocker: Dockerfile line 1: target stage "nosuch" is not defined\n');

@@ -4,7 +4,7 @@ import type { contextTree } from './context.ts';
 import { parseDockerfile, takeFlags, type Instruction } from './dockerfile.ts';
 import { EngineAdapter, type BuildState, type ImageRecord, type StorePaths } from './engine-adapter.ts';
 import { applyMetadata } from './metadata.ts';
-import { argDeclarations, planStages, stageRef, type Plan, type Stage } from './stages.ts';
+import { argDeclarations, planStages, PROXY_ARGS, stageRef, type Plan, type Stage } from './stages.ts';
 import { copyStep, runStep, type StageScope, type StepWork } from './steps.ts';
 
 export interface BuildRequest {
@@ -80,6 +80,8 @@ class Build {
       const config = { ...state.state.config, Labels: { ...(state.state.config.Labels ?? {}), ...Object.fromEntries(this.req.labels) } };
       state = await this.cached(state, { parts: ['LABEL', JSON.stringify(this.req.labels)], createdBy: `LABEL ${text}`, produce: async () => ({ config }) });
     }
+    const unused = [...this.req.buildArgs.keys()].filter((k) => !this.plan.declared.has(k) && !PROXY_ARGS.has(k));
+    if (unused.length) this.req.progress(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
     const images = await this.engine.commit(state.state, this.req.tags);
     return { id: images[0]!.digest, images };
   }
@@ -144,6 +146,7 @@ class Build {
       if (ins.keyword === 'ARG') {
         const args = new Map(run.args);
         for (const [name, def] of argDeclarations(ins, vars, this.escape, this.req.dockerfileName)) {
+          this.plan.declared.add(name);
           const value = this.req.buildArgs.get(name) ?? def ?? this.plan.globals.get(name);
           if (value !== undefined) args.set(name, value);
         }

@@ -15,6 +15,8 @@ export interface Stage {
 export interface Plan {
   /** Global ARGs (before the first FROM) with their values. */
   globals: Map<string, string>;
+  /** Every ARG name the global part declares (with a value or not). */
+  declared: Set<string>;
   stages: Stage[];
   /** Indexes of the stages the target needs, in build order; the target is last. */
   needed: number[];
@@ -49,6 +51,7 @@ export function stageRef(stages: Stage[], ref: string, before: number): Stage | 
  */
 export function planStages(df: Dockerfile, buildArgs: ReadonlyMap<string, string>, target: string | undefined, file: string): Plan {
   const globals = new Map<string, string>();
+  const declared = new Set<string>();
   const stages: Stage[] = [];
   for (const ins of df.instructions) {
     if (ins.keyword === 'FROM') {
@@ -64,6 +67,7 @@ export function planStages(df: Dockerfile, buildArgs: ReadonlyMap<string, string
       if (ins.keyword !== 'ARG') throw syntaxError(ins.line, `${ins.keyword} before the first FROM: only ARG may come before FROM`, file);
       for (const [name, def] of argDeclarations(ins, globals, df.escape, file)) {
         const value = buildArgs.get(name) ?? def;
+        declared.add(name);
         if (value !== undefined) globals.set(name, value);
       }
     } else stages[stages.length - 1]!.instructions.push(ins);
@@ -90,5 +94,5 @@ export function planStages(df: Dockerfile, buildArgs: ReadonlyMap<string, string
     needed.add(s.index);
   };
   visit(last);
-  return { globals, stages, needed: [...needed].sort((a, b) => a - b) };
+  return { globals, declared, stages, needed: [...needed].sort((a, b) => a - b) };
 }
