@@ -1,7 +1,7 @@
-import { chmodSync, closeSync, copyFileSync, createReadStream, lchownSync, lutimesSync, mkdirSync, openSync, readlinkSync, readSync, symlinkSync, type Stats } from 'node:fs';
+import { closeSync, createReadStream, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import type { EngineAdapter, ResolvedUser } from './engine-adapter.ts';
+import type { EngineAdapter, ResolvedUser, TarItem } from './engine-adapter.ts';
 import type { Tree } from './tree.ts';
 
 /** One file system object a COPY or ADD puts into the image. */
@@ -126,59 +126,84 @@ export function planDigest(plan: CopyPlan): string {
   return h.digest('hex');
 }
 
-/**
- * Creates the parent directories of `dest` in the staging tree: as the image
- * has them (mode, owner, time) where they exist, otherwise root's 0755, so
- * the layer does not change a directory it only passes through.
- */
-function parents(stage: string, dest: string, image: Tree): void {
-  const parts = dest.split('/').filter(Boolean).slice(0, -1);
-  for (let k = 1; k <= parts.length; k++) {
-    const rel = parts.slice(0, k).join('/');
-    const path = join(stage, rel);
-    try {
-      mkdirSync(path);
-    } catch {
-      continue; // made already
+/** The metadata a layer member records: only what the tar header uses. */
+function meta(st: Stats, over: { uid?: number; gid?: number; mode?: number } = {}): Stats {
+  return { mode: over.mode ?? st.mode & 0o7777, uid: over.uid ?? st.uid, gid: over.gid ?? st.gid, size: st.size, mtimeMs: st.mtimeMs, rdev: 0 } as Stats;
+}
+
+/** Builds the list of layer members, each directory once, parents before children. */
+class Members {
+  readonly items: TarItem[] = [];
+  private readonly seen = new Set<string>();
+  constructor(private readonly image: Tree) {}
+
+  /**
+   * The directories above `dest`, as the image has them (mode, owner, time)
+   * where they exist, otherwise root's 0755, so the layer does not change a
+   * directory it only passes through.
+   */
+  parents(dest: string): void {
+    const parts = dest.split('/').filter(Boolean).slice(0, -1);
+    for (let k = 1; k <= parts.length; k++) {
+      const name = parts.slice(0, k).join('/');
+      if (this.seen.has(name)) continue;
+      const e = this.image.entry(name);
+      const st = e?.st.isDirectory() ? meta(e.st) : ({ mode: 0o755, uid: 0, gid: 0, size: 0, mtimeMs: Date.now(), rdev: 0 } as Stats);
+      this.add({ name, kind: 'dir', stat: st });
     }
-    const e = image.entry(rel);
-    if (e?.st.isDirectory()) {
-      chmodSync(path, e.st.mode & 0o7777);
-      lchownSync(path, e.st.uid, e.st.gid);
-      lutimesSync(path, e.st.atime, e.st.mtime);
-    } else chmodSync(path, 0o755);
+  }
+
+  add(item: TarItem): void {
+    if (item.kind === 'dir' && this.seen.has(item.name)) return;
+    this.seen.add(item.name);
+    this.items.push(item);
+  }
+
+  /** Everything under `dir` (an unpacked archive) as members under `dest`, with its own owners and modes. */
+  tree(dir: string, dest: string): void {
+    for (const name of readdirSync(dir).sort()) {
+      const host = join(dir, name);
+      const st = lstatSync(host);
+      const member = posix.join(dest, name).slice(1);
+      if (st.isDirectory()) {
+        this.add({ name: member, kind: 'dir', stat: meta(st) });
+        this.tree(host, `/${member}`);
+      } else if (st.isSymbolicLink()) this.add({ name: member, kind: 'symlink', stat: meta(st), linkname: readlinkSync(host) });
+      else if (st.isFile()) this.add({ name: member, kind: 'file', stat: meta(st), hostPath: host });
+    }
   }
 }
 
-/** Writes the plan into a staging directory and makes it a layer; returns the layer's diff_id. */
+/**
+ * Makes the plan's layer: the files stream from where they are straight
+ * into the layer store's import (nothing is written twice); only archives
+ * that ADD unpacks go through a staging directory first. Returns the diff_id.
+ */
 export async function executeCopy(plan: CopyPlan, engine: EngineAdapter): Promise<string> {
   const { req } = plan;
-  const stage = engine.staging();
+  const members = new Members(req.image);
+  const stage = plan.items.some((it) => it.archive) ? engine.staging() : undefined;
   try {
-    const dirs: { path: string; st: Stats }[] = [];
-    for (const it of plan.items) {
-      const target = join(stage, it.dest);
-      parents(stage, it.dest, req.image);
+    for (const [n, it] of plan.items.entries()) {
+      const name = it.dest.slice(1);
       if (it.archive) {
-        mkdirSync(target, { recursive: true });
-        await engine.extractTar(createReadStream(it.host), target, `${req.what} ${it.host.slice(it.host.lastIndexOf('/') + 1)}`);
+        members.parents(`${it.dest}/x`);
+        const dir = join(stage!, String(n));
+        mkdirSync(dir);
+        await engine.extractTar(createReadStream(it.host), dir, `${req.what} ${posix.basename(it.host)}`);
+        members.tree(dir, it.dest);
         continue;
       }
+      members.parents(it.dest);
       const { st } = it;
-      if (st.isDirectory()) {
-        mkdirSync(target, { recursive: true });
-        dirs.push({ path: target, st });
-      } else if (st.isSymbolicLink()) symlinkSync(readlinkSync(it.host), target);
-      else if (st.isFile()) copyFileSync(it.host, target);
-      else continue; // devices, fifos and sockets of a context are not copied
-      lchownSync(target, req.owner?.uid ?? 0, req.owner?.gid ?? 0);
-      if (!st.isSymbolicLink()) chmodSync(target, req.chmod ?? st.mode & 0o7777);
-      if (!st.isDirectory()) lutimesSync(target, st.atime, st.mtime);
+      const owner = { uid: req.owner?.uid ?? 0, gid: req.owner?.gid ?? 0 };
+      if (st.isDirectory()) members.add({ name, kind: 'dir', stat: meta(st, { ...owner, mode: req.chmod }) });
+      else if (st.isSymbolicLink()) members.add({ name, kind: 'symlink', stat: meta(st, owner), linkname: readlinkSync(it.host) });
+      else if (st.isFile()) members.add({ name, kind: 'file', stat: meta(st, { ...owner, mode: req.chmod }), hostPath: it.host });
+      // Devices, FIFOs and sockets of a context are not copied.
     }
-    // Directories' times last: writing into them changed them.
-    for (const d of dirs.reverse()) lutimesSync(d.path, d.st.atime, d.st.mtime);
-    return await engine.layerFromDir(stage, `${req.what} to ${req.dest}`);
+    return await engine.layerFromItems(members.items, `${req.what} to ${req.dest}`);
   } finally {
-    engine.removeStaging(stage);
+    if (stage) engine.removeStaging(stage);
   }
 }

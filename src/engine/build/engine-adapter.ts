@@ -8,7 +8,7 @@ import { oneLine, UserError } from '../../common/errors.ts';
 import { pidAlive } from '../../common/process.ts';
 import { randomHex } from '../../common/random.ts';
 import { commitLayer } from '../container-store/commit.ts';
-import { upperDirTar } from '../container-store/layer-tar.ts';
+import { itemsTar, type TarItem } from '../container-store/layer-tar.ts';
 import type { RunOptions } from '../container-store/record.ts';
 import { listContainers } from '../container-store/store.ts';
 import { openEngine, type Engine } from '../engine.ts';
@@ -21,7 +21,7 @@ import { removeFiles } from '../runtime/lifecycle.ts';
 import { resolveInRoot, resolveUser, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
 import { runForeground } from '../runtime/start.ts';
 
-export type { HistoryEntry, ImageConfig, ImageRecord, ResolvedUser, Root, StorePaths };
+export type { HistoryEntry, ImageConfig, ImageRecord, ResolvedUser, Root, StorePaths, TarItem };
 export { resolveInRoot, resolveUser };
 
 /** What a build step starts from and produces: an image's content and metadata, not yet named. */
@@ -96,9 +96,9 @@ export class EngineAdapter {
     return layerIds.every((l) => this.engine.layers.has(l));
   }
 
-  /** A layer from a directory laid out like an overlay upper directory (COPY, ADD). */
-  async layerFromDir(dir: string, what: string): Promise<string> {
-    const { diffId } = await this.engine.layers.importStream(upperDirTar(dir, () => false), what);
+  /** A layer from a list of members (COPY, ADD), through the layer store's one import path. */
+  async layerFromItems(items: TarItem[], what: string): Promise<string> {
+    const { diffId } = await this.engine.layers.importStream(itemsTar(items), what);
     this.pinned.add(diffId);
     return diffId;
   }
