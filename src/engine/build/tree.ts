@@ -39,8 +39,8 @@ export class Tree {
   entry(rel: string): Entry | undefined {
     const parts = splitPath(rel);
     if (parts.length === 0) {
-      const host = this.root.layers[0]!;
-      return { host, st: lstatSync(host) };
+      const host = this.root.layers[0];
+      return host === undefined ? undefined : { host, st: lstatSync(host) };
     }
     for (const layer of this.root.layers) {
       let stopBelow = false;
