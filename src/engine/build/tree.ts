@@ -42,6 +42,12 @@ export class Tree {
       const host = this.root.layers[0];
       return host === undefined ? undefined : { host, st: lstatSync(host) };
     }
+    if (this.root.layers.length === 1) {
+      // One layer (a context): nothing to merge, and the parents hold no symlink (the contract), so one lstat.
+      const host = join(this.root.layers[0]!, ...parts);
+      const st = lstatOr(host);
+      return st && !isWhiteout(st) ? { host, st } : undefined;
+    }
     for (const layer of this.root.layers) {
       let stopBelow = false;
       for (let k = 1; k <= parts.length; k++) {
@@ -70,7 +76,7 @@ export class Tree {
       if (!st.isDirectory()) break;
       for (const name of readdirSync(dir)) {
         if (seen.has(name) || hidden.has(name)) continue;
-        if (isWhiteout(lstatSync(join(dir, name)))) hidden.add(name);
+        if (this.root.layers.length > 1 && isWhiteout(lstatSync(join(dir, name)))) hidden.add(name);
         else seen.add(name);
       }
       if (this.root.layers.length > 1 && this.root.isOpaque(dir)) break;
