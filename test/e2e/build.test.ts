@@ -307,7 +307,23 @@ test('round trip with Docker: rocker build, then save/docker load or push/docker
   const ctx = context({
     'a.txt': 'file a\n',
     'dir/b.txt': 'file b\n',
-    Dockerfile: 'FROM rocker-build-base\nARG V=1\nENV E="e v"\nWORKDIR /w\nCOPY a.txt dir ./\nRUN echo "run $V $E" > run.txt && rm -f /bin/vi\nUSER 65534\nCMD ["sh", "-c", "cat /w/*.txt; id -u; pwd; echo $E; test -e /bin/vi || echo no-vi"]\n',
+    Dockerfile: [
+      'FROM rocker-build-base',
+      'ARG V=1',
+      'ENV E="e v" PATH=/usr/local/bin:/bin',
+      'WORKDIR /w',
+      'COPY a.txt dir ./',
+      'RUN echo "run $V $E" > run.txt && rm -f /bin/vi',
+      'USER 65534',
+      'EXPOSE 8080 53/udp',
+      'LABEL org.test="a b" other=x',
+      'STOPSIGNAL SIGQUIT',
+      'HEALTHCHECK --interval=30s --timeout=5s --retries=2 CMD ["true"]',
+      'ONBUILD RUN echo later',
+      'VOLUME ["/data"]',
+      'CMD ["sh", "-c", "cat /w/*.txt; id -u; pwd; echo $E; test -e /bin/vi || echo no-vi"]',
+      '',
+    ].join('\n'),
   });
   chmodSync(join(ctx, 'a.txt'), 0o644);
   expect(build(['-q', '-t', 'roundtrip:1', ctx]).code).toBe(0);
@@ -321,6 +337,14 @@ test('round trip with Docker: rocker build, then save/docker load or push/docker
   const theirs = dockerRun('roundtrip-docker:1');
   expect(ours.stdout).toBe('file a\nfile b\nrun 1 e v\n65534\n/w\ne v\nno-vi\n');
   expect(ours.stdout).toBe(theirs.stdout);
+  // The image configuration Docker sees is the one its own builder makes.
+  const fields = ['Env', 'Cmd', 'Entrypoint', 'WorkingDir', 'User', 'ExposedPorts', 'Labels', 'Volumes', 'StopSignal', 'Healthcheck', 'OnBuild'];
+  const config = (image: string) => {
+    const c = JSON.parse(spawnSync('docker', ['image', 'inspect', '-f', '{{json .Config}}', image], { env: d.env, encoding: 'utf8' }).stdout);
+    // Docker writes null or an empty list for what is unset; rocker leaves it out.
+    return Object.fromEntries(fields.map((f) => [f, c[f] === null || (Array.isArray(c[f]) && c[f].length === 0) || c[f] === '' ? undefined : c[f]]));
+  };
+  expect(config('roundtrip:1')).toEqual(config('roundtrip-docker:1'));
   // And through a registry: rocker push, docker pull, docker run.
   const registry = await startRegistry();
   try {
