@@ -157,6 +157,8 @@ test('.dockerignore: Docker semantics (patterns from the root, **, ! exceptions)
   expect(r.code).toBe(0);
   writeFileSync(join(ctx, 'Other'), 'FROM busybox\nCOPY app.log /\n');
   expect(build(['-f', join(ctx, 'Other'), ctx]).stderr).toBe('rocker: Other line 2: COPY app.log: no such file or directory in the build context (or excluded by .dockerignore)\n');
+  symlinkSync('app.log', join(ctx, 'alias'));
+  expect(build(['-f', '-', ctx], { input: 'FROM busybox\nCOPY alias /\n' }).stderr).toBe('rocker: Dockerfile (stdin) line 2: COPY alias: it leads to app.log, which .dockerignore excludes\n');
   writeFileSync(join(ctx, 'Other.dockerignore'), 'ok.txt\n');
   expect(build(['-f', join(ctx, 'Other'), ctx]).code).toBe(0);
 });

@@ -91,6 +91,8 @@ export function planCopy(req: CopyRequest): CopyPlan {
   const items: Item[] = [];
   for (const m of matches) {
     const canon = req.from.canonical(m, true, `${req.what} ${m}`);
+    // A link to an excluded file must not bring it in: Docker never sends excluded files at all.
+    if (canon !== m && req.from.ignored(canon)) throw new UserError(`${req.what} ${m}: it leads to ${canon}, which .dockerignore excludes`);
     const e = req.from.entry(canon);
     if (!e) throw new UserError(`${req.what} ${m}: no such file or directory (a dangling symbolic link)`);
     if (e.st.isDirectory()) {
