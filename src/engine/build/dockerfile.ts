@@ -50,11 +50,16 @@ function directives(lines: string[], file: string): { escape: string; start: num
   return { escape, start: i };
 }
 
+const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/;
+
 /** The heredoc markers an instruction line opens, in order (`<<EOF`, `<<-EOF`, `<<"EOF"`). */
 function heredocMarkers(args: string): { name: string; strip: boolean }[] {
-  const out: { name: string; strip: boolean }[] = [];
-  for (const m of args.matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)) out.push({ name: m[3]!, strip: m[1] === '-' });
-  return out;
+  return [...args.matchAll(new RegExp(HEREDOC, 'g'))].map((m) => ({ name: m[3]!, strip: m[1] === '-' }));
+}
+
+/** The heredoc a word is, if it is one whole marker (`COPY <<EOF /x`, `RUN <<EOF`). */
+export function heredocName(word: string): string | undefined {
+  return new RegExp(`^${HEREDOC.source}$`).exec(word.trim())?.[3];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UserError } from '../../common/errors.ts';
 import { contextTree } from './context.ts';
 import { executeCopy, planCopy, planDigest } from './copy.ts';
-import { jsonForm, takeFlags, type Instruction } from './dockerfile.ts';
+import { heredocName, jsonForm, takeFlags, type Instruction } from './dockerfile.ts';
 import { resolveUser, type BuildState, type EngineAdapter, type ImageConfig } from './engine-adapter.ts';
 import { expandWord, expandWords, type Vars } from './expand.ts';
 import { commandForm, DEFAULT_SHELL } from './metadata.ts';
@@ -44,8 +44,7 @@ export interface StageScope {
  * read them (`RUN cat <<EOF >/f`).
  */
 function heredocScript(ins: Instruction, rest: string): string {
-  const only = /^<<-?(["']?)([A-Za-z_][A-Za-z0-9_]*)\1$/.exec(rest.trim());
-  if (only && ins.heredocs.length === 1) return ins.heredocs[0]!.body;
+  if (heredocName(rest) !== undefined && ins.heredocs.length === 1) return ins.heredocs[0]!.body;
   return [rest, ...ins.heredocs.map((h) => `${h.body}${h.name}`)].join('\n');
 }
 

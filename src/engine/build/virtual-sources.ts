@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { oneLine, UserError } from '../../common/errors.ts';
-import type { Heredoc } from './dockerfile.ts';
+import { heredocName, type Heredoc } from './dockerfile.ts';
 import { Tree } from './tree.ts';
 
 /**
@@ -17,10 +17,9 @@ export interface VirtualSources {
 }
 
 const isUrl = (s: string) => /^https?:\/\//.test(s);
-export const heredocSource = (s: string) => /^<<-?(["']?)([A-Za-z_][A-Za-z0-9_]*)\1$/.exec(s)?.[2];
 
 export function hasVirtualSources(sources: string[]): boolean {
-  return sources.some((s) => isUrl(s) || heredocSource(s) !== undefined);
+  return sources.some((s) => isUrl(s) || heredocName(s) !== undefined);
 }
 
 /** The file name an ADD of a URL gets in a destination directory: the last path segment, as Docker does. */
@@ -50,7 +49,7 @@ export async function virtualSources(kw: string, sources: string[], heredocs: He
   for (const [i, s] of sources.entries()) {
     const dir = join(scratch, String(i));
     mkdirSync(dir);
-    const doc = heredocSource(s);
+    const doc = heredocName(s);
     if (doc !== undefined) {
       const body = heredocs.find((h) => h.name === doc);
       if (!body) throw new UserError(`${kw} ${s}: no heredoc named ${doc}`);

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describeFsError, UserError } from '../../../common/errors.ts';
@@ -49,14 +50,19 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--target <stage>', 'build up to this stage')
     .option('--no-cache', 'do not use the build cache')
     .option('--label <KEY=VALUE>', 'add a label to the image (repeatable)', collect, [])
-    .option('--network <mode>', 'network of RUN steps: none (default) or host', 'none')
+    .addOption(new Option('--network <mode>', 'network of RUN steps: none (own namespace, loopback only) or host').choices(['none', 'host', 'default']).default('none'))
     .option('--platform <os/arch>', "the target platform (only this machine's)")
     .option('-q, --quiet', 'print only the image id')
     .option('--iidfile <file>', 'write the image id to this file')
-    .option('--progress <mode>', 'auto, plain or tty (all print plain steps)', 'auto');
+    .addOption(new Option('--progress <mode>', 'accepted for Docker scripts: every mode prints plain steps').choices(['auto', 'plain', 'tty']).default('auto'));
   const { opts: raw, operands } = parseArgs<unknown>(cmd, args);
   const parsed = flagsSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`invalid build flags: ${issueText(flagsSchema, raw).replace(/^buildArg/, '--build-arg').replace(/^label/, '--label')}`);
+  if (!parsed.success) {
+    const [field = '', index] = parsed.error.issues[0]!.path.map(String);
+    const value = index === undefined ? '' : ` "${(raw as Record<string, string[]>)[field]?.[Number(index)]}"`;
+    const flag = `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UserError(`invalid ${flag}${value}: ${issueText(flagsSchema, raw).replace(/^[^:]*: /, '')}`);
+  }
   const opts = parsed.data;
   const ctxArg = operands[0]!;
   const tags = opts.tag.map((t) => {
