@@ -130,6 +130,7 @@ RUN exit 3
 FROM busybox
 COPY --from=builder /artifact /from-builder
 COPY --from=0 /base.txt /from-base
+COPY --from=busybox --chown=nobody /etc/group /from-image
 CMD ["cat", "/from-builder", "/from-base"]
 `,
   });
@@ -138,6 +139,7 @@ CMD ["cat", "/from-builder", "/from-base"]
   expect(r.code).toBe(0);
   expect(r.stdout).not.toContain('exit 3');
   expect(rocker(['run', '--rm', 'multi:1'], env).stdout).toBe('built\nbase\n');
+  expect(runOut('multi:1', 'stat -c "%u:%g" /from-image').stdout).toBe('65534:65534\n');
   const t = build(['-t', 'multi:base', '--target', 'base', '--build-arg', 'NOBODY=x', ctx]);
   expect(t.stdout).toContain('[Warning] One or more build-args [NOBODY] were not consumed\n');
   expect(t.stdout).toMatch(/Step 1\/2 : FROM busybox AS base/);
