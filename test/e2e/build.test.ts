@@ -288,7 +288,7 @@ test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive
   }
 });
 
-test('a killed build leaves nothing once the next build has run', async () => {
+test('a killed build leaves nothing once the next build or prune has run', async () => {
   const ctx = context({ Dockerfile: 'FROM busybox\nRUN sleep 120\n' });
   const child = spawn(ROCKER, ['build', ctx], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -298,6 +298,13 @@ test('a killed build leaves nothing once the next build has run', async () => {
   await new Promise((r) => child.on('close', r));
   expect(build(['-q', '-'], { input: 'FROM busybox\nRUN true\n' }).code).toBe(0);
   nothingLeft();
+  // image prune cleans up after a killed build too.
+  const again = spawn(ROCKER, ['build', '--no-cache', ctx], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (let i = 0; i < 400 && !rocker(['ps', '-q'], env).stdout; i++) await Bun.sleep(50);
+  again.kill('SIGKILL');
+  await new Promise((r) => again.on('close', r));
+  expect(rocker(['image', 'prune'], env).code).toBe(0);
+  expect(rocker(['ps', '-aq'], env).stdout).toBe('');
 });
 
 test("ocx's final-image Dockerfile builds on Debian: ARGs, useradd, chown, USER by name", () => {

@@ -223,3 +223,8 @@ export async function build(paths: StorePaths, runtime: string, req: BuildReques
     b.release();
   }
 }
+
+/** Removes what killed builds left (their step containers); `image prune` and every build call it. */
+export async function removeAbandonedBuilds(paths: StorePaths, runtime: string): Promise<void> {
+  await new EngineAdapter(paths, runtime).removeAbandonedContainers();
+}

@@ -15,6 +15,8 @@ async function prune(args: string[], ctx: Context): Promise<number> {
     .option('-f, --force', 'do not prompt (rocker never prompts; accepted for Docker compatibility)');
   const { opts } = parseArgs<{ all?: boolean }>(cmd, args);
   const engine = openEngine(ctx.paths);
+  // Containers of killed builds first, so that the images they used can go too.
+  await (await import('../../../engine/build/builder.ts')).removeAbandonedBuilds(ctx.paths, ctx.runtime);
   const sizes = new Map(engine.layers.list().map((l) => [l, engine.layers.info(l)?.size ?? 0]));
   const out: string[] = [];
   // Untagged images (loaded without a name: `untagged:<id>`) are Docker's dangling ones; -a takes every unused image.
