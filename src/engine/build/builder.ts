@@ -159,7 +159,6 @@ class Build {
       } else {
         const scope: StageScope = {
           state: run.state,
-          id: run.id,
           vars,
           args: run.args,
           escape: this.escape,

@@ -22,7 +22,6 @@ export interface StepWork {
 /** What RUN and COPY need to know about the stage they run in. */
 export interface StageScope {
   state: BuildState;
-  id: string;
   vars: Vars;
   /** ARGs in effect (declared in the stage, with a value), in declaration order. */
   args: Map<string, string>;

@@ -63,5 +63,5 @@ export async function virtualSources(kw: string, sources: string[], heredocs: He
       names.push(`${i}/${name}`);
     } else throw new UserError(`${kw} ${s}: a local source cannot be mixed with heredocs or URLs in one instruction`);
   }
-  return { tree: new Tree({ layers: [scratch], isOpaque: () => false }, { what: 'the downloaded files', ignored: () => false, mayHideChildren: false }), names };
+  return { tree: new Tree({ layers: [scratch], isOpaque: () => false }, { what: 'the heredocs and downloads', ignored: () => false, mayHideChildren: false }), names };
 }
