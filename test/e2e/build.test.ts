@@ -85,8 +85,8 @@ CMD ["cat /shell.txt /json.txt /heredoc.txt /arg.txt"]
   expect(c.StopSignal).toBe('SIGINT');
   expect(c.Healthcheck).toEqual({ Test: ['CMD-SHELL', 'true'], Interval: 5_000_000_000, Retries: 3 });
   expect(c.Shell).toEqual(['/bin/sh', '-c']);
-  // One layer per file-changing step on the base's, a history entry per step.
-  expect(inspect('every:1').layers.length).toBe(inspect('busybox').layers.length + 8);
+  // One layer per file-changing step on the base's (WORKDIR made /app), a history entry per step.
+  expect(inspect('every:1').layers.length).toBe(inspect('busybox').layers.length + 9);
   const history = rocker(['history', '--no-trunc', '--format', 'json', 'every:1'], env);
   expect(history.stdout).toContain('RUN |1 WHO=rocker /bin/sh -c echo \\"$WHO\\" > /arg.txt');
   nothingLeft();

@@ -2,10 +2,12 @@ import { oneLine, UserError } from '../../common/errors.ts';
 import { cacheGet, cacheKey, cachePut } from './cache.ts';
 import type { contextTree } from './context.ts';
 import { parseDockerfile, takeFlags, type Instruction } from './dockerfile.ts';
-import { EngineAdapter, type BuildState, type ImageRecord, type StorePaths } from './engine-adapter.ts';
+import { directoryLayer } from './copy.ts';
+import { EngineAdapter, type BuildState, type ImageConfig, type ImageRecord, type StorePaths } from './engine-adapter.ts';
 import { applyMetadata } from './metadata.ts';
 import { argDeclarations, planStages, PROXY_ARGS, stageRef, type Plan, type Stage } from './stages.ts';
 import { copyStep, runStep, type StageScope, type StepWork } from './steps.ts';
+import { Tree } from './tree.ts';
 
 export interface BuildRequest {
   dockerfile: string;
@@ -156,6 +158,7 @@ class Build {
       const meta = applyMetadata(ins, { config: run.state.config, vars, escape: this.escape, cmdSetHere: run.cmdSetHere });
       if (meta) {
         work = { parts: [meta.createdBy], createdBy: meta.createdBy, produce: async () => ({ config: meta.config }) };
+        if (ins.keyword === 'WORKDIR') work.produce = await this.workdir(run.state, meta.config);
       } else {
         const scope: StageScope = {
           state: run.state,
@@ -181,6 +184,14 @@ class Build {
     } catch (err) {
       throw this.lineError(ins, err);
     }
+  }
+
+  /** WORKDIR creates its directory when the stage lacks it (one small layer), as Docker's builders do. */
+  private async workdir(state: BuildState, config: ImageConfig): Promise<StepWork['produce']> {
+    const dir = config.WorkingDir!;
+    const tree = new Tree(await this.engine.root(state));
+    if (tree.entry(tree.canonical(dir, true, `WORKDIR ${dir}`))) return async () => ({ config });
+    return async () => ({ config, layer: await directoryLayer(`/${tree.canonical(dir, true, `WORKDIR ${dir}`)}`, tree, this.engine) });
   }
 
   /**

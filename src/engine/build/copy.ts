@@ -209,3 +209,10 @@ export async function executeCopy(plan: CopyPlan, engine: EngineAdapter): Promis
     if (stage) engine.removeStaging(stage);
   }
 }
+
+/** WORKDIR's directory (and its missing parents) as a layer, for when the stage lacks it: Docker's builders create it too. */
+export async function directoryLayer(dir: string, image: Tree, engine: EngineAdapter): Promise<string> {
+  const members = new Members(image);
+  members.parents(`${dir}/x`);
+  return engine.layerFromItems(members.items, `WORKDIR ${dir}`);
+}
