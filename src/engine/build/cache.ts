@@ -19,9 +19,12 @@ const entrySchema = z.object({
 
 export const cacheDir = (paths: StorePaths) => join(paths.root, 'build-cache');
 
+/** Changed whenever a step would make something else from the same inputs, so old entries stop matching. */
+const RECIPE = 'rocker-build-2';
+
 /** The key of a step: its parent's id, then every part that changes what it makes. */
 export function cacheKey(parentId: string, parts: string[]): string {
-  return sha256Hex(JSON.stringify([parentId, ...parts]));
+  return sha256Hex(JSON.stringify([RECIPE, parentId, ...parts]));
 }
 
 /** The cached result of a step, or undefined (missing, damaged, or made by another version). */
