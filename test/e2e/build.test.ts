@@ -298,6 +298,15 @@ test('a killed build leaves nothing once the next build or prune has run', async
   await new Promise((r) => child.on('close', r));
   expect(build(['-q', '-'], { input: 'FROM busybox\nRUN true\n' }).code).toBe(0);
   nothingLeft();
+  // Ctrl-C cancels at once, even when the step's PID 1 ignores SIGINT, and leaves nothing.
+  const cancelled = spawn(ROCKER, ['build', '--no-cache', ctx], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  cancelled.stderr.on('data', (d) => (err += d));
+  for (let i = 0; i < 400 && !rocker(['ps', '-q'], env).stdout; i++) await Bun.sleep(50);
+  cancelled.kill('SIGINT');
+  expect(await new Promise((r) => cancelled.on('close', r))).toBe(130);
+  expect(err).toBe('rocker: build cancelled (SIGINT)\n');
+  nothingLeft();
   // image prune cleans up after a killed build too.
   const again = spawn(ROCKER, ['build', '--no-cache', ctx], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (let i = 0; i < 400 && !rocker(['ps', '-q'], env).stdout; i++) await Bun.sleep(50);

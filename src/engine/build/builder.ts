@@ -97,8 +97,8 @@ class Build {
   }
 
   private lineError(ins: Instruction, err: unknown): Error {
-    if (err instanceof UserError && /^(step \d|Dockerfile|.* line \d)/.test(err.message)) return err;
-    return new UserError(`${this.req.dockerfileName} line ${ins.line}: ${oneLine(err)}`);
+    if (err instanceof UserError && /^(step \d|build cancelled|Dockerfile|.* line \d)/.test(err.message)) return err;
+    return new UserError(`${this.req.dockerfileName} line ${ins.line}: ${oneLine(err)}`, err instanceof UserError ? err.exitCode : undefined);
   }
 
   /** FROM: scratch, an earlier stage, or a local image; ONBUILD triggers of the image come back to run first. */

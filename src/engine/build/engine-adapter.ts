@@ -17,7 +17,7 @@ import { parseConfigBlob } from '../image-store/config-parse.ts';
 import type { ImageConfig, ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import { createContainer } from '../runtime/create.ts';
-import { removeFiles } from '../runtime/lifecycle.ts';
+import { removeFiles, signalContainer } from '../runtime/lifecycle.ts';
 import { resolveInRoot, resolveUser, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
 import { runForeground } from '../runtime/start.ts';
 
@@ -135,14 +135,24 @@ export class EngineAdapter {
     const id = this.stateId(state);
     const from = { name: 'rocker-build', tag: 'step', digest: id, id: id.slice(7, 19), layers: state.layers, config: { ...state.config, Entrypoint: null } };
     const created = await createContainer(this.paths, { image: 'build step', command, name: `rocker-build-${process.pid}-${randomHex(4)}`, options, runtime: this.runtime, from });
+    // Ctrl-C or SIGTERM cancels the build, as with docker build: a shell as PID 1 would ignore the forwarded signal.
+    let interrupted: NodeJS.Signals | undefined;
+    const cancel = (sig: NodeJS.Signals) => () => {
+      interrupted = sig;
+      signalContainer(this.paths, created.rec, 'SIGKILL');
+    };
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, cancel(s)] as const);
+    for (const [s, h] of handlers) process.on(s, h);
     try {
       const code = await runForeground(this.paths, created, opts.echo);
+      if (interrupted) throw new UserError(`build cancelled (${interrupted})`, interrupted === 'SIGINT' ? 130 : 143);
       // Output that was not shown as it came (-q) is handed back for the failure's report.
       if (code !== 0) return { code, output: opts.echo ? undefined : readFileSync(created.files.log, 'utf8') };
       const { diffId } = await commitLayer(this.paths, created.rec);
       this.pinned.add(diffId);
       return { code, layer: diffId };
     } finally {
+      for (const [s, h] of handlers) process.off(s, h);
       await removeFiles(this.paths, created.rec.id, created.runtime, created.rec.name);
     }
   }
