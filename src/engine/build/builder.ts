@@ -190,8 +190,10 @@ class Build {
   private async workdir(state: BuildState, config: ImageConfig): Promise<StepWork['produce']> {
     const dir = config.WorkingDir!;
     const tree = new Tree(await this.engine.root(state));
-    if (tree.entry(tree.canonical(dir, true, `WORKDIR ${dir}`))) return async () => ({ config });
-    return async () => ({ config, layer: await directoryLayer(`/${tree.canonical(dir, true, `WORKDIR ${dir}`)}`, tree, this.engine) });
+    // Through the stage's own symlinks (WORKDIR /var/run with /var/run -> /run makes /run).
+    const canon = tree.canonical(dir, true, `WORKDIR ${dir}`);
+    if (tree.entry(canon)) return async () => ({ config });
+    return async () => ({ config, layer: await directoryLayer(`/${canon}`, tree, this.engine) });
   }
 
   /**
