@@ -18,11 +18,11 @@ import type { ImageConfig, ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import { createContainer } from '../runtime/create.ts';
 import { removeFiles, signalContainer } from '../runtime/lifecycle.ts';
-import { resolveInRoot, resolveUser, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
+import { resolveUser, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
 import { runForeground } from '../runtime/start.ts';
 
 export type { HistoryEntry, ImageConfig, ImageRecord, ResolvedUser, Root, StorePaths, TarItem };
-export { resolveInRoot, resolveUser };
+export { resolveUser };
 
 /** What a build step starts from and produces: an image's content and metadata, not yet named. */
 export interface BuildState {
@@ -32,7 +32,7 @@ export interface BuildState {
 }
 
 export class EngineAdapter {
-  readonly engine: Engine;
+  private readonly engine: Engine;
   /** Every layer this build pinned or made, unpinned when it ends (committed images and cache entries hold them then). */
   private readonly pinned = new Set<string>();
   constructor(
