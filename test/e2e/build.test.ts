@@ -243,7 +243,7 @@ test('stdin: `-` builds without a context, -q prints only the id, --iidfile writ
   expect(build(['-'], { input: 'FROM busybox\nCOPY x /x\n' }).stderr).toContain('there is no build context');
 });
 
-test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive, a missing base pulled from a registry', async () => {
+test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive, a missing base (and --from image) pulled from a registry', async () => {
   const files = context({ 'served.txt': 'downloaded\n' });
   const port = await freePort();
   const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port)], { cwd: files, stdio: 'ignore' });
@@ -253,7 +253,9 @@ test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive
     const ref = `${registry.host}/base:1`;
     expect(rocker(['tag', 'busybox', ref], env).code).toBe(0);
     expect(rocker(['push', '-q', ref], env).code).toBe(0);
-    expect(rocker(['rmi', ref], env).code).toBe(0);
+    expect(rocker(['tag', 'busybox', `${registry.host}/other:2`], env).code).toBe(0);
+    expect(rocker(['push', '-q', `${registry.host}/other:2`], env).code).toBe(0);
+    expect(rocker(['rmi', ref, `${registry.host}/other:2`], env).code).toBe(0);
     const onbuild = build(['-q', '-t', 'trigger:1', '-'], { input: `FROM ${ref}\nONBUILD RUN echo triggered > /triggered\n` });
     expect(onbuild.stderr).toBe('');
     expect(inspect('trigger:1').config.OnBuild).toEqual(['RUN echo triggered > /triggered']);
@@ -271,6 +273,7 @@ test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive
       'hello from a heredoc',
       'EOF',
       `ADD http://127.0.0.1:${port}/served.txt /dl/`,
+      `COPY --from=${registry.host}/other:2 /etc/group /pulled-group`,
       'RUN echo a `',
       '    b > /escaped',
       '',
@@ -282,6 +285,7 @@ test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive
       'triggered\none\ntwo\nindented\nhello from a heredoc\ndownloaded\na b\n600\n',
     );
     expect(inspect('extras:1').config.OnBuild).toBeUndefined();
+    expect(runOut('extras:1', 'head -1 /pulled-group').stdout).toBe('root:x:0:\n');
   } finally {
     server.kill();
     await registry.stop();

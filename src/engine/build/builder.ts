@@ -169,6 +169,7 @@ class Build {
           network: this.req.network,
           echo: this.req.echo,
           output: this.req.failedOutput,
+          progress: this.req.progress,
           context: this.req.context,
           stage: (ref) => {
             const s = stageRef(this.plan.stages, ref, stage.index);

@@ -31,6 +31,8 @@ export interface StageScope {
   echo: boolean;
   /** Where the output of a failed RUN goes when it was not echoed (-q). */
   output: (text: string) => void;
+  /** A line of progress (an image pulled for `--from`). */
+  progress: (line: string) => void;
   /** The build context; undefined when the Dockerfile came from stdin alone. */
   context?: ReturnType<typeof contextTree>;
   /** The state of an earlier stage named by `--from`, if it is one. */
@@ -89,7 +91,7 @@ async function sourceTree(from: string | undefined, scope: StageScope, engine: E
     if (!scope.context) throw new UserError('there is no build context (the Dockerfile came from stdin): use --from, or give a context directory');
     return { tree: scope.context, id: 'context' };
   }
-  const state = scope.stage(from) ?? engine.imageState(from).state;
+  const state = scope.stage(from) ?? (await engine.baseState(from, scope.progress)).state;
   return { tree: new Tree(await engine.root(state)), id: engine.stateId(state) };
 }
 
