@@ -1,7 +1,7 @@
 // rocker build: Dockerfiles into layered images, with the real runtime.
 import { expect, test } from 'bun:test';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { FINAL_DOCKERFILE } from '../../src/ocx/images/dockerfiles.ts';
@@ -34,6 +34,7 @@ function nothingLeft(): void {
 
 test('every instruction: RUN (shell, JSON, heredoc), COPY/ADD, ENV, ARG, WORKDIR, USER, CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME, STOPSIGNAL, HEALTHCHECK, SHELL', () => {
   const ctx = context({ 'a.txt': 'alpha\n', 'sub/s.txt': 'sub\n', 'b.txt': 'beta\n' });
+  linkSync(join(ctx, 'sub', 's.txt'), join(ctx, 'sub', 'hard.txt'));
   spawnSync('tar', ['-czf', join(ctx, 'arch.tgz'), '-C', ctx, 'sub']);
   writeFileSync(join(ctx, 'Dockerfile'), `# syntax=docker/dockerfile:1
 ARG BASE=busybox
@@ -72,6 +73,8 @@ CMD ["cat /shell.txt /json.txt /heredoc.txt /arg.txt"]
   expect(rocker(['run', '--rm', 'every:1'], env).stdout).toBe('json form   keeps spaces\nexec form\nfrom heredoc\nrocker\n');
   const files = rocker(['run', '--rm', '--user', '0', 'every:1', 'echo "$GREETING|$EMPTY|$DEF|$ALT"; pwd; cat a.txt b.txt; stat -c "%u:%g %a %n" sub sub/s.txt; cat /unpacked/sub/s.txt; ls /globbed'], env);
   expect(files.stdout).toBe('hello rocker||fallback|set\n/app\nalpha\nbeta\n1000:1000 700 sub\n1000:1000 700 sub/s.txt\nsub\na.txt\nb.txt\n');
+  // Hard links in the context stay hard links in the image.
+  expect(rocker(['run', '--rm', 'every:1', 'stat -c %h /app/sub/s.txt; test /app/sub/s.txt -ef /app/sub/hard.txt && echo same'], env).stdout).toBe('2\nsame\n');
   const c = inspect('every:1').config;
   expect(c.Env).toContain('GREETING=hello rocker');
   expect(c.Env.some((e: string) => e.startsWith('WHO='))).toBe(false);

@@ -137,6 +137,8 @@ function meta(st: Stats, over: { uid?: number; gid?: number; mode?: number } = {
 class Members {
   readonly items: TarItem[] = [];
   private readonly seen = new Set<string>();
+  /** First member of each multiply-linked file, so its other names stay hard links (and count once). */
+  private readonly links = new Map<string, string>();
   constructor(private readonly image: Tree) {}
 
   /**
@@ -155,6 +157,15 @@ class Members {
     }
   }
 
+  /** A regular file, or a hard link to a member already added for the same file. */
+  file(name: string, st: Stats, stat: Stats, hostPath: string): void {
+    const key = `${st.dev}:${st.ino}`;
+    const first = st.nlink > 1 ? this.links.get(key) : undefined;
+    if (first !== undefined) return this.add({ name, kind: 'hardlink', stat, linkname: first });
+    if (st.nlink > 1) this.links.set(key, name);
+    this.add({ name, kind: 'file', stat, hostPath });
+  }
+
   add(item: TarItem): void {
     if (item.kind === 'dir' && this.seen.has(item.name)) return;
     this.seen.add(item.name);
@@ -171,7 +182,7 @@ class Members {
         this.add({ name: member, kind: 'dir', stat: meta(st) });
         this.tree(host, `/${member}`);
       } else if (st.isSymbolicLink()) this.add({ name: member, kind: 'symlink', stat: meta(st), linkname: readlinkSync(host) });
-      else if (st.isFile()) this.add({ name: member, kind: 'file', stat: meta(st), hostPath: host });
+      else if (st.isFile()) this.file(member, st, meta(st), host);
     }
   }
 }
@@ -201,7 +212,7 @@ export async function executeCopy(plan: CopyPlan, engine: EngineAdapter): Promis
       const owner = { uid: req.owner?.uid ?? 0, gid: req.owner?.gid ?? 0 };
       if (st.isDirectory()) members.add({ name, kind: 'dir', stat: meta(st, { ...owner, mode: req.chmod }) });
       else if (st.isSymbolicLink()) members.add({ name, kind: 'symlink', stat: meta(st, owner), linkname: readlinkSync(it.host) });
-      else if (st.isFile()) members.add({ name, kind: 'file', stat: meta(st, { ...owner, mode: req.chmod }), hostPath: it.host });
+      else if (st.isFile()) members.file(name, st, meta(st, { ...owner, mode: req.chmod }), it.host);
       // Devices, FIFOs and sockets of a context are not copied.
     }
     return await engine.layerFromItems(members.items, `${req.what} to ${req.dest}`);

@@ -94,12 +94,12 @@ function* fileBody(path: string, size: number, buf: Buffer): Generator<Buffer> {
 export interface TarItem {
   /** Path in the archive, without a leading or trailing slash. */
   name: string;
-  kind: 'dir' | 'file' | 'symlink';
+  kind: 'dir' | 'file' | 'symlink' | 'hardlink';
   /** Mode, owner, size and time to record (a plain object will do: its methods are not used). */
   stat: Stats;
   /** A regular file's content. */
   hostPath?: string;
-  /** A symbolic link's target. */
+  /** A symbolic link's target, or for a hard link the member it links to. */
   linkname?: string;
 }
 
@@ -114,7 +114,9 @@ export function itemsTar(items: Iterable<TarItem>): Readable {
     const buf = Buffer.alloc(64 * 1024);
     for (const it of items) {
       if (it.kind === 'dir') yield header({ name: `${it.name}/`, type: '5', stat: it.stat, size: 0 });
-      else if (it.kind === 'symlink') yield header({ name: it.name, type: '2', stat: it.stat, size: 0, linkname: it.linkname ?? '' });
+      else if (it.kind === 'symlink' || it.kind === 'hardlink') {
+        yield header({ name: it.name, type: it.kind === 'symlink' ? '2' : '1', stat: it.stat, size: 0, linkname: it.linkname ?? '' });
+      }
       else if (it.hostPath !== undefined) {
         yield header({ name: it.name, type: '0', stat: it.stat, size: it.stat.size });
         yield* fileBody(it.hostPath, it.stat.size, buf);
