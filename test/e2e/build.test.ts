@@ -249,7 +249,9 @@ test('stdin: `-` builds without a context, -q prints only the id, --iidfile writ
 test('heredocs (RUN, COPY), ADD of a URL, ONBUILD triggers, the escape directive, a missing base (and --from image) pulled from a registry', async () => {
   const files = context({ 'served.txt': 'downloaded\n' });
   const port = await freePort();
-  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port)], { cwd: files, stdio: 'ignore' });
+  // A static file server in a child process: the tests' own process blocks in spawnSync while rocker downloads.
+  const serve = `Bun.serve({ hostname: '127.0.0.1', port: ${port}, fetch: (r) => new Response(Bun.file('.' + new URL(r.url).pathname)) })`;
+  const server = spawn(process.execPath, ['-e', serve], { cwd: files, stdio: 'ignore' });
   const registry = await startRegistry();
   try {
     for (let i = 0; i < 100 && spawnSync('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status !== 0; i++) await Bun.sleep(50);
