@@ -116,7 +116,10 @@ test('the cache: a rebuild reuses every step and gives the same id; a changed fi
   expect(none.code).toBe(0);
   expect(none.stdout).not.toContain('Using cache');
   // Prune drops the cache (and the layers only it kept); the images stay intact.
+  const df = () => JSON.parse(rocker(['system', 'df', '--format', 'json'], env).stdout).build_cache;
+  expect(df().total).toBeGreaterThan(0);
   expect(rocker(['image', 'prune'], env).code).toBe(0);
+  expect(df()).toEqual({ total: 0, active: 0, size: 0, shared: 0, reclaimable: 0 });
   expect(build(['-t', 'cached:4', ctx]).stdout).not.toContain('Using cache');
   expect(rocker(['run', '--rm', 'cached:1'], env).stdout).toBe('one\n');
   nothingLeft();

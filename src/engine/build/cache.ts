@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { sha256Hex } from '../../common/random.ts';
@@ -45,4 +45,26 @@ export function cachePut(paths: StorePaths, key: string, state: BuildState): voi
 /** Drops the whole cache (`image prune`, `system prune`); the layers go with the next collection. */
 export function clearBuildCache(paths: StorePaths): void {
   rmSync(cacheDir(paths), { recursive: true, force: true });
+}
+
+/**
+ * `system df`'s build cache row: entries, and the bytes of the layers the
+ * cache keeps (SHARED: also used by an image; RECLAIMABLE: the rest, which
+ * `image prune` frees). No entry is ever in use by a container.
+ */
+export function cacheUsage(paths: StorePaths, layerSize: (diffId: string) => number, imageLayers: Set<string>): { total: number; active: number; size: number; shared: number; reclaimable: number } {
+  let names: string[] = [];
+  try {
+    names = readdirSync(cacheDir(paths)).filter((n) => n.endsWith('.json'));
+  } catch {
+    // no cache yet
+  }
+  const layers = new Set(names.flatMap((n) => cacheGet(paths, n.slice(0, -5))?.layers ?? []));
+  let size = 0;
+  let shared = 0;
+  for (const l of layers) {
+    size += layerSize(l);
+    if (imageLayers.has(l)) shared += layerSize(l);
+  }
+  return { total: names.length, active: 0, size, shared, reclaimable: size - shared };
 }

@@ -23,12 +23,14 @@ async function df(args: string[], ctx: Context): Promise<number> {
     return rec ? containerStatus(ctx.paths, rec).state === 'running' : false;
   };
   const du = diskUsage(engine.images, engine.layers, usages, (id) => containerFiles(ctx.paths, id).dir, running);
+  const imageLayers = new Set(engine.images.list().images.flatMap((i) => i.layers));
+  const buildCache = (await import('../../../engine/build/cache.ts')).cacheUsage(ctx.paths, (l) => engine.layers.info(l)?.size ?? 0, imageLayers);
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(du, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...du, build_cache: buildCache }, null, 2)}\n`);
     return 0;
   }
   const row = (type: string, r: UsageRow) => [type, String(r.total), String(r.active), formatSize(r.size), formatSize(r.shared), `${formatSize(r.reclaimable)}${pct(r.reclaimable, r.size)}`];
-  const rows = [row('Images', du.images), row('Containers', du.containers), row('Layers', du.layers), row('Blobs', du.blobs)];
+  const rows = [row('Images', du.images), row('Containers', du.containers), row('Layers', du.layers), row('Blobs', du.blobs), row('Build cache', buildCache)];
   process.stdout.write(`${formatTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'SHARED', 'RECLAIMABLE'], rows)}\n`);
   return 0;
 }
