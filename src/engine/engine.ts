@@ -28,7 +28,7 @@ export class Engine {
   }
 
   images(): Promise<ImageVerbs> {
-    return this.once('images', async () => new (await import('./verbs/images.ts')).ImageVerbs(await this.stores()));
+    return this.once('images', async () => new (await import('./verbs/images.ts')).ImageVerbs(await this.stores(), this.runtime));
   }
 
   containers(): Promise<ContainerVerbs> {

@@ -37,7 +37,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   // `rocker image X` is `rocker X` for most, as with Docker's management commands.
   image: {
     summary: 'Manage images (prune, and ls/rm/tag/history/pull/push/save/load)',
-    subcommands: { prune: imagePrune, ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' },
+    subcommands: { prune: imagePrune, build: 'build', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' },
   },
   system: {
     summary: 'Disk usage (df) and cleanup (prune)',
@@ -52,6 +52,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   wait: { summary: 'Wait for containers to end, print their exit codes', load: () => import('./commands/wait.ts') },
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
+  build: { summary: 'Build an image from a Dockerfile', load: () => import('./commands/build.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
 };
 

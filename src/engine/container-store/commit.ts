@@ -15,13 +15,21 @@ import { containerFiles } from './store.ts';
  * Docker does with its init layer.
  */
 function mountStubs(rec: ContainerRecord, upper: string): (relPath: string, st: Stats) => boolean {
-  const targets = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', ...rec.options.volumes.map((v) => v.destination.slice(1)), ...rec.options.tmpfs.map((t) => t.destination.slice(1))]);
+  const targets = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'proc', 'sys', 'dev', ...rec.options.volumes.map((v) => v.destination.slice(1)), ...rec.options.tmpfs.map((t) => t.destination.slice(1))]);
   return (rel, st) => {
     if (!targets.has(rel)) return false;
     if (st.isFile()) return st.size === 0;
     if (st.isDirectory()) return readdirSync(join(upper, rel)).length === 0;
     return false;
   };
+}
+
+/** The container's changes (its upper directory) as a new layer in the layer store, pinned for this process. */
+export async function commitLayer(images: ImageStore, rec: ContainerRecord): Promise<{ diffId: string; size: number }> {
+  const { getXattr } = await import('../sys/libc.ts');
+  const isOpaque = (p: string) => getXattr(p, 'trusted.overlay.opaque') === 'y';
+  const upper = containerFiles(images.paths, rec.id).upper;
+  return images.layers.importStream(upperDirTar(upper, isOpaque, mountStubs(rec, upper)), `container ${rec.name}`);
 }
 
 /**
@@ -32,14 +40,9 @@ function mountStubs(rec: ContainerRecord, upper: string): (relPath: string, st: 
 export async function commitContainer(images: ImageStore, rec: ContainerRecord, target: string): Promise<ImageRecord> {
   const ref = parseImageRef(target);
   if (ref.digest) throw new UserError(`invalid image name "${target}": a commit target cannot have a digest`);
-  const { layers, paths } = images;
   const base = images.list().images.find((i) => i.digest === rec.image.digest);
   const config: ImageConfig = base?.config ?? { Env: rec.process.env, Cmd: rec.command, WorkingDir: rec.process.cwd };
-  const { getXattr } = await import('../sys/libc.ts');
-  const isOpaque = (p: string) => getXattr(p, 'trusted.overlay.opaque') === 'y';
-  const upper = containerFiles(paths, rec.id).upper;
-  const skip = mountStubs(rec, upper);
-  const { diffId } = await layers.importStream(upperDirTar(upper, isOpaque, skip), `container ${rec.name}`);
+  const { diffId } = await commitLayer(images, rec);
   return images.commit({
     name: ref.name,
     tag: ref.tag,

@@ -65,6 +65,8 @@ export interface AttachOptions {
   tty: boolean;
   /** Also append the output here (the container's log). */
   logFile?: string;
+  /** Copy the output to our stdout and stderr (default); false keeps it in the log only. */
+  echo?: boolean;
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -140,7 +142,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
   const copy = (fd: number, data: Buffer) => {
     if (data.length === 0) return;
     try {
-      writeAll(fd, data);
+      if (opts.echo !== false) writeAll(fd, data);
     } catch {
       // our own output closed (e.g. `| head`): keep logging
     }

@@ -21,6 +21,11 @@ export interface CreateRequest {
   /** Runtime name or path as given (`--runtime`). */
   runtime: string;
   consoleSize?: { height: number; width: number };
+  /**
+   * Content that is not an image record (a build step's state); `image` then
+   * only names it. The caller has pinned its layers and keeps the pins.
+   */
+  from?: Pick<ImageRecord, 'name' | 'tag' | 'digest' | 'id' | 'layers' | 'config'>;
 }
 
 export interface Created {
@@ -89,7 +94,7 @@ function claimName(paths: StorePaths, requested: string | undefined, id: string)
 export async function createContainer(images: ImageStore, req: CreateRequest): Promise<Created> {
   const { paths } = images;
   const runtime = findRuntime(req.runtime);
-  const { image, layers } = pinnedImage(images, req.image);
+  const { image, layers } = req.from ? { image: req.from, layers: images.layers } : pinnedImage(images, req.image);
   const id = generateId();
   const files = containerFiles(paths, id);
   let name: string | undefined;
@@ -129,6 +134,6 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
     if (name !== undefined) releaseName(paths, name, id);
     throw err;
   } finally {
-    for (const l of image.layers) layers.unpin(l);
+    if (!req.from) for (const l of image.layers) layers.unpin(l);
   }
 }

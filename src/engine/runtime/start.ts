@@ -31,11 +31,11 @@ function startFailure(paths: StorePaths, rec: ContainerRecord): UserError | unde
  * Runs the container attached: rocker itself waits for it, records its exit
  * code, and with --rm removes it. Returns the container's exit code.
  */
-export async function runForeground(paths: StorePaths, c: Created): Promise<number> {
+export async function runForeground(paths: StorePaths, c: Created, echo = true): Promise<number> {
   const { rec, files, runtime } = c;
   recordMonitor(paths, rec.id, process.pid);
   const o = rec.options;
-  const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log });
+  const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log, echo });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
   if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);

@@ -72,6 +72,61 @@ function emptyFile(name: string, like: Stats): Entry {
   return { name, type: '0', stat: { ...like, mode: 0o644, uid: 0, gid: 0 } as Stats, size: 0 };
 }
 
+/** A regular file's bytes, padded to the tar block size. */
+function* fileBody(path: string, size: number, buf: Buffer): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    let left = size;
+    while (left > 0) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, left), null);
+      if (n <= 0) throw new Error(`${path} shrank while it was being committed`);
+      yield Buffer.from(buf.subarray(0, n));
+      left -= n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+  if (pad) yield Buffer.alloc(pad);
+}
+
+/** One member of `itemsTar`: the metadata to record, and for a regular file where its bytes are. */
+export interface TarItem {
+  /** Path in the archive, without a leading or trailing slash. */
+  name: string;
+  kind: 'dir' | 'file' | 'symlink' | 'hardlink';
+  /** Mode, owner, size and time to record (a plain object will do: its methods are not used). */
+  stat: Stats;
+  /** A regular file's content. */
+  hostPath?: string;
+  /** A symbolic link's target, or for a hard link the member it links to. */
+  linkname?: string;
+}
+
+/**
+ * A layer tar of a list of directories, files and symbolic links, in the
+ * order given (parents first), with the owners and modes their `stat`
+ * says: a layer made from a list rather than from a directory (rocker
+ * build's COPY), with no copy of the files written first.
+ */
+export function itemsTar(items: Iterable<TarItem>): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const buf = Buffer.alloc(64 * 1024);
+    for (const it of items) {
+      if (it.kind === 'dir') yield header({ name: `${it.name}/`, type: '5', stat: it.stat, size: 0 });
+      else if (it.kind === 'symlink' || it.kind === 'hardlink') {
+        yield header({ name: it.name, type: it.kind === 'symlink' ? '2' : '1', stat: it.stat, size: 0, linkname: it.linkname ?? '' });
+      }
+      else if (it.hostPath !== undefined) {
+        yield header({ name: it.name, type: '0', stat: it.stat, size: it.stat.size });
+        yield* fileBody(it.hostPath, it.stat.size, buf);
+      }
+    }
+    yield Buffer.alloc(BLOCK * 2);
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
 /**
  * An OCI layer tar of a container's overlay upper directory: its changes
  * over the image. Overlay whiteouts (a character device 0/0) become
@@ -105,20 +160,7 @@ export function upperDirTar(upper: string, isOpaque: (path: string) => boolean, 
           }
           if (st.nlink > 1) links.set(key, relName);
           yield header({ name: relName, type: '0', stat: st, size: st.size });
-          const fd = openSync(path, 'r');
-          try {
-            let left = st.size;
-            while (left > 0) {
-              const n = readSync(fd, buf, 0, Math.min(buf.length, left), null);
-              if (n <= 0) throw new Error(`${path} shrank while it was being committed`);
-              yield Buffer.from(buf.subarray(0, n));
-              left -= n;
-            }
-          } finally {
-            closeSync(fd);
-          }
-          const pad = (BLOCK - (st.size % BLOCK)) % BLOCK;
-          if (pad) yield Buffer.alloc(pad);
+          yield* fileBody(path, st.size, buf);
         } else if (st.isCharacterDevice() || st.isBlockDevice()) {
           yield header({ name: relName, type: st.isCharacterDevice() ? '3' : '4', stat: st, size: 0 });
         } else if (st.isFIFO()) {

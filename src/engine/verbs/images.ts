@@ -1,9 +1,17 @@
 import type { Writable } from 'node:stream';
+import type { BuildRequest, BuildResult } from '../build/builder.ts';
 import type { HistoryRow } from '../image-store/history.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import type { DamagedRecord } from '../image-store/store.ts';
 import { formatRef } from '../reference.ts';
 import type { Stores } from '../stores.ts';
+
+/** A build: the Dockerfile's text, and the context directory (none for `rocker build -`). */
+export interface BuildOptions extends Omit<BuildRequest, 'context'> {
+  contextDir?: string;
+  /** The Dockerfile's path when it lies inside the context (it is then left out of COPY's view only if ignored). */
+  dockerfilePath?: string;
+}
 
 export interface PruneReport {
   /** Images removed (untagged ones; with `all`, every image no container uses). */
@@ -13,9 +21,13 @@ export interface PruneReport {
   reclaimed: number;
 }
 
-/** Image verbs: list, inspect, remove, tag, history, import, save, load, prune. */
+/** Image verbs: list, inspect, remove, tag, history, import, save, load, build, prune. */
 export class ImageVerbs {
-  constructor(private readonly stores: Stores) {}
+  constructor(
+    private readonly stores: Stores,
+    /** The OCI runtime, for the containers of build steps. */
+    private readonly runtime: string,
+  ) {}
 
   list(): { images: ImageRecord[]; damaged: DamagedRecord[] } {
     return this.stores.images.list();
@@ -58,6 +70,14 @@ export class ImageVerbs {
     return (await loadImages(this.stores.images, stream, what)).images;
   }
 
+  /** `rocker build`: a Dockerfile into an image, step by step, through the build cache. */
+  async build(opts: BuildOptions): Promise<BuildResult> {
+    const [{ build }, { contextTree }] = await Promise.all([import('../build/builder.ts'), import('../build/context.ts')]);
+    const { contextDir, dockerfilePath, ...req } = opts;
+    const context = contextDir === undefined ? undefined : contextTree(contextDir, dockerfilePath);
+    return build(this.stores, this.runtime, { ...req, context });
+  }
+
   /**
    * Removes untagged images (loaded without a name: Docker's dangling ones),
    * or with `all` every image no container uses, then every layer and blob
@@ -65,11 +85,16 @@ export class ImageVerbs {
    */
   async prune(all: boolean): Promise<PruneReport> {
     const { images, layers, paths } = this.stores;
+    const [{ removeAbandonedBuilds }, { clearBuildCache }] = await Promise.all([import('../build/builder.ts'), import('../build-cache/store.ts')]);
+    // Containers of killed builds first, so that the images they used can go too.
+    await removeAbandonedBuilds(this.stores, this.runtime);
     const sizes = new Map(layers.list().map((l) => [l, layers.info(l)?.size ?? 0]));
     const { containerUsages } = await import('../container-store/usage.ts');
     const used = new Set(containerUsages(paths).map((u) => u.digest));
     const unused = images.list().images.filter((r) => !used.has(r.digest) && (all || r.name === 'untagged'));
     const removed = unused.length ? await images.remove(unused.map(formatRef), false) : [];
+    // The build cache goes too, as Docker's prune drops its dangling build cache.
+    clearBuildCache(paths);
     await images.prune();
     const gone = [...sizes.keys()].filter((l) => !layers.has(l)).map((diffId) => ({ diffId, size: sizes.get(diffId) ?? 0 }));
     return { images: removed, layers: gone, reclaimed: gone.reduce((n, l) => n + l.size, 0) };

@@ -16,7 +16,7 @@ export default async function df(args: string[], ctx: Context): Promise<number> 
     return 0;
   }
   const row = (type: string, r: UsageRow) => [type, String(r.total), String(r.active), formatSize(r.size), formatSize(r.shared), `${formatSize(r.reclaimable)}${pct(r.reclaimable, r.size)}`];
-  const rows = [row('Images', du.images), row('Containers', du.containers), row('Layers', du.layers), row('Blobs', du.blobs)];
+  const rows = [row('Images', du.images), row('Containers', du.containers), row('Layers', du.layers), row('Blobs', du.blobs), row('Build cache', du.build_cache)];
   process.stdout.write(`${formatTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'SHARED', 'RECLAIMABLE'], rows)}\n`);
   return 0;
 }
