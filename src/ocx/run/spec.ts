@@ -36,9 +36,13 @@ export function runSpec(p: Project, image: string, command: string[], tty: boole
   const mounts: Mount[] = [];
   const needGit = !cfg.data_volumes_name && cfg.data_volumes_mode !== 'never';
   const volBase = volumeBaseName(cfg.data_volumes_mode, cfg.data_volumes_name, needGit ? gitFacts(p.cwd) : { inRepo: false }, p.cwd);
-  if (volBase) {
-    mounts.push({ kind: 'volume', source: `${volBase}-cache`, target: `${home}/.cache`, readOnly: false });
-    mounts.push({ kind: 'volume', source: `${volBase}-local`, target: `${home}/.local`, readOnly: false });
+  const ids = `uid=${user.uid},gid=${user.gid}`;
+  const dataTmpfs: Tmpfs[] = [];
+  for (const [suffix, dir] of [['cache', '.cache'], ['local', '.local']] as const) {
+    if (volBase) mounts.push({ kind: 'volume', source: `${volBase}-${suffix}`, target: `${home}/${dir}`, readOnly: false });
+    // OpenCode writes its data, state and cache here before anything else; on a read-only
+    // root without volumes they live for the session, as the writable layer would.
+    else if (cfg.read_only) dataTmpfs.push({ target: `${home}/${dir}`, options: `exec,nosuid,size=${cfg.tmp_size},${ids}` });
   }
   mounts.push({ kind: 'bind', source: configDir, target: configTarget, readOnly: false });
   if (existsSync('/etc/localtime')) mounts.push({ kind: 'bind', source: '/etc/localtime', target: '/etc/localtime', readOnly: true });
@@ -48,7 +52,6 @@ export function runSpec(p: Project, image: string, command: string[], tty: boole
   const shadow = shadowMounts(cfg.forbidden_paths, workspace.host, workspace.container);
   mounts.push(...shadow.mounts);
 
-  const ids = `uid=${user.uid},gid=${user.gid}`;
   const envFiles = [join(globalConfigDir(), 'ocx.env'), resolve(p.cwd, cfg.env_file)].filter((f) => existsSync(f));
   return {
     image,
@@ -56,7 +59,9 @@ export function runSpec(p: Project, image: string, command: string[], tty: boole
     command: ['opencode', ...command],
     workdir: workspace.container,
     env: {
-      USER: user.username, TERM: 'xterm-256color', COLORTERM: 'truecolor', FORCE_COLOR: '1',
+      // The passwd entry may say otherwise (uid 0 is root, home /root): OpenCode must look
+      // where ocx mounts the config and data.
+      HOME: home, USER: user.username, TERM: 'xterm-256color', COLORTERM: 'truecolor', FORCE_COLOR: '1',
       TMPDIR: '/workspace/tmp', TZ: cfg.timezone,
     },
     envFiles: [...new Set(envFiles)],
@@ -64,6 +69,7 @@ export function runSpec(p: Project, image: string, command: string[], tty: boole
     tmpfs: [
       { target: '/tmp', options: `exec,nosuid,size=${cfg.tmp_size},${ids}` },
       { target: '/workspace/tmp', options: `exec,nosuid,size=${cfg.workspace_tmp_size},${ids}` },
+      ...dataTmpfs,
       ...shadow.tmpfs,
     ],
     labels: { 'ocx.workspace': workspace.host },
