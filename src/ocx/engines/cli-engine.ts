@@ -15,6 +15,14 @@ interface RawContainer {
   HostConfig?: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
 }
 
+const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 };
+
+/** The engines' "926.3MB" (decimal units, 4 significant digits) in bytes. */
+export function parseHumanSize(s: string): number | undefined {
+  const m = /^([\d.]+)\s*([kKMGTP]?B)$/.exec(s.trim());
+  return m ? Math.round(Number(m[1]) * UNITS[m[2]!]!) : undefined;
+}
+
 function toImage(r: RawImage): ImageInfo {
   return {
     id: stripSha(r.Id),
@@ -79,10 +87,15 @@ export abstract class CliEngine implements Engine {
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
-    const r = await this.cap(['image', 'inspect', ref]);
-    if (r.code !== 0) return undefined;
-    const raw = (JSON.parse(r.stdout) as RawImage[])[0];
-    return raw ? toImage(raw) : undefined;
+    return (await this.inspectImages([ref]))[0];
+  }
+
+  async inspectImages(refs: string[]): Promise<Array<ImageInfo | undefined>> {
+    // One call for all: a missing reference makes it exit 1, yet the found ones are printed.
+    const r = await this.cap(['image', 'inspect', ...refs]);
+    const found = r.stdout.trim() ? (JSON.parse(r.stdout) as RawImage[]).map(toImage) : [];
+    const withRepo = (ref: string) => (ref.includes(':') ? ref : `${ref}:latest`);
+    return refs.map((ref) => found.find((i) => i.tags.includes(withRepo(ref)) || i.id.startsWith(stripSha(ref))));
   }
 
   async listImages(prefix: string): Promise<ImageInfo[]> {
@@ -98,6 +111,19 @@ export abstract class CliEngine implements Engine {
       ...img,
       tags: img.tags.filter((t) => t.startsWith(`${prefix}:`) || t.startsWith(`${prefix}-`)),
     }));
+  }
+
+  async listUntagged(label: string): Promise<ImageInfo[]> {
+    const out = await this.ok(['images', '-q', '--no-trunc', '--filter', 'dangling=true', '--filter', `label=${label}`], `${this.bin} images`);
+    const ids = [...new Set(out.split('\n').filter(Boolean))];
+    if (ids.length === 0) return [];
+    return (JSON.parse(await this.ok(['image', 'inspect', ...ids], `${this.bin} image inspect`)) as RawImage[]).map(toImage);
+  }
+
+  async imageDiskUsage(): Promise<number | undefined> {
+    const r = await this.cap(['system', 'df', '--format', '{{.Type}}\t{{.Size}}']);
+    const size = r.code === 0 ? /^Images\t(.+)$/m.exec(r.stdout)?.[1] : undefined;
+    return size === undefined ? undefined : parseHumanSize(size);
   }
 
   async build(spec: BuildSpec): Promise<void> {

@@ -1,6 +1,7 @@
 // Builds what is missing or stale, skips what is current.
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../../common/errors.ts';
 import type { Engine, ImageInfo } from '../engines/types.ts';
 import { ensureBinary } from '../opencode/binary.ts';
 import type { Source } from '../opencode/sources.ts';
@@ -20,9 +21,12 @@ export const userKey = (u: User) => `${u.username}:${u.uid}:${u.gid}`;
 /** `localhost/ocx` on the default base, `localhost/ocx-<name>` on a custom one. */
 export const finalRepo = (base: BaseSpec) => (base.name ? `localhost/ocx-${base.name}` : 'localhost/ocx');
 
-/** A final image is current when it was built on this base for this user. */
-export function finalIsCurrent(img: ImageInfo | undefined, base: BaseSpec, user: User): boolean {
-  return !!img && img.labels['ocx.base'] === base.ref && img.labels['ocx.user'] === userKey(user);
+/**
+ * A final image is current when it was built on this very base image (by id:
+ * a rebuilt base keeps its tag) for this user.
+ */
+export function finalIsCurrent(img: ImageInfo | undefined, baseImg: ImageInfo | undefined, user: User): boolean {
+  return !!img && !!baseImg && img.labels['ocx.base.id'] === baseImg.id && img.labels['ocx.user'] === userKey(user);
 }
 
 function scratchDir(): string {
@@ -35,14 +39,22 @@ export interface BuildOpts {
   noCache?: boolean;
 }
 
-/** Builds the base unless an image with its content hash exists. Returns whether it built. */
-export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts = {}): Promise<boolean> {
-  if (!opts.force && (await engine.inspectImage(base.ref))) return false;
+/** Builds the base unless an image with its content hash exists. Returns whether it built, and its id. */
+export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts = {}, known?: ImageInfo): Promise<{ built: boolean; id: string }> {
+  const have = opts.force ? undefined : known ?? (await engine.inspectImage(base.ref));
+  if (have) return { built: false, id: have.id };
+  await buildBase(engine, base, opts);
+  const img = await engine.inspectImage(base.ref);
+  if (!img) throw new UserError(`the build of ${base.ref} succeeded but the engine has no such image`);
+  return { built: true, id: img.id };
+}
+
+async function buildBase(engine: Engine, base: BaseSpec, opts: BuildOpts): Promise<void> {
   process.stderr.write(`Building base image ${base.ref} (${base.source === 'default' ? 'default Dockerfile' : base.source})\n`);
   const labels = { 'ocx.kind': 'base', 'ocx.hash': base.hash, 'ocx.source': base.source };
   if (base.dockerfile && base.contextDir) {
     await engine.build({ contextDir: base.contextDir, dockerfile: base.dockerfile, tags: [base.ref], buildArgs: base.buildArgs, labels, noCache: !!opts.noCache });
-    return true;
+    return;
   }
   const dir = scratchDir();
   try {
@@ -51,7 +63,6 @@ export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return true;
 }
 
 /**
@@ -63,8 +74,10 @@ export async function ensureFinal(
 ): Promise<{ ref: string; built: boolean }> {
   const repo = finalRepo(base);
   const ref = `${repo}:${version}`;
-  if (!opts.force && finalIsCurrent(await engine.inspectImage(ref), base, user)) return { ref, built: false };
-  await ensureBase(engine, base, { noCache: opts.noCache });
+  // One engine call for both: this is the path every `ocx opencode` takes.
+  const [img, baseImg] = await engine.inspectImages([ref, base.ref]);
+  if (!opts.force && finalIsCurrent(img, baseImg, user)) return { ref, built: false };
+  const baseId = (await ensureBase(engine, base, { noCache: opts.noCache }, baseImg)).id;
   const arch = opencodeArch();
   const bin = await ensureBinary(version, arch, sources);
   process.stderr.write(`Building final image ${ref} (OpenCode ${version} on ${base.ref})\n`);
@@ -82,7 +95,7 @@ export async function ensureFinal(
       tags: [ref, `${repo}:latest`],
       buildArgs: { BASE_IMAGE: base.ref, OPENCODE_VERSION: version, USERNAME: user.username, UID: String(user.uid), GID: String(user.gid) },
       labels: {
-        'ocx.kind': 'final', 'ocx.base': base.ref, 'ocx.user': userKey(user),
+        'ocx.kind': 'final', 'ocx.repo': repo, 'ocx.base': base.ref, 'ocx.base.id': baseId, 'ocx.user': userKey(user),
         'ocx.opencode.version': version, 'ocx.opencode.sha256': bin.meta.sha256,
       },
       noCache: !!opts.noCache,
