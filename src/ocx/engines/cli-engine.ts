@@ -175,8 +175,8 @@ export abstract class CliEngine implements Engine {
     return passthrough(bin!, args);
   }
 
-  exec(container: string, command: string[], tty: boolean): Promise<number> {
-    return passthrough(this.bin, ['exec', '-i', ...(tty ? ['-t'] : []), container, ...command]);
+  exec(container: string, command: string[], tty: boolean, workdir?: string): Promise<number> {
+    return passthrough(this.bin, ['exec', '-i', ...(tty ? ['-t'] : []), ...(workdir ? ['-w', workdir] : []), container, ...command]);
   }
 
   async stop(container: string): Promise<void> {

@@ -87,7 +87,8 @@ export interface Engine {
   runArgv(spec: RunSpec): string[];
   /** Runs to completion with inherited stdio; resolves to the container's exit code. */
   run(spec: RunSpec): Promise<number>;
-  exec(container: string, command: string[], tty: boolean): Promise<number>;
+  /** `workdir`: where the command starts (default: the container's working directory). */
+  exec(container: string, command: string[], tty: boolean, workdir?: string): Promise<number>;
   stop(container: string): Promise<void>;
   stats(containers: string[]): Promise<number>;
   volumeExists(name: string): Promise<boolean>;

@@ -1,24 +1,34 @@
 // The hardened container of `ocx opencode`, as the original sets it up.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Mount, RunSpec, Tmpfs } from '../engines/types.ts';
 import { gitFacts } from '../git.ts';
 import { volumeBaseName } from '../naming.ts';
 import { expandHome, globalConfigDir } from '../paths.ts';
 import type { Project } from '../project.ts';
 
-/** Forbidden paths: an empty unreadable tmpfs over a directory, /dev/null over a file. */
-export function shadowMounts(paths: string[], hostWs: string, containerWs: string): { mounts: Mount[]; tmpfs: Tmpfs[] } {
+/**
+ * Forbidden paths: an empty unreadable tmpfs over a directory, /dev/null over
+ * a file. Entries are relative to the workspace (an absolute one inside it is
+ * taken as such); one that leads outside it cannot be hidden, and is named.
+ */
+export function shadowMounts(paths: string[], hostWs: string, containerWs: string): { mounts: Mount[]; tmpfs: Tmpfs[]; outside: string[] } {
   const mounts: Mount[] = [];
   const tmpfs: Tmpfs[] = [];
+  const outside: string[] = [];
   for (const p of paths) {
-    const host = join(hostWs, p);
-    const target = join(containerWs, p);
+    const host = resolve(hostWs, p);
+    const rel = relative(hostWs, host);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      outside.push(p);
+      continue;
+    }
+    const target = join(containerWs, rel);
     if (!existsSync(host)) continue;
     if (statSync(host).isDirectory()) tmpfs.push({ target, options: 'ro,noexec,nosuid,size=1k,mode=000' });
     else mounts.push({ kind: 'bind', source: '/dev/null', target, readOnly: true });
   }
-  return { mounts, tmpfs };
+  return { mounts, tmpfs, outside };
 }
 
 /** Networks without a bridge to the host: no published port, no host gateway. */
@@ -51,13 +61,16 @@ export function runSpec(p: Project, image: string, command: string[], tty: boole
   if (existsSync(rg)) mounts.push({ kind: 'bind', source: rg, target: `${home}/.rgignore`, readOnly: true });
   const shadow = shadowMounts(cfg.forbidden_paths, workspace.host, workspace.container);
   mounts.push(...shadow.mounts);
+  for (const o of shadow.outside) {
+    process.stderr.write(`warning: forbidden_paths entry "${o}" is outside the workspace ${workspace.host}; only paths in the workspace can be hidden (the container sees nothing outside it anyway), so it is ignored\n`);
+  }
 
   const envFiles = [join(globalConfigDir(), 'ocx.env'), resolve(p.cwd, cfg.env_file)].filter((f) => existsSync(f));
   return {
     image,
     name: p.container,
     command: ['opencode', ...command],
-    workdir: workspace.container,
+    workdir: p.workdir,
     env: {
       // The passwd entry may say otherwise (uid 0 is root, home /root): OpenCode must look
       // where ocx mounts the config and data.
