@@ -1,6 +1,7 @@
 // Docker and Podman share their command line; this is the common driver.
 import { oneLine, UserError } from '../../common/errors.ts';
-import { type Captured, capture, passthrough } from '../proc.ts';
+import { type Captured, capture, passthrough, passthroughTail } from '../proc.ts';
+import { failure } from './build-log.ts';
 import type { BuildSpec, ContainerInfo, Engine, ImageInfo, RunSpec } from './types.ts';
 
 const DOWN = /Cannot connect to the (Docker|Podman)|Is the docker daemon running|connect: (no such file|connection refused)|unable to connect to Podman/i;
@@ -127,16 +128,32 @@ export abstract class CliEngine implements Engine {
   }
 
   async build(spec: BuildSpec): Promise<void> {
-    const args = ['build', '--network', 'host', '-f', spec.dockerfile];
+    // --force-rm: a failed step's container goes too (--rm keeps it on failure).
+    const args = ['build', '--network', 'host', '--force-rm', '-f', spec.dockerfile];
     for (const t of spec.tags) args.push('-t', t);
     for (const [k, v] of Object.entries(spec.buildArgs)) args.push('--build-arg', `${k}=${v}`);
     for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
     if (spec.noCache) args.push('--no-cache');
     args.push(spec.contextDir);
+    const before = new Set(await this.danglingIds());
     // The build log streams to the user as the progress display, on stderr:
     // stdout stays the program's (`ocx opencode --version` in a script).
-    const code = await passthrough(this.bin, args, true);
-    if (code !== 0) throw new UserError(`building ${spec.tags[0]} failed (${this.bin} build exited with ${code}; the log is above)`);
+    const { code, tail } = await passthroughTail(this.bin, args);
+    if (code === 0) return;
+    // The layers of the steps that succeeded are left untagged: each failed attempt would add more.
+    for (const id of await this.danglingIds()) if (!before.has(id)) await this.cap(['rmi', id]);
+    const f = failure(tail);
+    const step = f.step ? ` at step ${f.step}` : '';
+    throw new UserError(`building ${spec.tags[0]} failed${step} (${f.exit ? `exit code ${f.exit}` : `${this.bin} build exited with ${code}`}); the log is above`);
+  }
+
+  private async danglingIds(): Promise<string[]> {
+    const r = await this.cap(['images', '-q', '--no-trunc', '--filter', 'dangling=true']);
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  }
+
+  async tag(source: string, target: string): Promise<void> {
+    await this.ok(['tag', source, target], `tagging ${source} as ${target}`);
   }
 
   async removeImage(ref: string): Promise<void> {

@@ -80,6 +80,8 @@ export interface Engine {
   /** Bytes the image store takes on disk (shared layers once), or undefined if the engine cannot say. */
   imageDiskUsage(): Promise<number | undefined>;
   build(spec: BuildSpec): Promise<void>;
+  /** Adds the tag `target` to the image `source`. */
+  tag(source: string, target: string): Promise<void>;
   /** Removes one tag or an untagged image by id (the image goes when its last tag goes); never forced. */
   removeImage(ref: string): Promise<void>;
   listContainers(all: boolean): Promise<ContainerInfo[]>;

@@ -9,6 +9,7 @@ import { opencodeArch } from '../opencode/version.ts';
 import { cacheDir } from '../paths.ts';
 import type { BaseSpec } from './base.ts';
 import { DEFAULT_BASE_DOCKERFILE, FINAL_DOCKERFILE } from './dockerfiles.ts';
+import { withBuildLock } from './lock.ts';
 
 export interface User {
   username: string;
@@ -42,24 +43,38 @@ export interface BuildOpts {
 /** Builds the base unless an image with its content hash exists. Returns whether it built, and its id. */
 export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts = {}, known?: ImageInfo): Promise<{ built: boolean; id: string }> {
   const have = opts.force ? undefined : known ?? (await engine.inspectImage(base.ref));
-  if (have) return { built: false, id: have.id };
-  await buildBase(engine, base, opts);
-  const img = await engine.inspectImage(base.ref);
-  if (!img) throw new UserError(`the build of ${base.ref} succeeded but the engine has no such image`);
-  return { built: true, id: img.id };
+  if (have) return { built: false, id: await named(engine, base, have) };
+  return withBuildLock(base.ref, async () => {
+    // Another ocx may have built it while this one waited.
+    const now = opts.force ? undefined : await engine.inspectImage(base.ref);
+    if (now) return { built: false, id: await named(engine, base, now) };
+    await buildBase(engine, base, opts);
+    const img = await engine.inspectImage(base.ref);
+    if (!img) throw new UserError(`the build of ${base.ref} succeeded but the engine has no such image`);
+    return { built: true, id: img.id };
+  });
 }
+
+/** A shared custom base also gets this project's readable name (`ocx-base-<name>:<hash>`). Returns its id. */
+async function named(engine: Engine, base: BaseSpec, img: ImageInfo): Promise<string> {
+  if (base.namedRef && !img.tags.includes(base.namedRef)) await engine.tag(base.ref, base.namedRef);
+  return img.id;
+}
+
+/** The readable name first: it names the image in build logs and errors. */
+const baseTags = (base: BaseSpec) => (base.namedRef ? [base.namedRef, base.ref] : [base.ref]);
 
 async function buildBase(engine: Engine, base: BaseSpec, opts: BuildOpts): Promise<void> {
   process.stderr.write(`Building base image ${base.ref} (${base.source === 'default' ? 'default Dockerfile' : base.source})\n`);
   const labels = { 'ocx.kind': 'base', 'ocx.hash': base.hash, 'ocx.source': base.source };
   if (base.dockerfile && base.contextDir) {
-    await engine.build({ contextDir: base.contextDir, dockerfile: base.dockerfile, tags: [base.ref], buildArgs: base.buildArgs, labels, noCache: !!opts.noCache });
+    await engine.build({ contextDir: base.contextDir, dockerfile: base.dockerfile, tags: baseTags(base), buildArgs: base.buildArgs, labels, noCache: !!opts.noCache });
     return;
   }
   const dir = scratchDir();
   try {
     writeFileSync(join(dir, 'Dockerfile'), DEFAULT_BASE_DOCKERFILE);
-    await engine.build({ contextDir: dir, dockerfile: join(dir, 'Dockerfile'), tags: [base.ref], buildArgs: {}, labels, noCache: !!opts.noCache });
+    await engine.build({ contextDir: dir, dockerfile: join(dir, 'Dockerfile'), tags: baseTags(base), buildArgs: {}, labels, noCache: !!opts.noCache });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -77,7 +92,29 @@ export async function ensureFinal(
   // One engine call for both: this is the path every `ocx opencode` takes.
   const [img, baseImg] = await engine.inspectImages([ref, base.ref]);
   if (!opts.force && finalIsCurrent(img, baseImg, user)) return { ref, built: false };
-  const baseId = (await ensureBase(engine, base, { noCache: opts.noCache }, baseImg)).id;
+  return withBuildLock(ref, async () => {
+    if (!opts.force) {
+      const [again, baseAgain] = await engine.inspectImages([ref, base.ref]);
+      if (finalIsCurrent(again, baseAgain, user)) return { ref, built: false };
+    }
+    const baseId = (await ensureBase(engine, base, { noCache: opts.noCache })).id;
+    try {
+      await buildFinal(engine, base, baseId, ref, version, user, sources, opts);
+    } catch (err) {
+      if (!base.dockerfile || !(err instanceof UserError)) throw err;
+      throw new UserError(`${err.message}; ${CUSTOM_BASE_NEEDS}`);
+    }
+    return { ref, built: true };
+  });
+}
+
+/** What ocx's final layer runs on a custom base; docs/ocx.md ("Custom bases") says the same. */
+const CUSTOM_BASE_NEEDS = 'a custom base needs /bin/sh with mkdir, chown, chmod, cut, grep and id, and glibc for OpenCode (see "Custom bases" in docs/ocx.md)';
+
+async function buildFinal(
+  engine: Engine, base: BaseSpec, baseId: string, ref: string, version: string, user: User, sources: Source[], opts: BuildOpts,
+): Promise<void> {
+  const repo = finalRepo(base);
   const arch = opencodeArch();
   const bin = await ensureBinary(version, arch, sources);
   process.stderr.write(`Building final image ${ref} (OpenCode ${version} on ${base.ref})\n`);
@@ -103,5 +140,4 @@ export async function ensureFinal(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { ref, built: true };
 }

@@ -25,7 +25,10 @@ const repoOf = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
 
 /**
  * One entry per image and repository: identical builds for two projects share
- * an image id, but each project's tags are its own to list and to prune.
+ * an image id, but each project's tags are its own to list and to prune. A
+ * base ocx built is one entry whatever its names: `localhost/ocx-base:<hash>`
+ * plus a readable `localhost/ocx-base-<name>:<hash>` per project sharing it;
+ * the readable one names it.
  */
 export function classify(images: ImageInfo[]): OcxImage[] {
   const out: OcxImage[] = [];
@@ -36,9 +39,11 @@ export function classify(images: ImageInfo[]): OcxImage[] {
       continue;
     }
     const byRepo = new Map<string, string[]>();
-    for (const t of i.tags) byRepo.set(repoOf(t), [...(byRepo.get(repoOf(t)) ?? []), t]);
+    const ourBase = i.labels['ocx.kind'] === 'base';
+    const key = (t: string) => (ourBase ? BASE_REPO : repoOf(t));
+    for (const t of i.tags) byRepo.set(key(t), [...(byRepo.get(key(t)) ?? []), t]);
     for (const [repo, tags] of byRepo) {
-      const main = tags.find((t) => !t.endsWith(':latest')) ?? tags[0]!;
+      const main = (ourBase && tags.find((t) => repoOf(t) !== BASE_REPO)) || tags.find((t) => !t.endsWith(':latest')) || tags[0]!;
       // Images from the original carry no labels: its bases were localhost/ocx-base[-<name>]:latest.
       const labelled = i.labels['ocx.kind'];
       const kind: OcxImage['kind'] = labelled === 'base' || labelled === 'final'
