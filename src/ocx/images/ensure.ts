@@ -65,7 +65,8 @@ async function named(engine: Engine, base: BaseSpec, img: ImageInfo): Promise<st
 const baseTags = (base: BaseSpec) => (base.namedRef ? [base.namedRef, base.ref] : [base.ref]);
 
 async function buildBase(engine: Engine, base: BaseSpec, opts: BuildOpts): Promise<void> {
-  process.stderr.write(`Building base image ${base.ref} (${base.source === 'default' ? 'default Dockerfile' : base.source})\n`);
+  const from = base.source === 'default' ? 'default Dockerfile' : `${base.namedRef}, from ${base.source}`;
+  process.stderr.write(`Building base image ${base.ref} (${from})\n`);
   const labels = { 'ocx.kind': 'base', 'ocx.hash': base.hash, 'ocx.source': base.source };
   if (base.dockerfile && base.contextDir) {
     await engine.build({ contextDir: base.contextDir, dockerfile: base.dockerfile, tags: baseTags(base), buildArgs: base.buildArgs, labels, noCache: !!opts.noCache });
