@@ -14,7 +14,7 @@ test('a DOCKER_HOST that does not answer fails naming it, and never falls back t
   delete env.CONTAINER_HOST;
   const r = ocx(['image', 'list'], sb.project('deadhost'), env);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(new RegExp(`^ocx: the Docker daemon at ${DEAD.replaceAll('/', '\\/')} \\(DOCKER_HOST\\) is not answering`));
+  expect(r.stderr).toMatch(new RegExp(`^ocx: the Docker daemon at ${DEAD.replaceAll('/', '\\/')} is not answering \\(tried: docker\\)`));
   expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
 });
 

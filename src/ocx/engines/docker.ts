@@ -7,7 +7,7 @@ export class DockerEngine extends CliEngine {
 
   protected unavailable(detail: string, missing: boolean): UserError {
     if (missing) return new UserError(`no container engine: tried docker (${detail}); install Docker (apt-get install docker.io) or Podman (apt-get install podman)`);
-    const where = process.env.DOCKER_HOST ? `${process.env.DOCKER_HOST} (DOCKER_HOST)` : 'unix:///var/run/docker.sock';
+    const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
     return new UserError(`the Docker daemon at ${where} is not answering (tried: docker); start it with 'sudo systemctl start docker' (or 'sudo dockerd'), or use Podman with OCX_ENGINE=podman`);
   }
 }

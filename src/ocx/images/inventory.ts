@@ -11,7 +11,7 @@ export interface OcxImage {
   tags: string[];
   /** Untagged by a newer build of the same tag: `name` is the tag it had, from its labels. */
   superseded: boolean;
-  /** What users call it: `ref`, or for a superseded image the tag it had. */
+  /** What users see: a custom base's readable tag, a superseded image's former tag, else `ref`. */
   name: string;
   kind: 'base' | 'final';
   /** Final: its repository. Base: the Dockerfile it came from. Groups "the most recent of each". */
@@ -27,8 +27,8 @@ const repoOf = (tag: string) => tag.slice(0, tag.lastIndexOf(':'));
  * One entry per image and repository: identical builds for two projects share
  * an image id, but each project's tags are its own to list and to prune. A
  * base ocx built is one entry whatever its names: `localhost/ocx-base:<hash>`
- * plus a readable `localhost/ocx-base-<name>:<hash>` per project sharing it;
- * the readable one names it.
+ * plus a readable `localhost/ocx-base-<name>:<hash>` per project sharing it:
+ * `ref` is the hash tag finals refer to, `name` the readable one.
  */
 export function classify(images: ImageInfo[]): OcxImage[] {
   const out: OcxImage[] = [];
@@ -43,13 +43,14 @@ export function classify(images: ImageInfo[]): OcxImage[] {
     const key = (t: string) => (ourBase ? BASE_REPO : repoOf(t));
     for (const t of i.tags) byRepo.set(key(t), [...(byRepo.get(key(t)) ?? []), t]);
     for (const [repo, tags] of byRepo) {
-      const main = (ourBase && tags.find((t) => repoOf(t) !== BASE_REPO)) || tags.find((t) => !t.endsWith(':latest')) || tags[0]!;
+      const main = (ourBase && tags.find((t) => repoOf(t) === BASE_REPO)) || tags.find((t) => !t.endsWith(':latest')) || tags[0]!;
+      const readable = (ourBase && tags.find((t) => repoOf(t) !== BASE_REPO)) || main;
       // Images from the original carry no labels: its bases were localhost/ocx-base[-<name>]:latest.
       const labelled = i.labels['ocx.kind'];
       const kind: OcxImage['kind'] = labelled === 'base' || labelled === 'final'
         ? labelled : repo === BASE_REPO || repo.startsWith(`${BASE_REPO}-`) ? 'base' : 'final';
       out.push({
-        id: i.id, ref: main, tags, superseded: false, name: main, kind, group: kind === 'base' ? i.labels['ocx.source'] ?? repo : repo,
+        id: i.id, ref: main, tags, superseded: false, name: readable, kind, group: kind === 'base' ? i.labels['ocx.source'] ?? repo : repo,
         created: i.created, size: i.size, labels: i.labels,
       });
     }

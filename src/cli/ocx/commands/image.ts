@@ -33,6 +33,7 @@ async function ocxImages(engine: Engine, f: Filter): Promise<OcxImage[]> {
 
 function label(img: OcxImage): string {
   if (img.superseded) return `${img.name} (superseded ${img.ref})`;
+  if (img.name !== img.ref) return img.name;
   return img.tags.length > 1 && img.tags.some((t) => t.endsWith(':latest')) && !img.ref.endsWith(':latest') ? `${img.ref} (latest)` : img.ref;
 }
 
@@ -76,7 +77,9 @@ function currentRefs(p: Project): string[] {
 async function apply(engine: Engine, plan: Decision[], dryRun: boolean): Promise<number> {
   let sum = 0;
   let removed = 0;
-  for (const d of plan.filter((x) => !x.remove)) console.log(`kept ${d.image.superseded ? label(d.image) : d.image.ref}: ${d.reason}`);
+  for (const d of plan.filter((x) => !x.remove)) {
+    console.log(`kept ${d.image.ref}: ${d.reason}${d.image.superseded ? ` (superseded ${d.image.name})` : ''}`);
+  }
   const going = plan.filter((x) => x.remove);
   const before = dryRun || going.length === 0 ? undefined : await engine.imageDiskUsage();
   for (const d of going) {
