@@ -24,7 +24,7 @@ test('a failed build names the failing step and leaves no container or dangling 
   const r = ocx(['build'], dir, sb.env);
   expect(r.code).toBe(1);
   const last = lines(r.stderr).at(-1)!;
-  expect(last).toMatch(/^ocx: building localhost\/ocx-base-broken:[0-9a-f]{12} failed at step 3 "RUN echo two > \/two && exit 3" \(exit code 3\); the log is above$/);
+  expect(last).toMatch(/^ocx: building localhost\/ocx-base-broken:[0-9a-f]{12} failed at step 3 "RUN echo two > \/two && exit 3" \(exit code 3\); the log is above; a custom base needs \/bin\/sh .*\(see "Custom bases" in docs\/ocx\.md\)$/);
   expect(containers()).toEqual(cs);
   expect(dangling()).toEqual(ds);
 });

@@ -48,7 +48,7 @@ export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts
     // Another ocx may have built it while this one waited.
     const now = opts.force ? undefined : await engine.inspectImage(base.ref);
     if (now) return { built: false, id: await named(engine, base, now) };
-    await buildBase(engine, base, opts);
+    await withCustomBaseHint(base, () => buildBase(engine, base, opts));
     const img = await engine.inspectImage(base.ref);
     if (!img) throw new UserError(`the build of ${base.ref} succeeded but the engine has no such image`);
     return { built: true, id: img.id };
@@ -99,18 +99,23 @@ export async function ensureFinal(
       if (finalIsCurrent(again, baseAgain, user)) return { ref, built: false };
     }
     const baseId = (await ensureBase(engine, base, { noCache: opts.noCache })).id;
-    try {
-      await buildFinal(engine, base, baseId, ref, version, user, sources, opts);
-    } catch (err) {
-      if (!base.dockerfile || !(err instanceof UserError)) throw err;
-      throw new UserError(`${err.message}; ${CUSTOM_BASE_NEEDS}`);
-    }
+    await withCustomBaseHint(base, () => buildFinal(engine, base, baseId, ref, version, user, sources, opts));
     return { ref, built: true };
   });
 }
 
 /** What ocx's final layer runs on a custom base; docs/ocx.md ("Custom bases") says the same. */
 const CUSTOM_BASE_NEEDS = 'a custom base needs /bin/sh with mkdir, chown, chmod, cut, grep and id, and glibc for OpenCode (see "Custom bases" in docs/ocx.md)';
+
+/** A failed build on the user's own base also says what ocx needs from one. */
+async function withCustomBaseHint(base: BaseSpec, build: () => Promise<void>): Promise<void> {
+  try {
+    await build();
+  } catch (err) {
+    if (!base.dockerfile || !(err instanceof UserError)) throw err;
+    throw new UserError(`${err.message}; ${CUSTOM_BASE_NEEDS}`);
+  }
+}
 
 async function buildFinal(
   engine: Engine, base: BaseSpec, baseId: string, ref: string, version: string, user: User, sources: Source[], opts: BuildOpts,
