@@ -38,7 +38,8 @@ export function loadProject(env: NodeJS.ProcessEnv = process.env): Project {
     uid: cfg.uid ?? process.getuid?.() ?? 1000,
     gid: cfg.gid ?? process.getgid?.() ?? 1000,
   };
-  const host = resolve(cwd, env.OCX_WORKSPACE || cwd);
+  // A relative OCX_WORKSPACE is relative to where the user typed it, as in a shell.
+  const host = env.OCX_WORKSPACE ? resolve(here, env.OCX_WORKSPACE) : cwd;
   if (!existsSync(host)) throw new UserError(`OCX_WORKSPACE ${host} does not exist`);
   if (!statSync(host).isDirectory()) throw new UserError(`OCX_WORKSPACE ${host} is not a directory`);
   const port = cfg.port ?? derivedPort(cwd);
