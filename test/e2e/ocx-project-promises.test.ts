@@ -30,6 +30,12 @@ test('in a sub-directory, the nearest ocx.json is the project: its config, port 
   expect(argv[argv.indexOf('--name') + 1]).toBe(`ocx-rooted-app-${ocx(['port'], dir, sb.env).stdout.trim()}`);
 });
 
+test('a relative OCX_WORKSPACE is taken from where you are, as a shell would', () => {
+  const argv = JSON.parse(ocx(['opencode', '--version'], sub, { ...sb.env, OCX_DRY_RUN: '1', OCX_WORKSPACE: '..' }).stdout) as string[];
+  expect(argv).toContain(`${join(dir, 'src')}:/home/ocxuser/rooted-app/src:rw`);
+  expect(argv[argv.indexOf('--workdir') + 1]).toBe('/home/ocxuser/rooted-app/src/deep');
+});
+
 test('without an ocx.json, the git root is the project', () => {
   const repo = join(sb.home, 'plain-repo');
   mkdirSync(join(repo, 'lib'), { recursive: true });
