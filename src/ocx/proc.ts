@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 
 export interface Captured {
   code: number;
@@ -28,10 +28,34 @@ const signalNumber = (s: NodeJS.Signals | null) => (s ? SIGNALS[s] ?? 1 : 1);
  * and passes the child's own exit code on.
  */
 export function passthrough(cmd: string, args: string[], stdoutToStderr = false): Promise<number> {
+  return supervise(cmd, args, stdoutToStderr ? ['ignore', 2, 2] : 'inherit');
+}
+
+/**
+ * Like passthrough, with all output on our stderr, and its last lines kept:
+ * a failed build's log says which step failed and how.
+ */
+export async function passthroughTail(cmd: string, args: string[], keep = 60): Promise<{ code: number; tail: string[] }> {
+  let tail: string[] = [];
+  let partial = '';
+  const code = await supervise(cmd, args, ['ignore', 'pipe', 'pipe'], (chunk) => {
+    process.stderr.write(chunk);
+    const parts = (partial + chunk.toString('utf8')).split(/\r?\n/);
+    partial = parts.pop() ?? '';
+    tail = [...tail, ...parts].slice(-keep);
+  });
+  return { code, tail: partial ? [...tail, partial] : tail };
+}
+
+function supervise(cmd: string, args: string[], stdio: StdioOptions, onOutput?: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve) => {
     const ignore = () => undefined;
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, ignore);
-    const child = spawn(cmd, args, { stdio: stdoutToStderr ? ['ignore', 2, 2] : 'inherit' });
+    const child = spawn(cmd, args, { stdio });
+    if (onOutput) {
+      child.stdout?.on('data', onOutput);
+      child.stderr?.on('data', onOutput);
+    }
     const done = (code: number) => {
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, ignore);
       resolve(code);

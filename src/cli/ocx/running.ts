@@ -1,6 +1,9 @@
 import { UserError } from '../../common/errors.ts';
-import type { Engine } from '../../ocx/engines/types.ts';
+import type { ContainerInfo, Engine } from '../../ocx/engines/types.ts';
 import { loadProject, type Project, projectEngine } from '../../ocx/project.ts';
+
+/** ocx's containers: named `ocx-*` (also the original's) or labelled with their workspace. */
+export const isOcxContainer = (c: ContainerInfo) => c.name.startsWith('ocx-') || 'ocx.workspace' in c.labels;
 
 /** The project and its engine, and the container when it must be running. */
 export async function runningContainer(): Promise<{ p: Project; engine: Engine }> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import { currentDir, globalConfigDir } from '../paths.ts';
+import { projectRoot } from '../root.ts';
 import { type Config, type Key, KEY_NAMES, KEYS } from './keys.ts';
 
 export type Source = 'default' | 'global' | 'project' | 'env';
@@ -43,6 +44,28 @@ function readJsonFile(path: string): Record<string, unknown> | undefined {
   return data as Record<string, unknown>;
 }
 
+/** Levenshtein distance: typos are swapped, missing or extra letters, not only case. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The key a misspelling most likely meant: within 2 edits (a swap counts 2), or 1 for short keys. */
+function closestKey(typed: string): string | undefined {
+  const t = typed.toLowerCase().replace(/-/g, '_');
+  let best: { key: string; d: number } | undefined;
+  for (const key of KEY_NAMES) {
+    const d = distance(t, key);
+    if (!best || d < best.d) best = { key, d };
+  }
+  return best && best.d <= (best.key.length <= 4 ? 1 : 2) ? best.key : undefined;
+}
+
 /** The file's keys, validated. Null values mean "not set", as in the original. */
 function fileLayer(path: string): Partial<Record<Key, unknown>> | undefined {
   const data = readJsonFile(path);
@@ -50,7 +73,7 @@ function fileLayer(path: string): Partial<Record<Key, unknown>> | undefined {
   const out: Partial<Record<Key, unknown>> = {};
   for (const [k, v] of Object.entries(data)) {
     if (!(k in KEYS)) {
-      const near = KEY_NAMES.find((n) => n.replace(/_/g, '') === k.toLowerCase().replace(/[_-]/g, ''));
+      const near = closestKey(k);
       throw new UserError(`${path}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}; see 'ocx config --sources' for the keys`);
     }
     if (v === null) continue;
@@ -71,7 +94,7 @@ function envLayer(env: NodeJS.ProcessEnv): Partial<Record<Key, unknown>> {
   return out;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = currentDir()): LoadedConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = projectRoot(currentDir())): LoadedConfig {
   const globalPath = join(globalConfigDir(), 'ocx.json');
   const projectPath = join(cwd, 'ocx.json');
   const globalLayer = fileLayer(globalPath);

@@ -1,6 +1,7 @@
 // Docker and Podman share their command line; this is the common driver.
 import { oneLine, UserError } from '../../common/errors.ts';
-import { type Captured, capture, passthrough } from '../proc.ts';
+import { type Captured, capture, passthrough, passthroughTail } from '../proc.ts';
+import { failure } from './build-log.ts';
 import type { BuildSpec, ContainerInfo, Engine, ImageInfo, RunSpec } from './types.ts';
 
 const DOWN = /Cannot connect to the (Docker|Podman)|Is the docker daemon running|connect: (no such file|connection refused)|unable to connect to Podman/i;
@@ -13,6 +14,14 @@ interface RawContainer {
   Config?: { Image?: string; Labels?: Record<string, string> | null };
   State?: { Status?: string; Running?: boolean; ExitCode?: number };
   HostConfig?: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
+}
+
+const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 };
+
+/** The engines' "926.3MB" (decimal units, 4 significant digits) in bytes. */
+export function parseHumanSize(s: string): number | undefined {
+  const m = /^([\d.]+)\s*([kKMGTP]?B)$/.exec(s.trim());
+  return m ? Math.round(Number(m[1]) * UNITS[m[2]!]!) : undefined;
 }
 
 function toImage(r: RawImage): ImageInfo {
@@ -79,10 +88,15 @@ export abstract class CliEngine implements Engine {
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
-    const r = await this.cap(['image', 'inspect', ref]);
-    if (r.code !== 0) return undefined;
-    const raw = (JSON.parse(r.stdout) as RawImage[])[0];
-    return raw ? toImage(raw) : undefined;
+    return (await this.inspectImages([ref]))[0];
+  }
+
+  async inspectImages(refs: string[]): Promise<Array<ImageInfo | undefined>> {
+    // One call for all: a missing reference makes it exit 1, yet the found ones are printed.
+    const r = await this.cap(['image', 'inspect', ...refs]);
+    const found = r.stdout.trim() ? (JSON.parse(r.stdout) as RawImage[]).map(toImage) : [];
+    const withRepo = (ref: string) => (ref.includes(':') ? ref : `${ref}:latest`);
+    return refs.map((ref) => found.find((i) => i.tags.includes(withRepo(ref)) || i.id.startsWith(stripSha(ref))));
   }
 
   async listImages(prefix: string): Promise<ImageInfo[]> {
@@ -100,17 +114,46 @@ export abstract class CliEngine implements Engine {
     }));
   }
 
+  async listUntagged(label: string): Promise<ImageInfo[]> {
+    const out = await this.ok(['images', '-q', '--no-trunc', '--filter', 'dangling=true', '--filter', `label=${label}`], `${this.bin} images`);
+    const ids = [...new Set(out.split('\n').filter(Boolean))];
+    if (ids.length === 0) return [];
+    return (JSON.parse(await this.ok(['image', 'inspect', ...ids], `${this.bin} image inspect`)) as RawImage[]).map(toImage);
+  }
+
+  async imageDiskUsage(): Promise<number | undefined> {
+    const r = await this.cap(['system', 'df', '--format', '{{.Type}}\t{{.Size}}']);
+    const size = r.code === 0 ? /^Images\t(.+)$/m.exec(r.stdout)?.[1] : undefined;
+    return size === undefined ? undefined : parseHumanSize(size);
+  }
+
   async build(spec: BuildSpec): Promise<void> {
-    const args = ['build', '--network', 'host', '-f', spec.dockerfile];
+    // --force-rm: a failed step's container goes too (--rm keeps it on failure).
+    const args = ['build', '--network', 'host', '--force-rm', '-f', spec.dockerfile];
     for (const t of spec.tags) args.push('-t', t);
     for (const [k, v] of Object.entries(spec.buildArgs)) args.push('--build-arg', `${k}=${v}`);
     for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
     if (spec.noCache) args.push('--no-cache');
     args.push(spec.contextDir);
+    const before = new Set(await this.danglingIds());
     // The build log streams to the user as the progress display, on stderr:
     // stdout stays the program's (`ocx opencode --version` in a script).
-    const code = await passthrough(this.bin, args, true);
-    if (code !== 0) throw new UserError(`building ${spec.tags[0]} failed (${this.bin} build exited with ${code}; the log is above)`);
+    const { code, tail } = await passthroughTail(this.bin, args);
+    if (code === 0) return;
+    // The layers of the steps that succeeded are left untagged: each failed attempt would add more.
+    for (const id of await this.danglingIds()) if (!before.has(id)) await this.cap(['rmi', id]);
+    const f = failure(tail);
+    const step = f.step ? ` at step ${f.step}` : '';
+    throw new UserError(`building ${spec.tags[0]} failed${step} (${f.exit ? `exit code ${f.exit}` : `${this.bin} build exited with ${code}`}); the log is above`);
+  }
+
+  private async danglingIds(): Promise<string[]> {
+    const r = await this.cap(['images', '-q', '--no-trunc', '--filter', 'dangling=true']);
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  }
+
+  async tag(source: string, target: string): Promise<void> {
+    await this.ok(['tag', source, target], `tagging ${source} as ${target}`);
   }
 
   async removeImage(ref: string): Promise<void> {
@@ -149,8 +192,8 @@ export abstract class CliEngine implements Engine {
     return passthrough(bin!, args);
   }
 
-  exec(container: string, command: string[], tty: boolean): Promise<number> {
-    return passthrough(this.bin, ['exec', '-i', ...(tty ? ['-t'] : []), container, ...command]);
+  exec(container: string, command: string[], tty: boolean, workdir?: string): Promise<number> {
+    return passthrough(this.bin, ['exec', '-i', ...(tty ? ['-t'] : []), ...(workdir ? ['-w', workdir] : []), container, ...command]);
   }
 
   async stop(container: string): Promise<void> {

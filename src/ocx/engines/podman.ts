@@ -22,7 +22,8 @@ export class PodmanEngine extends CliEngine {
 
   protected unavailable(detail: string, missing: boolean): UserError {
     if (missing) return new UserError(`no container engine: tried podman (${detail}); install Podman (apt-get install podman) or Docker (apt-get install docker.io)`);
-    return new UserError(`Podman is not answering (tried: podman: ${detail}); on macOS/Windows start its machine with 'podman machine start'`);
+    const at = process.env.CONTAINER_HOST ? ` at ${process.env.CONTAINER_HOST} (CONTAINER_HOST)` : '';
+    return new UserError(`Podman${at} is not answering (tried: podman: ${detail}); on macOS/Windows start its machine with 'podman machine start'`);
   }
 }
 

@@ -8,24 +8,34 @@ function onPath(bin: string): boolean {
 }
 
 /**
- * Whether a Docker daemon is likely to answer, judged without a round trip
- * (the hot path must not pay for one): a configured DOCKER_HOST or context,
- * or the default socket exists. A stale socket is reported on first use.
+ * Why Docker is unlikely to answer, judged without a round trip (the hot path
+ * must not pay for one), or undefined when it is likely: a Docker context or
+ * the default socket exists. A stale socket is reported on first use.
  */
-function dockerLikely(): boolean {
-  if (!onPath(process.env.OCX_DOCKER_BIN || 'docker')) return false;
-  const host = process.env.DOCKER_HOST;
-  if (host) return host.startsWith('unix://') ? existsSync(host.slice(7)) : true;
-  if (process.env.DOCKER_CONTEXT) return true;
-  return existsSync('/var/run/docker.sock') || existsSync(`/run/user/${process.getuid?.()}/docker.sock`);
+function dockerUnlikely(): string | undefined {
+  if (!onPath(process.env.OCX_DOCKER_BIN || 'docker')) return `${process.env.OCX_DOCKER_BIN || 'docker'} is not installed`;
+  if (process.env.DOCKER_CONTEXT) return undefined;
+  const socks = ['/var/run/docker.sock', `/run/user/${process.getuid?.()}/docker.sock`];
+  return socks.some((s) => existsSync(s)) ? undefined : `no Docker daemon socket at ${socks.join(' or ')}`;
 }
+
+const docker = async () => new (await import('./docker.ts')).DockerEngine();
+const podman = async () => new (await import('./podman.ts')).PodmanEngine();
 
 /** The engine for `engine` (config key / OCX_ENGINE). Adding rocker means one more case here. */
 export async function selectEngine(choice: 'auto' | 'docker' | 'podman'): Promise<Engine> {
-  if (choice === 'docker') return new (await import('./docker.ts')).DockerEngine();
-  if (choice === 'podman') return new (await import('./podman.ts')).PodmanEngine();
-  if (dockerLikely()) return new (await import('./docker.ts')).DockerEngine();
-  if (onPath(process.env.OCX_PODMAN_BIN || 'podman')) return new (await import('./podman.ts')).PodmanEngine();
-  if (onPath(process.env.OCX_DOCKER_BIN || 'docker')) return new (await import('./docker.ts')).DockerEngine();
+  if (choice === 'docker') return docker();
+  if (choice === 'podman') return podman();
+  // A set DOCKER_HOST or CONTAINER_HOST names the engine: use it, or fail with its reason,
+  // never build hundreds of megabytes into the other engine's store instead.
+  if (process.env.DOCKER_HOST) return docker();
+  if (process.env.CONTAINER_HOST) return podman();
+  const why = dockerUnlikely();
+  if (!why) return docker();
+  if (onPath(process.env.OCX_PODMAN_BIN || 'podman')) {
+    process.stderr.write(`note: engine "auto" chose Podman (${why}); set "engine": "podman" in ocx.json or OCX_ENGINE=podman to choose it yourself\n`);
+    return podman();
+  }
+  if (onPath(process.env.OCX_DOCKER_BIN || 'docker')) return docker();
   throw new UserError("no container engine found (tried docker, then podman): install Docker (apt-get install docker.io) and start it, or install Podman (apt-get install podman)");
 }

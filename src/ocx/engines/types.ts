@@ -71,17 +71,26 @@ export interface Engine {
   /** Throws a one-line UserError when the engine cannot be used. */
   check(): Promise<void>;
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  /** Several references in one engine call; undefined where one does not exist. */
+  inspectImages(refs: string[]): Promise<Array<ImageInfo | undefined>>;
   /** Images whose repository starts with `prefix` (e.g. "localhost/ocx"). */
   listImages(prefix: string): Promise<ImageInfo[]>;
+  /** Untagged images that no other image builds on and that carry `label`: superseded builds. */
+  listUntagged(label: string): Promise<ImageInfo[]>;
+  /** Bytes the image store takes on disk (shared layers once), or undefined if the engine cannot say. */
+  imageDiskUsage(): Promise<number | undefined>;
   build(spec: BuildSpec): Promise<void>;
-  /** Removes one tag (the image goes when its last tag goes); never forced. */
+  /** Adds the tag `target` to the image `source`. */
+  tag(source: string, target: string): Promise<void>;
+  /** Removes one tag or an untagged image by id (the image goes when its last tag goes); never forced. */
   removeImage(ref: string): Promise<void>;
   listContainers(all: boolean): Promise<ContainerInfo[]>;
   /** The engine command line `run` would execute, for --dry-run style output and benchmarks. */
   runArgv(spec: RunSpec): string[];
   /** Runs to completion with inherited stdio; resolves to the container's exit code. */
   run(spec: RunSpec): Promise<number>;
-  exec(container: string, command: string[], tty: boolean): Promise<number>;
+  /** `workdir`: where the command starts (default: the container's working directory). */
+  exec(container: string, command: string[], tty: boolean, workdir?: string): Promise<number>;
   stop(container: string): Promise<void>;
   stats(containers: string[]): Promise<number>;
   volumeExists(name: string): Promise<boolean>;

@@ -20,7 +20,10 @@ export interface BaseSpec {
   name?: string;
   buildArgs: Record<string, string>;
   hash: string;
+  /** `localhost/ocx-base:<hash>`: what finals and other projects find it by. */
   ref: string;
+  /** A custom base's readable tag too, `localhost/ocx-base-<name>:<hash>` (the seed's listing names bases so). */
+  namedRef?: string;
 }
 
 /** The original's lookup: relative to the project first, then under ~/.config/ocx. */
@@ -111,5 +114,8 @@ export function baseSpec(custom: string | null, cwd: string, user: { username: s
   h.update(JSON.stringify(buildArgs));
   hashContext(h, contextDir, text);
   const hash = h.digest('hex').slice(0, 12);
-  return { source: found.path, dockerfile: found.path, contextDir, dockerfileText: text, name: found.name, buildArgs, hash, ref: `${BASE_REPO}:${hash}` };
+  return {
+    source: found.path, dockerfile: found.path, contextDir, dockerfileText: text, name: found.name, buildArgs, hash,
+    ref: `${BASE_REPO}:${hash}`, namedRef: `${BASE_REPO}-${found.name}:${hash}`,
+  };
 }

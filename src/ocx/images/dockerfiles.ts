@@ -13,8 +13,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends \\
 /**
  * The final image: the base plus the verified OpenCode binary (copied from the
  * host cache, so no network is needed here) and the host user. An existing
- * group with the GID is reused and the UID may be shared (--non-unique), as in
- * the original; an existing user of that name (root) is kept.
+ * group with the GID is reused and the UID may be shared, as in the original;
+ * an existing user of that name (root) is kept. groupadd/useradd where the base
+ * has them (Debian, Ubuntu, Fedora); elsewhere (Alpine, busybox) the entries
+ * are written to /etc/group and /etc/passwd directly, because their
+ * addgroup/adduser refuse a GID or UID already taken (node:20-alpine's `node`
+ * is 1000, as most host users are). Plain sh and grep: no getent on busybox.
  */
 export const FINAL_DOCKERFILE = `ARG BASE_IMAGE
 FROM \${BASE_IMAGE}
@@ -25,10 +29,16 @@ ARG OPENCODE_VERSION
 USER root
 COPY opencode /usr/local/bin/opencode
 RUN set -eu; chmod 0755 /usr/local/bin/opencode; \\
-    group=$(getent group "$GID" | cut -d: -f1 || true); \\
-    if [ -z "$group" ]; then groupadd -g "$GID" "$USERNAME"; group="$USERNAME"; fi; \\
-    if ! id -u "$USERNAME" >/dev/null 2>&1; then \\
-      useradd --non-unique -u "$UID" -g "$group" -M -d "/home/$USERNAME" -s /bin/bash "$USERNAME"; \\
+    shell=/bin/sh; if [ -x /bin/bash ]; then shell=/bin/bash; fi; \\
+    group=$(grep "^[^:]*:[^:]*:$GID:" /etc/group | head -n 1 | cut -d: -f1); \\
+    if [ -z "$group" ]; then \\
+      if command -v groupadd >/dev/null 2>&1; then groupadd -g "$GID" "$USERNAME"; \\
+      else echo "$USERNAME:x:$GID:" >> /etc/group; fi; \\
+      group="$USERNAME"; \\
+    fi; \\
+    if ! grep -q "^$USERNAME:" /etc/passwd; then \\
+      if command -v useradd >/dev/null 2>&1; then useradd --non-unique -u "$UID" -g "$group" -M -d "/home/$USERNAME" -s "$shell" "$USERNAME"; \\
+      else echo "$USERNAME:x:$UID:$GID::/home/$USERNAME:$shell" >> /etc/passwd; fi; \\
     fi; \\
     mkdir -p "/home/$USERNAME/.cache" "/home/$USERNAME/.local" "/home/$USERNAME/.config/opencode" /workspace/tmp; \\
     chown "$UID:$GID" "/home/$USERNAME" "/home/$USERNAME/.cache" "/home/$USERNAME/.local" "/home/$USERNAME/.config" \\

@@ -1,3 +1,4 @@
+import { rememberPin } from '../../../ocx/images/pins.ts';
 import { ensureBase, ensureFinal, finalRepo } from '../../../ocx/images/ensure.ts';
 import { loadProject, projectBase, projectEngine, projectSources, projectVersion } from '../../../ocx/project.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -14,11 +15,12 @@ export default async function build(args: string[]): Promise<number> {
   const engine = await projectEngine(p);
   const base = projectBase(p);
   const noCache = opts.cache === false;
-  const builtBase = await ensureBase(engine, base, { force: opts.force, noCache });
+  const { built: builtBase } = await ensureBase(engine, base, { force: opts.force, noCache });
   if (!builtBase) console.log(`Base image ${base.ref} is up to date`);
   if (opts.base) return 0;
   const { version } = await projectVersion(p, engine, finalRepo(base));
   const final = await ensureFinal(engine, base, version, p.user, projectSources(p), { force: opts.force, noCache });
+  rememberPin(p, final.ref);
   console.log(final.built ? `Built ${final.ref}` : `Final image ${final.ref} is up to date`);
   return 0;
 }

@@ -9,5 +9,5 @@ export default async function exec(args: string[]): Promise<number> {
   }
   if (args.length === 0) throw new UserError("exec needs a command, e.g. 'ocx exec ls -la'");
   const { p, engine } = await runningContainer();
-  return engine.exec(p.container, args, !!process.stdin.isTTY && !!process.stdout.isTTY);
+  return engine.exec(p.container, args, !!process.stdin.isTTY && !!process.stdout.isTTY, p.workdir);
 }

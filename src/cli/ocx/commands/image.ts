@@ -2,6 +2,7 @@ import { UserError } from '../../../common/errors.ts';
 import { formatAge } from '../../../common/format.ts';
 import type { Engine } from '../../../ocx/engines/types.ts';
 import { finalRepo } from '../../../ocx/images/ensure.ts';
+import { pinnedProjects } from '../../../ocx/images/pins.ts';
 import { classify, type Decision, type OcxImage, prunePlan, removeAllPlan } from '../../../ocx/images/inventory.ts';
 import { loadProject, type Project, projectBase, projectEngine } from '../../../ocx/project.ts';
 import { readVersionCache } from '../../../ocx/opencode/resolve.ts';
@@ -24,11 +25,15 @@ export function imageSize(bytes: number): string {
 
 const wanted = (f: Filter) => (img: OcxImage) => (!f.base && !f.final) || (f.base && img.kind === 'base') || (f.final && img.kind === 'final');
 
+/** Tagged ocx images and the untagged ones its rebuilds superseded (they still take space). */
 async function ocxImages(engine: Engine, f: Filter): Promise<OcxImage[]> {
-  return classify(await engine.listImages('localhost/ocx')).filter(wanted(f));
+  const [tagged, untagged] = await Promise.all([engine.listImages('localhost/ocx'), engine.listUntagged('ocx.kind')]);
+  return classify([...tagged, ...untagged]).filter(wanted(f));
 }
 
 function label(img: OcxImage): string {
+  if (img.superseded) return `${img.name} (superseded ${img.ref})`;
+  if (img.name !== img.ref) return img.name;
   return img.tags.length > 1 && img.tags.some((t) => t.endsWith(':latest')) && !img.ref.endsWith(':latest') ? `${img.ref} (latest)` : img.ref;
 }
 
@@ -36,8 +41,8 @@ async function list(engine: Engine, f: Filter & { json?: boolean }): Promise<num
   const imgs = await ocxImages(engine, f);
   if (f.json) {
     const out = imgs.map((i) => ({
-      kind: i.kind, name: i.ref.slice(0, i.ref.lastIndexOf(':')), tag: i.ref.slice(i.ref.lastIndexOf(':') + 1), ref: i.ref, tags: i.tags,
-      id: i.id, created: i.created.toISOString(), age: formatAge(i.created), size: i.size, size_human: imageSize(i.size), labels: i.labels,
+      kind: i.kind, name: i.name.slice(0, i.name.lastIndexOf(':')), tag: i.superseded ? '<none>' : i.name.slice(i.name.lastIndexOf(':') + 1),
+      ref: i.ref, tags: i.tags, superseded: i.superseded, id: i.id, created: i.created.toISOString(), age: formatAge(i.created), size: i.size, size_human: imageSize(i.size), labels: i.labels,
     }));
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
@@ -64,18 +69,30 @@ function currentRefs(p: Project): string[] {
   return [base.ref, ...(v ? [`${finalRepo(base)}:${v}`] : [`${finalRepo(base)}:latest`])];
 }
 
+/**
+ * Removes what the plan says. Images share layers, so the sum of their sizes
+ * overstates what goes: the total is the store's size measured before and
+ * after. A dry run can only give that sum, as an upper bound.
+ */
 async function apply(engine: Engine, plan: Decision[], dryRun: boolean): Promise<number> {
-  let freed = 0;
+  let sum = 0;
   let removed = 0;
-  for (const d of plan.filter((x) => !x.remove)) console.log(`kept ${d.image.ref}: ${d.reason}`);
-  for (const d of plan.filter((x) => x.remove)) {
-    if (!dryRun) for (const t of d.image.tags) await engine.removeImage(t);
-    console.log(`${dryRun ? 'would remove' : 'removed'} ${d.image.tags.join(', ')} (${imageSize(d.image.size)})`);
-    freed += d.image.size;
+  for (const d of plan.filter((x) => !x.remove)) {
+    console.log(`kept ${d.image.ref}: ${d.reason}${d.image.superseded ? ` (superseded ${d.image.name})` : ''}`);
+  }
+  const going = plan.filter((x) => x.remove);
+  const before = dryRun || going.length === 0 ? undefined : await engine.imageDiskUsage();
+  for (const d of going) {
+    const what = d.image.superseded ? label(d.image) : d.image.tags.join(', ');
+    // A superseded image has no tag left: it goes by id.
+    if (!dryRun) for (const t of d.image.superseded ? [d.image.id] : d.image.tags) await engine.removeImage(t);
+    console.log(`${dryRun ? 'would remove' : 'removed'} ${what} (${imageSize(d.image.size)})${d.image.superseded ? `: ${d.reason}` : ''}`);
+    sum += d.image.size;
     removed++;
   }
-  const kept = plan.length - removed;
-  console.log(`${dryRun ? 'Would remove' : 'Removed'} ${removed} image${removed === 1 ? '' : 's'} (${imageSize(freed)}), kept ${kept}.`);
+  const after = before === undefined ? undefined : await engine.imageDiskUsage();
+  const freed = before !== undefined && after !== undefined ? imageSize(Math.max(0, before - after)) : removed ? `up to ${imageSize(sum)}` : imageSize(0);
+  console.log(`${dryRun ? 'Would remove' : 'Removed'} ${removed} image${removed === 1 ? '' : 's'} (${freed}), kept ${plan.length - removed}.`);
   return 0;
 }
 
@@ -93,7 +110,7 @@ export default async function image(args: string[]): Promise<number> {
     const p = loadProject();
     const engine = await projectEngine(p);
     const [imgs, containers] = await Promise.all([ocxImages(engine, {}), engine.listContainers(true)]);
-    const plan = prunePlan(imgs, containers, currentRefs(p)).filter((d) => wanted(opts)(d.image));
+    const plan = prunePlan(imgs, containers, currentRefs(p), pinnedProjects()).filter((d) => wanted(opts)(d.image));
     return apply(engine, plan, !!opts.dryRun);
   }
   if (sub === 'remove-all') {

@@ -1,3 +1,4 @@
+import { rememberPin } from '../../../ocx/images/pins.ts';
 import { ensureFinal, finalRepo } from '../../../ocx/images/ensure.ts';
 import { loadProject, projectBase, projectEngine, projectSources, projectVersion } from '../../../ocx/project.ts';
 import { warnIfNoBridge } from '../../../ocx/run/bridge.ts';
@@ -11,6 +12,7 @@ export default async function opencode(args: string[]): Promise<number> {
   const base = projectBase(p);
   const { version } = await projectVersion(p, engine, finalRepo(base));
   const { ref } = await ensureFinal(engine, base, version, p.user, projectSources(p));
+  rememberPin(p, ref);
   const spec = runSpec(p, ref, args, !!process.stdin.isTTY);
   if (process.env.OCX_DRY_RUN) {
     process.stdout.write(`${JSON.stringify(engine.runArgv(spec))}\n`);
