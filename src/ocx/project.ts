@@ -5,7 +5,7 @@ import { UserError } from '../common/errors.ts';
 import type { Config } from './config/keys.ts';
 import { type LoadedConfig, loadConfig } from './config/load.ts';
 import { selectEngine } from './engines/select.ts';
-import type { Engine } from './engines/types.ts';
+import type { ContainerEngine } from './engines/types.ts';
 import { type BaseSpec, baseSpec } from './images/base.ts';
 import type { User } from './images/ensure.ts';
 import { containerName, containerWorkspacePath, derivedPort } from './naming.ts';
@@ -53,14 +53,14 @@ export function loadProject(env: NodeJS.ProcessEnv = process.env): Project {
   };
 }
 
-export const projectEngine = (p: Project): Promise<Engine> => selectEngine(p.cfg.engine);
+export const projectEngine = (p: Project): Promise<ContainerEngine> => selectEngine(p.cfg.engine);
 
 export const projectBase = (p: Project): BaseSpec => baseSpec(p.cfg.custom_base_dockerfile, p.cwd, p.user);
 
 export const projectSources = (p: Project) => sourcesFor(p.cfg);
 
 /** The OpenCode version to use; offline, the newest final image built here for this base. */
-export function projectVersion(p: Project, engine: Engine, repo: string, refresh = false): Promise<Resolved> {
+export function projectVersion(p: Project, engine: ContainerEngine, repo: string, refresh = false): Promise<Resolved> {
   return resolveVersion(p.cfg.opencode_version, projectSources(p), async () => {
     const imgs = await engine.listImages(repo);
     return imgs.flatMap((i) => i.tags).filter((t) => t.startsWith(`${repo}:`)).map((t) => t.slice(repo.length + 1));

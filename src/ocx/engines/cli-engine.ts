@@ -2,7 +2,7 @@
 import { oneLine, UserError } from '../../common/errors.ts';
 import { type Captured, capture, passthrough, passthroughTail } from '../proc.ts';
 import { failure } from './build-log.ts';
-import type { BuildSpec, ContainerInfo, Engine, ImageInfo, RunSpec } from './types.ts';
+import type { BuildSpec, ContainerInfo, ContainerEngine, ImageInfo, RunSpec } from './types.ts';
 
 const DOWN = /Cannot connect to the (Docker|Podman)|Is the docker daemon running|connect: (no such file|connection refused)|unable to connect to Podman/i;
 
@@ -52,7 +52,7 @@ function toContainer(r: RawContainer): ContainerInfo {
   };
 }
 
-export abstract class CliEngine implements Engine {
+export abstract class CliEngine implements ContainerEngine {
   abstract readonly name: 'docker' | 'podman';
   protected abstract readonly bin: string;
 

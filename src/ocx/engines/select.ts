@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import type { Engine } from './types.ts';
+import type { ContainerEngine } from './types.ts';
 
 function onPath(bin: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, bin)));
@@ -23,7 +23,7 @@ const docker = async () => new (await import('./docker.ts')).DockerEngine();
 const podman = async () => new (await import('./podman.ts')).PodmanEngine();
 
 /** The engine for `engine` (config key / OCX_ENGINE). Adding rocker means one more case here. */
-export async function selectEngine(choice: 'auto' | 'docker' | 'podman'): Promise<Engine> {
+export async function selectEngine(choice: 'auto' | 'docker' | 'podman'): Promise<ContainerEngine> {
   if (choice === 'docker') return docker();
   if (choice === 'podman') return podman();
   // A set DOCKER_HOST or CONTAINER_HOST names the engine: use it, or fail with its reason,

@@ -66,7 +66,7 @@ export interface BuildSpec {
   noCache: boolean;
 }
 
-export interface Engine {
+export interface ContainerEngine {
   readonly name: 'docker' | 'podman';
   /** Throws a one-line UserError when the engine cannot be used. */
   check(): Promise<void>;

@@ -2,7 +2,7 @@
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import type { Engine, ImageInfo } from '../engines/types.ts';
+import type { ContainerEngine, ImageInfo } from '../engines/types.ts';
 import { ensureBinary } from '../opencode/binary.ts';
 import type { Source } from '../opencode/sources.ts';
 import { opencodeArch } from '../opencode/version.ts';
@@ -41,7 +41,7 @@ export interface BuildOpts {
 }
 
 /** Builds the base unless an image with its content hash exists. Returns whether it built, and its id. */
-export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts = {}, known?: ImageInfo): Promise<{ built: boolean; id: string }> {
+export async function ensureBase(engine: ContainerEngine, base: BaseSpec, opts: BuildOpts = {}, known?: ImageInfo): Promise<{ built: boolean; id: string }> {
   const have = opts.force ? undefined : known ?? (await engine.inspectImage(base.ref));
   if (have) return { built: false, id: await named(engine, base, have) };
   return withBuildLock(base.ref, async () => {
@@ -56,7 +56,7 @@ export async function ensureBase(engine: Engine, base: BaseSpec, opts: BuildOpts
 }
 
 /** A shared custom base also gets this project's readable name (`ocx-base-<name>:<hash>`). Returns its id. */
-async function named(engine: Engine, base: BaseSpec, img: ImageInfo): Promise<string> {
+async function named(engine: ContainerEngine, base: BaseSpec, img: ImageInfo): Promise<string> {
   if (base.namedRef && !img.tags.includes(base.namedRef)) await engine.tag(base.ref, base.namedRef);
   return img.id;
 }
@@ -64,7 +64,7 @@ async function named(engine: Engine, base: BaseSpec, img: ImageInfo): Promise<st
 /** The readable name first: it names the image in build logs and errors. */
 const baseTags = (base: BaseSpec) => (base.namedRef ? [base.namedRef, base.ref] : [base.ref]);
 
-async function buildBase(engine: Engine, base: BaseSpec, opts: BuildOpts): Promise<void> {
+async function buildBase(engine: ContainerEngine, base: BaseSpec, opts: BuildOpts): Promise<void> {
   const from = base.source === 'default' ? 'default Dockerfile' : `${base.namedRef}, from ${base.source}`;
   process.stderr.write(`Building base image ${base.ref} (${from})\n`);
   const labels = { 'ocx.kind': 'base', 'ocx.hash': base.hash, 'ocx.source': base.source };
@@ -86,7 +86,7 @@ async function buildBase(engine: Engine, base: BaseSpec, opts: BuildOpts): Promi
  * current one exists. The OpenCode binary comes from the host cache.
  */
 export async function ensureFinal(
-  engine: Engine, base: BaseSpec, version: string, user: User, sources: Source[], opts: BuildOpts = {},
+  engine: ContainerEngine, base: BaseSpec, version: string, user: User, sources: Source[], opts: BuildOpts = {},
 ): Promise<{ ref: string; built: boolean }> {
   const repo = finalRepo(base);
   const ref = `${repo}:${version}`;
@@ -118,7 +118,7 @@ async function withCustomBaseHint(base: BaseSpec, build: () => Promise<void>): P
 }
 
 async function buildFinal(
-  engine: Engine, base: BaseSpec, baseId: string, ref: string, version: string, user: User, sources: Source[], opts: BuildOpts,
+  engine: ContainerEngine, base: BaseSpec, baseId: string, ref: string, version: string, user: User, sources: Source[], opts: BuildOpts,
 ): Promise<void> {
   const repo = finalRepo(base);
   const arch = opencodeArch();

@@ -5,12 +5,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
-import type { Engine } from '../engines/types.ts';
+import type { ContainerEngine } from '../engines/types.ts';
 import { cacheDir } from '../paths.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function warnIfNoBridge(engine: Engine, network: string): Promise<void> {
+export async function warnIfNoBridge(engine: ContainerEngine, network: string): Promise<void> {
   if (network !== 'bridge') return;
   const key = `${engine.name} ${process.env.DOCKER_HOST ?? process.env.CONTAINER_HOST ?? ''}`;
   const file = join(cacheDir(), 'engine-facts.json');

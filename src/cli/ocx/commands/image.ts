@@ -1,6 +1,6 @@
 import { UserError } from '../../../common/errors.ts';
 import { formatAge } from '../../../common/format.ts';
-import type { Engine } from '../../../ocx/engines/types.ts';
+import type { ContainerEngine } from '../../../ocx/engines/types.ts';
 import { finalRepo } from '../../../ocx/images/ensure.ts';
 import { pinnedProjects } from '../../../ocx/images/pins.ts';
 import { classify, type Decision, type OcxImage, prunePlan, removeAllPlan } from '../../../ocx/images/inventory.ts';
@@ -26,7 +26,7 @@ export function imageSize(bytes: number): string {
 const wanted = (f: Filter) => (img: OcxImage) => (!f.base && !f.final) || (f.base && img.kind === 'base') || (f.final && img.kind === 'final');
 
 /** Tagged ocx images and the untagged ones its rebuilds superseded (they still take space). */
-async function ocxImages(engine: Engine, f: Filter): Promise<OcxImage[]> {
+async function ocxImages(engine: ContainerEngine, f: Filter): Promise<OcxImage[]> {
   const [tagged, untagged] = await Promise.all([engine.listImages('localhost/ocx'), engine.listUntagged('ocx.kind')]);
   return classify([...tagged, ...untagged]).filter(wanted(f));
 }
@@ -37,7 +37,7 @@ function label(img: OcxImage): string {
   return img.tags.length > 1 && img.tags.some((t) => t.endsWith(':latest')) && !img.ref.endsWith(':latest') ? `${img.ref} (latest)` : img.ref;
 }
 
-async function list(engine: Engine, f: Filter & { json?: boolean }): Promise<number> {
+async function list(engine: ContainerEngine, f: Filter & { json?: boolean }): Promise<number> {
   const imgs = await ocxImages(engine, f);
   if (f.json) {
     const out = imgs.map((i) => ({
@@ -74,7 +74,7 @@ function currentRefs(p: Project): string[] {
  * overstates what goes: the total is the store's size measured before and
  * after. A dry run can only give that sum, as an upper bound.
  */
-async function apply(engine: Engine, plan: Decision[], dryRun: boolean): Promise<number> {
+async function apply(engine: ContainerEngine, plan: Decision[], dryRun: boolean): Promise<number> {
   let sum = 0;
   let removed = 0;
   for (const d of plan.filter((x) => !x.remove)) {
@@ -96,34 +96,58 @@ async function apply(engine: Engine, plan: Decision[], dryRun: boolean): Promise
   return 0;
 }
 
+const filters = (c: ReturnType<typeof commandParser>) => c.option('--base', 'only base images').option('--final', 'only final images');
+
+interface Subcommand {
+  usage: string;
+  run: (args: string[]) => Promise<number>;
+}
+
+// Declared once: the dispatch, the usage text and the error for an unknown word all come from here.
+const subcommands: Record<string, Subcommand | string> = {
+  list: {
+    usage: 'list [--base] [--final] [--json]',
+    run: async (args) => {
+      const { opts } = parseArgs<Filter & { json?: boolean }>(filters(commandParser('image list', 'List ocx images, grouped')).option('--json', 'print JSON'), args);
+      return list(await projectEngine(loadProject()), opts);
+    },
+  },
+  ls: 'list',
+  prune: {
+    usage: 'prune [--dry-run] [--base] [--final]',
+    run: async (args) => {
+      const { opts } = parseArgs<Filter & { dryRun?: boolean }>(
+        filters(commandParser('image prune', 'Remove old ocx images; keep the newest of each project, the current ones and any a container uses'))
+          .option('--dry-run', 'print what would be removed, change nothing'), args);
+      const p = loadProject();
+      const engine = await projectEngine(p);
+      const [imgs, containers] = await Promise.all([ocxImages(engine, {}), engine.listContainers(true)]);
+      const plan = prunePlan(imgs, containers, currentRefs(p), pinnedProjects()).filter((d) => wanted(opts)(d.image));
+      return apply(engine, plan, !!opts.dryRun);
+    },
+  },
+  'remove-all': {
+    usage: 'remove-all [--dry-run] [--base] [--final]',
+    run: async (args) => {
+      const { opts } = parseArgs<Filter & { dryRun?: boolean }>(
+        filters(commandParser('image remove-all', 'Remove every ocx image that no container uses'))
+          .option('--dry-run', 'print what would be removed, change nothing'), args);
+      const engine = await projectEngine(loadProject());
+      const [imgs, containers] = await Promise.all([ocxImages(engine, opts), engine.listContainers(true)]);
+      return apply(engine, removeAllPlan(imgs, containers), !!opts.dryRun);
+    },
+  },
+};
+
 export default async function image(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const filters = (c: ReturnType<typeof commandParser>) => c.option('--base', 'only base images').option('--final', 'only final images');
-  if (sub === 'list' || sub === 'ls') {
-    const { opts } = parseArgs<Filter & { json?: boolean }>(filters(commandParser('image list', 'List ocx images, grouped')).option('--json', 'print JSON'), rest);
-    return list(await projectEngine(loadProject()), opts);
-  }
-  if (sub === 'prune') {
-    const { opts } = parseArgs<Filter & { dryRun?: boolean }>(
-      filters(commandParser('image prune', 'Remove old ocx images; keep the newest of each project, the current ones and any a container uses'))
-        .option('--dry-run', 'print what would be removed, change nothing'), rest);
-    const p = loadProject();
-    const engine = await projectEngine(p);
-    const [imgs, containers] = await Promise.all([ocxImages(engine, {}), engine.listContainers(true)]);
-    const plan = prunePlan(imgs, containers, currentRefs(p), pinnedProjects()).filter((d) => wanted(opts)(d.image));
-    return apply(engine, plan, !!opts.dryRun);
-  }
-  if (sub === 'remove-all') {
-    const { opts } = parseArgs<Filter & { dryRun?: boolean }>(
-      filters(commandParser('image remove-all', 'Remove every ocx image that no container uses'))
-        .option('--dry-run', 'print what would be removed, change nothing'), rest);
-    const engine = await projectEngine(loadProject());
-    const [imgs, containers] = await Promise.all([ocxImages(engine, opts), engine.listContainers(true)]);
-    return apply(engine, removeAllPlan(imgs, containers), !!opts.dryRun);
-  }
+  const found = sub === undefined ? undefined : subcommands[sub];
+  const entry = typeof found === 'string' ? subcommands[found] : found;
+  if (entry && typeof entry !== 'string') return entry.run(rest);
+  const own = Object.entries(subcommands).flatMap(([name, e]) => (typeof e === 'string' ? [] : [{ name, usage: e.usage }]));
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    console.log('Usage: ocx image list [--base] [--final] [--json]\n       ocx image prune [--dry-run] [--base] [--final]\n       ocx image remove-all [--dry-run] [--base] [--final]');
+    console.log(own.map((e, i) => `${i === 0 ? 'Usage: ' : '       '}ocx image ${e.usage}`).join('\n'));
     return sub === undefined ? 1 : 0;
   }
-  throw new UserError(`unknown image command "${sub}" (list, prune, remove-all)`);
+  throw new UserError(`unknown image command "${sub}" (${own.map((e) => e.name).join(', ')})`);
 }
