@@ -14,13 +14,13 @@ function options(over: Partial<RunOptions> = {}): RunOptions {
   };
 }
 
-function spec(over: Partial<RunOptions> = {}): any {
+function spec(over: Partial<RunOptions> = {}, netns?: string): any {
   const rec: ContainerRecord = {
     id, name: 'n', created: '', image: { name: 'busybox', tag: 'latest', digest: 'sha256:x', id: 'x' }, layers: [],
     command: ['sh', '-c', 'echo "a b"'], process: { env: ['PATH=/bin'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
     hostname: 'h', runtime: '/usr/sbin/runc', options: options(over),
   };
-  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom']);
+  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom'], undefined, netns);
 }
 
 test('the process is passed through word for word, with user, cwd and env', () => {
@@ -84,4 +84,10 @@ test('capabilities: add, drop, ALL, names with or without CAP_', () => {
   expect(capabilitySet([], ['ALL'])).toEqual([]);
   expect(capabilitySet(['KILL'], ['ALL'])).toEqual(['CAP_KILL']);
   expect(capabilitySet(['ALL'], [])).toContain('CAP_SYS_ADMIN');
+});
+
+test('a bridge network: the runtime joins the namespace CNI set up, and gets rocker\'s resolv.conf', () => {
+  const s = spec({ network: 'bridge' }, '/run/rocker/net/netns/abc');
+  expect(s.linux.namespaces).toContainEqual({ type: 'network', path: '/run/rocker/net/netns/abc' });
+  expect(s.mounts.find((m: { destination: string }) => m.destination === '/etc/resolv.conf')?.source).toBe(containerFiles(paths, id).resolvConf);
 });

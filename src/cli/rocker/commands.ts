@@ -36,6 +36,8 @@ export const commands: Record<string, CommandEntry> = {
   wait: { summary: 'Wait for containers to end, print their exit codes', load: () => import('./commands/wait.ts') },
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
+  network: { summary: 'Manage networks (create, ls, inspect, rm, prune)', load: () => import('./commands/network.ts') },
+  port: { summary: "List a container's published ports", load: () => import('./commands/port.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
 };
 

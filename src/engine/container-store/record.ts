@@ -17,7 +17,13 @@ export const RunOptionsSchema = z.object({
   capAdd: z.array(z.string()),
   capDrop: z.array(z.string()),
   noNewPrivileges: z.boolean(),
-  network: z.enum(['none', 'host']),
+  /** none, host, or a bridge network's name (`bridge` is the default network). */
+  network: z.string(),
+  publish: z.optional(z.array(z.object({ hostIp: z.string(), hostPort: z.int(), containerPort: z.int(), protocol: z.enum(['tcp', 'udp']) }))),
+  publishAll: z.optional(z.boolean()),
+  addHosts: z.optional(z.array(z.string())),
+  dns: z.optional(z.array(z.string())),
+  dnsSearch: z.optional(z.array(z.string())),
   resources: z.object({
     memory: z.optional(z.int().check(z.positive())),
     cpuShares: z.optional(z.int().check(z.positive())),

@@ -4,6 +4,7 @@ import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
 import { containerFiles, findContainer, matchingIds, releaseName } from '../container-store/store.ts';
+import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,6 +110,8 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
     const r = runtimeCommand(findRuntime(runtimeName), paths, ['delete', '--force', id]);
     if (!r.ok && hasRuntimeState(paths, id)) throw new UserError(`cannot remove container ${id.slice(0, 12)}: the runtime refused to delete it: ${r.stderr}`);
   }
+  // Its network (address, ports, veth, namespace) first: a failure keeps the container to retry with.
+  if (existsSync(attachmentFile(paths, id))) await (await import('../network/attach.ts')).releaseContainer(paths, id);
   const files = containerFiles(paths, id);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);

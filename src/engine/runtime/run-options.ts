@@ -4,10 +4,11 @@ import { isAbsolute, normalize } from 'node:path';
 import { describeFsError, UserError } from '../../common/errors.ts';
 import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
+import { networkOptions, type NetworkFlags } from '../network/flags.ts';
 import { normalizeCap, ALL_CAPS } from './spec.ts';
 
 /** `rocker run`'s flags as commander hands them over (all strings). */
-export interface RunFlags {
+export interface RunFlags extends NetworkFlags {
   tty?: boolean;
   interactive?: boolean;
   detach?: boolean;
@@ -29,7 +30,6 @@ export interface RunFlags {
   capAdd: string[];
   capDrop: string[];
   securityOpt: string[];
-  network?: string;
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -139,12 +139,6 @@ function noNewPrivileges(opts: string[]): boolean {
   return nnp;
 }
 
-function network(text = 'none'): 'none' | 'host' {
-  if (text === 'none' || text === 'host') return text;
-  if (text === 'bridge' || text === 'default') throw bad(`--network ${text} is not supported yet: use none (isolated, loopback only) or host`);
-  throw bad(`invalid --network "${text}": use none or host`);
-}
-
 /** Validates every flag before anything is created, so bad input leaves nothing behind. */
 export function runOptionsFromFlags(f: RunFlags): RunOptions {
   const shares = f.cpushare ?? f.cpuShares;
@@ -170,7 +164,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     capAdd: caps(f.capAdd, '--cap-add'),
     capDrop: caps(f.capDrop, '--cap-drop'),
     noNewPrivileges: noNewPrivileges(f.securityOpt),
-    network: network(f.network),
+    ...networkOptions(f),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),
       cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),

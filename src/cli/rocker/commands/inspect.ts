@@ -1,6 +1,7 @@
 import { UserError } from '../../../common/errors.ts';
 import { containerStatus, findContainer } from '../../../engine/container-store/index.ts';
 import { openEngine } from '../../../engine/engine.ts';
+import { networkSettings } from '../../../engine/network/attachment.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -19,7 +20,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     }
     const rec = findContainer(ctx.paths, text);
     if (!rec) throw new UserError(`no such image or container: ${text}`);
-    out.push({ ...rec, state: containerStatus(ctx.paths, rec) });
+    const net = networkSettings(ctx.paths, rec.id);
+    out.push({ ...rec, state: containerStatus(ctx.paths, rec), ...(net ? { NetworkSettings: net } : {}) });
   }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;

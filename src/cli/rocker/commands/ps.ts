@@ -4,6 +4,7 @@ import { formatLocalTime } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import { scanContainers } from '../../../engine/container-store/store.ts';
 import { containerStatus, describeStatus } from '../../../engine/container-store/status.ts';
+import { publishedPorts } from '../../../engine/network/attachment.ts';
 
 interface Flags {
   all?: boolean;
@@ -52,8 +53,9 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
       created_time: formatLocalTime(new Date(rec.created)),
       created: rec.created,
       finished: status.finishedAt?.toISOString() ?? null,
+      ports: status.state === 'running' ? publishedPorts(ctx.paths, rec.id) : [],
     }));
-    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null });
+    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null, ports: [] });
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
@@ -66,7 +68,8 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     describeStatus(status),
     opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
     formatLocalTime(new Date(rec.created)),
+    status.state === 'running' ? publishedPorts(ctx.paths, rec.id).join(', ') : '',
   ]);
-  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
-  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
+  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-', '']);
+  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS'], table)}\n`);
 }

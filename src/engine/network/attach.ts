@@ -1,0 +1,194 @@
+// Joining a container to a bridge network before it starts, and releasing
+// everything (addresses, port rules, veth, namespace) once it has ended.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { withLock } from '../../common/lock.ts';
+import type { StorePaths } from '../paths.ts';
+import { procStartTime, processAlive } from '../container-store/proc.ts';
+import type { RunOptions } from '../container-store/record.ts';
+import { containerStatus } from '../container-store/status.ts';
+import { containerFiles, readRecord } from '../container-store/store.ts';
+import { listAttachments, readAttachment, type Attachment } from './attachment.ts';
+import { cniAdd, cniDel, pluginChain, type Invocation } from './cni.ts';
+import { DEFAULT_NETWORK, networkForRun } from './config.ts';
+import type { PortSpec } from './flags.ts';
+import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
+import { createNetns, removeNetns } from './netns.ts';
+import { attachmentFile, networkPaths } from './paths.ts';
+import { claimPorts, releasePorts } from './ports.ts';
+
+export const RELEASE_SCRIPT = 'network-release';
+
+export interface AttachRequest {
+  id: string;
+  name: string;
+  hostname: string;
+  options: RunOptions;
+  /** The image's EXPOSE ports ("80/tcp"), for -P. */
+  exposed: string[];
+}
+
+function invocation(a: Attachment): Invocation {
+  return { network: a.network, containerId: a.id, netns: a.netns, ifname: a.ifname, ports: a.ports };
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The command the background monitor (a shell) runs once it has recorded
+ * the exit: this same rocker binary, `network release`. A compiled rocker
+ * is its own executable; from source, Bun runs the entry script.
+ */
+function releaseScript(paths: StorePaths, id: string): string {
+  const self = basename(process.execPath) === 'bun' ? [process.execPath, Bun.main] : [process.execPath];
+  return `exec ${[...self, '--root', paths.root, '--runroot', paths.runRoot, 'network', 'release', id].map(quote).join(' ')}\n`;
+}
+
+function exposedPorts(exposed: string[]): PortSpec[] {
+  return exposed.flatMap((e) => {
+    const m = /^(\d+)(?:\/(tcp|udp))?$/.exec(e);
+    return m ? [{ hostIp: '', hostPort: 0, containerPort: Number(m[1]), protocol: (m[2] ?? 'tcp') as 'tcp' | 'udp' }] : [];
+  });
+}
+
+/**
+ * Sets up the container's network: namespace, CNI ADD, port claims, and its
+ * /etc/hosts and /etc/resolv.conf files. The attachment is recorded before
+ * anything exists on the host, so a rocker killed at any point leaves a
+ * record that a later command releases. Returns the namespace's path for the spec.
+ */
+export async function attachContainer(paths: StorePaths, req: AttachRequest): Promise<{ netns: string }> {
+  await collectStale(paths);
+  const o = req.options;
+  const net = await networkForRun(paths, o.network);
+  const np = networkPaths(paths);
+  const wanted = [...(o.publish ?? []), ...(o.publishAll ? exposedPorts(req.exposed) : [])];
+  const ports = await claimPorts(paths, req.id, wanted);
+  const att: Attachment = {
+    id: req.id,
+    name: req.name,
+    hostname: req.hostname,
+    network: net.name,
+    networkId: net.id,
+    resolveNames: net.name !== DEFAULT_NETWORK,
+    netns: join(np.netns, req.id),
+    ifname: 'eth0',
+    chain: pluginChain(net, np.ipam, ports.length > 0),
+    ports,
+    extraHosts: addHostEntries(o.addHosts ?? [], net.gateway),
+    owner: `${process.pid} ${procStartTime(process.pid) ?? 0}`,
+  };
+  try {
+    mkdirSync(np.attachments, { recursive: true });
+    writeJsonAtomic(attachmentFile(paths, req.id), att);
+    writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
+    await createNetns(att.netns);
+    const result = await cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att));
+    const ip = result.ips?.[0];
+    const [address, prefix] = (ip?.address ?? '').split('/');
+    Object.assign(att, { ip: address, prefix: Number(prefix), gateway: ip?.gateway ?? net.gateway, mac: result.interfaces?.find((i) => i.sandbox)?.mac, result });
+    writeJsonAtomic(attachmentFile(paths, req.id), att);
+    writeFileSync(containerFiles(paths, req.id).resolvConf, resolvConfText(o.dns ?? [], o.dnsSearch ?? []));
+    await writeHosts(paths, att);
+    return { netns: att.netns };
+  } catch (err) {
+    await releaseContainer(paths, req.id).catch(() => undefined);
+    releasePorts(paths, req.id, ports);
+    throw err;
+  }
+}
+
+function selfEntry(a: Attachment): HostsEntry {
+  return { ip: a.ip ?? '127.0.1.1', names: [a.hostname, a.name] };
+}
+
+/** Writes the container's /etc/hosts; on a user network every peer's too, so names follow containers that come and go. */
+async function writeHosts(paths: StorePaths, att: Attachment): Promise<void> {
+  if (!att.resolveNames) {
+    writeFileSync(containerFiles(paths, att.id).hosts, hostsText(selfEntry(att), att.extraHosts));
+    return;
+  }
+  await refreshNetworkHosts(paths, att.network);
+}
+
+/**
+ * Rewrites the hosts file of every container on `network`, in place (it is
+ * bind-mounted into the container, so the inode must stay), under a lock
+ * so two writers never interleave.
+ */
+async function refreshNetworkHosts(paths: StorePaths, network: string): Promise<void> {
+  await withLock(join(networkPaths(paths).locks, `hosts-${network}`), () => {
+    const members = listAttachments(paths).filter((a) => a.network === network && a.ip);
+    for (const a of members) {
+      const peers = members.filter((p) => p.id !== a.id).map(selfEntry);
+      const file = containerFiles(paths, a.id).hosts;
+      if (existsSync(containerFiles(paths, a.id).dir)) writeFileSync(file, hostsText(selfEntry(a), a.extraHosts, peers));
+    }
+  });
+}
+
+/**
+ * Undoes an attachment: CNI DEL (with the configuration and result ADD
+ * had), the namespace, the port claims, the record. Safe to repeat and
+ * after a half-made attachment; a failed DEL keeps the record for a retry.
+ */
+export async function releaseContainer(paths: StorePaths, id: string): Promise<void> {
+  const att = readAttachment(paths, id);
+  if (!att) return;
+  let failure: unknown;
+  try {
+    await cniDel(att.chain as Parameters<typeof cniDel>[0], invocation(att), att.result);
+  } catch (err) {
+    failure = err;
+  }
+  await removeNetns(att.netns);
+  if (failure) throw failure;
+  releasePorts(paths, id, att.ports);
+  rmSync(attachmentFile(paths, id), { force: true });
+  if (att.resolveNames) await refreshNetworkHosts(paths, att.network);
+}
+
+/** Ended for good, or never going to start: the container no longer needs its network. */
+export function containerDone(paths: StorePaths, id: string): boolean {
+  if (!existsSync(containerFiles(paths, id).dir)) return true;
+  let rec;
+  try {
+    rec = readRecord(paths, id);
+  } catch {
+    return true; // no record: its creator is gone (checked by the caller)
+  }
+  const s = containerStatus(paths, rec);
+  return (s.state === 'exited' && (s.exitCode !== undefined || !s.monitorAlive)) || (s.state === 'created' && !s.monitorAlive);
+}
+
+function ownerAlive(a: Attachment): boolean {
+  const [pid, start] = a.owner.split(' ');
+  return processAlive(Number(pid), start ?? '');
+}
+
+/**
+ * Releases what killed rockers and monitors left: attachments whose creator
+ * is gone and whose container has ended or was never made. Run before each
+ * attach and by the network commands, so leftovers do not pile up.
+ */
+export async function collectStale(paths: StorePaths): Promise<void> {
+  for (const a of listAttachments(paths)) {
+    if (ownerAlive(a) || !containerDone(paths, a.id)) continue;
+    try {
+      await releaseContainer(paths, a.id);
+    } catch {
+      // kept for the next collection; `rocker rm` of the container reports the cause
+    }
+  }
+}
+
+/** The image's EXPOSE list from its config blob (only -P needs it). */
+export function imageExposedPorts(blobPath: string): string[] {
+  try {
+    const blob = JSON.parse(readFileSync(blobPath, 'utf8')) as { config?: { ExposedPorts?: Record<string, unknown> } };
+    return Object.keys(blob.config?.ExposedPorts ?? {});
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,63 @@
+// What the CNI plugins leave on the host after the last DEL: the bridge,
+// host-local's reservation directory, and the chains every CNI network shares
+// (portmap's CNI-HOSTPORT-*, firewall's CNI-FORWARD and CNI-ADMIN). These
+// go when a network is removed; the shared chains only when no rule of any
+// container, of rocker or another CNI user such as Podman, is left in them.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../common/errors.ts';
+
+function run(cmd: string[]): { ok: boolean; out: string; err: string } {
+  const r = Bun.spawnSync(cmd, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString().trim() };
+}
+
+/** The rules of a chain ("-A ..." lines), or undefined when the chain does not exist. */
+function chainRules(table: string, chain: string): string[] | undefined {
+  const r = run(['iptables', '-w', '-t', table, '-S', chain]);
+  return r.ok ? r.out.split('\n').filter((l) => l.startsWith('-A ')) : undefined;
+}
+
+function deleteRule(table: string, rule: string): void {
+  // "-A CHAIN args" as printed by -S; iptables -D takes the same words. Split on spaces outside quotes.
+  const words = (rule.slice(3).match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
+  run(['iptables', '-w', '-t', table, '-D', ...words]);
+}
+
+function dropChain(table: string, chain: string, jumpsFrom: string[]): void {
+  for (const from of jumpsFrom) {
+    for (const rule of chainRules(table, from) ?? []) if (rule.endsWith(`-j ${chain}`)) deleteRule(table, rule);
+  }
+  run(['iptables', '-w', '-t', table, '-F', chain]);
+  run(['iptables', '-w', '-t', table, '-X', chain]);
+}
+
+/** Removes the shared CNI chains when nothing in them belongs to a container any more. */
+export function removeSharedChainsIfUnused(): void {
+  const dnat = chainRules('nat', 'CNI-HOSTPORT-DNAT');
+  if (dnat !== undefined && dnat.length === 0) {
+    dropChain('nat', 'CNI-HOSTPORT-DNAT', ['PREROUTING', 'OUTPUT']);
+    dropChain('nat', 'CNI-HOSTPORT-MASQ', ['POSTROUTING']);
+    dropChain('nat', 'CNI-HOSTPORT-SETMARK', []);
+  }
+  const fwd = chainRules('filter', 'CNI-FORWARD');
+  const admin = chainRules('filter', 'CNI-ADMIN');
+  // Firewall's only own rule is the jump to the admin chain; any other rule is a container's.
+  if (fwd !== undefined && fwd.every((r) => r.endsWith('-j CNI-ADMIN')) && (admin ?? []).length === 0) {
+    dropChain('filter', 'CNI-FORWARD', ['FORWARD']);
+    if (admin !== undefined) dropChain('filter', 'CNI-ADMIN', []);
+  }
+}
+
+/** Deletes a network's bridge (its addresses and route go with it) and its address reservations. */
+export function removeBridge(bridge: string, ipamDir: string): void {
+  if (existsSync(`/sys/class/net/${bridge}`)) {
+    const r = run(['ip', 'link', 'delete', bridge, 'type', 'bridge']);
+    if (!r.ok && existsSync(`/sys/class/net/${bridge}`)) throw new UserError(`cannot delete bridge ${bridge}: ${r.err}`);
+  }
+  rmSync(ipamDir, { recursive: true, force: true });
+}
+
+export function ipamDirOf(ipamRoot: string, network: string): string {
+  return join(ipamRoot, network);
+}
