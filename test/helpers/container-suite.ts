@@ -20,8 +20,10 @@ export function containerSuite() {
     try {
       const ids = rocker(['ps', '-aq'], store.env).stdout.split('\n').filter(Boolean);
       if (ids.length) rocker(['rm', '-f', ...ids], store.env);
+      // The bridge and the shared CNI chains stay until their network is removed (the default one too).
+      expect(rocker(['network', 'prune'], store.env).code).toBe(0);
       expect(readdirSync(join(store.root, 'containers')).filter((e) => e !== '.names')).toEqual([]);
-      expect(leaksSince(state.before!)).toEqual({ mounts: [], cgroups: [], processes: [] });
+      expect(leaksSince(state.before!)).toEqual({ mounts: [], cgroups: [], processes: [], network: [] });
     } finally {
       forceCleanup(dir);
       store.cleanup();

@@ -132,21 +132,26 @@ async function refreshNetworkHosts(paths: StorePaths, network: string): Promise<
  * Undoes an attachment: CNI DEL (with the configuration and result ADD
  * had), the namespace, the port claims, the record. Safe to repeat and
  * after a half-made attachment; a failed DEL keeps the record for a retry.
+ * One at a time per container: the monitor and `rm -f` may both get here.
  */
 export async function releaseContainer(paths: StorePaths, id: string): Promise<void> {
-  const att = readAttachment(paths, id);
-  if (!att) return;
-  let failure: unknown;
-  try {
-    await cniDel(att.chain as Parameters<typeof cniDel>[0], invocation(att), att.result);
-  } catch (err) {
-    failure = err;
-  }
-  await removeNetns(att.netns);
-  if (failure) throw failure;
-  releasePorts(paths, id, att.ports);
-  rmSync(attachmentFile(paths, id), { force: true });
-  if (att.resolveNames) await refreshNetworkHosts(paths, att.network);
+  if (!existsSync(attachmentFile(paths, id))) return;
+  const att = await withLock(join(networkPaths(paths).locks, `release-${id}`), async () => {
+    const a = readAttachment(paths, id);
+    if (!a) return undefined;
+    let failure: unknown;
+    try {
+      await cniDel(a.chain as Parameters<typeof cniDel>[0], invocation(a), a.result);
+    } catch (err) {
+      failure = err;
+    }
+    await removeNetns(a.netns);
+    if (failure) throw failure;
+    releasePorts(paths, id, a.ports);
+    rmSync(attachmentFile(paths, id), { force: true });
+    return a;
+  });
+  if (att?.resolveNames) await refreshNetworkHosts(paths, att.network);
 }
 
 /** Ended for good, or never going to start: the container no longer needs its network. */

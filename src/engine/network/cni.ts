@@ -12,6 +12,13 @@ import type { PortSpec } from './flags.ts';
 export const CNI_VERSION = '1.0.0';
 const DEFAULT_DIRS = ['/usr/lib/cni', '/usr/libexec/cni', '/opt/cni/bin'];
 
+/**
+ * A plugin must not outlive a rocker killed mid-ADD: it would finish the
+ * setup after the cleanup that a later command runs for the killed one.
+ * util-linux's setpriv gives it a parent-death signal.
+ */
+export const DIE_WITH_ROCKER = ['setpriv', '--pdeathsig', 'KILL', '--'];
+
 export type PluginConf = Record<string, unknown> & { type: string };
 
 const resultSchema = z.looseObject({
@@ -78,7 +85,7 @@ function pluginInput(conf: PluginConf, inv: Invocation, prevResult: unknown): st
 }
 
 async function execPlugin(command: 'ADD' | 'DEL', conf: PluginConf, inv: Invocation, prevResult: unknown): Promise<unknown> {
-  const child = Bun.spawn([findPlugin(conf.type)], {
+  const child = Bun.spawn([...DIE_WITH_ROCKER, findPlugin(conf.type)], {
     stdin: Buffer.from(pluginInput(conf, inv, prevResult)),
     stdout: 'pipe',
     stderr: 'pipe',

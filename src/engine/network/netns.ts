@@ -5,6 +5,7 @@
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
+import { DIE_WITH_ROCKER } from './cni.ts';
 
 /**
  * util-linux's unshare makes the namespace and its bind mount, then runs
@@ -16,7 +17,7 @@ export async function createNetns(path: string): Promise<void> {
   writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
   let r: { exitCode: number | null; stderr: string };
   try {
-    const child = Bun.spawn(['unshare', `--net=${path}`, 'ip', 'link', 'set', 'lo', 'up'], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+    const child = Bun.spawn([...DIE_WITH_ROCKER, 'unshare', `--net=${path}`, 'ip', 'link', 'set', 'lo', 'up'], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
     const stderr = await new Response(child.stderr).text();
     r = { exitCode: await child.exited, stderr };
   } catch (err) {

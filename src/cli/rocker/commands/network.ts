@@ -1,6 +1,6 @@
 import { UserError } from '../../../common/errors.ts';
 import { formatTable } from '../../../common/table.ts';
-import { containerDone, releaseContainer } from '../../../engine/network/attach.ts';
+import { collectStale, containerDone, releaseContainer } from '../../../engine/network/attach.ts';
 import { createNetwork, listNetworks, resolveNetwork } from '../../../engine/network/config.ts';
 import { describeNetwork, pruneNetworks, removeNetwork } from '../../../engine/network/manage.ts';
 import type { Context } from '../context.ts';
@@ -23,6 +23,7 @@ async function create(args: string[], ctx: Context): Promise<number> {
 async function ls(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('network ls', 'List networks').option('-q, --quiet', 'print only the ids').addOption(formatOption());
   const { opts } = parseArgs<{ quiet?: boolean; format: string }>(cmd, args);
+  await collectStale(ctx.paths);
   const nets = listNetworks(ctx.paths);
   if (opts.quiet) process.stdout.write(nets.map((n) => `${n.id.slice(0, 12)}\n`).join(''));
   else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(nets, null, 2)}\n`);
