@@ -4,8 +4,9 @@
 #   1. `rocker run --rm --image busybox true` against the floor, bare
 #      `runc run` on a prepared bundle (the same config.json rocker writes,
 #      rootfs already unpacked), and `docker run --rm` when a daemon answers.
-#   2. 50 containers started detached one after another.
-#   3. `rocker ps -a` with 1,000 containers in the store.
+#   2. the same run on the default bridge network (CNI) against --network none.
+#   3. 50 containers started detached one after another.
+#   4. `rocker ps -a` with 1,000 containers in the store.
 # Needs root, runc, hyperfine, a built bin/rocker. Usage: bench/run-bench.sh [RESULTS.md]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ export ROCKER_ROOT=$work/root ROCKER_RUNROOT=$work/run
 dockerd_pid=
 cleanup() {
   "$rocker" ps -aq 2>/dev/null | xargs -r "$rocker" rm -f >/dev/null 2>&1 || true
+  "$rocker" network prune >/dev/null 2>&1 || true
   runc --root "$work/runc" delete -f floor >/dev/null 2>&1 || true
   if [ -n "$dockerd_pid" ]; then
     kill "$dockerd_pid" 2>/dev/null || true
@@ -32,7 +34,7 @@ scripts/fixtures/busybox-tar.sh "$work/busybox.tar"
 "$rocker" import "$work/busybox.tar" busybox >/dev/null
 
 # The floor's bundle: rocker's own config.json for the same container, on a plain directory.
-"$rocker" run --name floor-src busybox true
+"$rocker" run --network none --name floor-src busybox true
 id=$("$rocker" ps -aq | head -1)
 mkdir -p "$work/bundle/rootfs"
 tar -C "$work/bundle/rootfs" -xf "$work/busybox.tar"
@@ -46,13 +48,20 @@ node -e '
 ' "$(ls -d "$ROCKER_ROOT"/containers/"$id"*)/config.json" "$work/bundle/config.json" "$work/bundle/rootfs"
 
 floor=(-n "runc run (floor)" "runc --root $work/runc run --bundle $work/bundle floor")
-ours=(-n "rocker run --rm" "$rocker run --rm --image busybox true")
+ours=(-n "rocker run --rm" "$rocker run --rm --network none --image busybox true")
 # Rounds of 10 runs each, floor and rocker taking turns: other work on a
 # shared machine then weighs on both alike instead of on whichever ran
 # during a burst.
 for round in 1 2 3 4 5 6; do
   hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${ours[@]}"
 done
+
+# The default bridge network against none: the CNI plugin chain's cost on the start path (issue 12: at most 1.4x).
+bridged=(-n "rocker run --rm (bridge)" "$rocker run --rm --image busybox true")
+for round in 1 2 3; do
+  hyperfine -N --warmup 3 --runs 10 --export-json "$work/bridge-$round.json" "${ours[@]}" "${bridged[@]}"
+done
+"$rocker" network rm bridge >/dev/null
 
 # Docker: the machine's engine if one answers, else one of our own when dockerd is installed.
 # Measured apart from the floor: its daemon's own work after each run would weigh on the others.
@@ -79,14 +88,14 @@ fi
 
 # 50 detached starts, one after another, then stop them all.
 start=$(date +%s%N)
-for i in $(seq 1 50); do "$rocker" run -d --name "bg$i" busybox sleep 1000 >/dev/null; done
+for i in $(seq 1 50); do "$rocker" run -d --network none --name "bg$i" busybox sleep 1000 >/dev/null; done
 end=$(date +%s%N)
 detached_ms=$(( (end - start) / 1000000 ))
 "$rocker" ps -q | xargs -r "$rocker" rm -f >/dev/null
 
 # 1,000 containers in the store (ended ones: real records, logs and upper dirs).
 have=$("$rocker" ps -aq | wc -l)
-for i in $(seq $((have + 1)) 1000); do "$rocker" run busybox true; done
+for i in $(seq $((have + 1)) 1000); do "$rocker" run --network none busybox true; done
 hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps-1.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a"
 listed=$("$rocker" ps -aq | wc -l)
 
@@ -120,6 +129,10 @@ table() {
   echo "Machine: $(nproc) cores, $(uname -r), runc $(runc --version | head -1 | awk '{print $3}'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   table "$work"/start-*.json
+  echo
+  echo "On the default bridge network (CNI bridge + host-local + firewall) against --network none:"
+  echo
+  table "$work"/bridge-*.json
   echo
   if ls "$work"/docker-*.json >/dev/null 2>&1; then
     echo "Against Docker (Docker's CPU column is its client only; compare by wall time):"
