@@ -74,6 +74,16 @@ test('containers started at once never share an address', async () => {
   expect(new Set(addrs).size).toBe(4);
 });
 
+test('networks are isolated from each other: only the container\'s own network reaches it', () => {
+  expect(rocker(['run', '-d', '--name', 'iso', '--network', 'alpha', 'busybox', 'sleep', '1000'], env).code).toBe(0);
+  const ip = JSON.parse(rocker(['inspect', 'iso'], env).stdout)[0].NetworkSettings.Networks.alpha.IPAddress;
+  const ping = (network: string) => rocker(['run', '--rm', '--network', network, 'busybox', 'sh', '-c', `ping -c1 -W1 ${ip} >/dev/null && echo reached || echo blocked`], env).stdout;
+  expect(ping('alpha')).toBe('reached\n');
+  expect(ping('beta')).toBe('blocked\n');
+  expect(ping('bridge')).toBe('blocked\n');
+  expect(rocker(['rm', '-f', 'iso'], env).code).toBe(0);
+});
+
 test('network rm and prune remove bridges and rules; nothing of the containers is left', () => {
   const bridge = inspectNet('beta').Options['com.docker.network.bridge.name'];
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(true);

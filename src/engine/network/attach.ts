@@ -10,7 +10,7 @@ import type { RunOptions } from '../container-store/record.ts';
 import { containerStatus } from '../container-store/status.ts';
 import { containerFiles, readRecord } from '../container-store/store.ts';
 import { listAttachments, readAttachment, type Attachment } from './attachment.ts';
-import { cniAdd, cniDel, forwardDrops, pluginChain, type Invocation } from './cni.ts';
+import { cniAdd, cniDel, pluginChain, type Invocation } from './cni.ts';
 import { DEFAULT_NETWORK, networkForRun } from './config.ts';
 import type { PortSpec } from './flags.ts';
 import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
@@ -64,7 +64,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
   const net = await networkForRun(paths, o.network);
   const np = networkPaths(paths);
   const wanted = [...(o.publish ?? []), ...(o.publishAll ? exposedPorts(req.exposed) : [])];
-  const [ports, firewall] = await Promise.all([claimPorts(paths, req.id, wanted), forwardDrops()]);
+  const ports = await claimPorts(paths, req.id, wanted);
   const att: Attachment = {
     id: req.id,
     name: req.name,
@@ -74,7 +74,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     resolveNames: net.name !== DEFAULT_NETWORK,
     netns: join(np.netns, req.id),
     ifname: 'eth0',
-    chain: pluginChain(net, np.ipam, ports.length > 0, firewall),
+    chain: pluginChain(net, np.ipam, ports.length > 0),
     ports,
     extraHosts: addHostEntries(o.addHosts ?? [], net.gateway),
     owner: `${process.pid} ${procStartTime(process.pid) ?? 0}`,

@@ -1,6 +1,7 @@
 // What the CNI plugins leave on the host after the last DEL: the bridge,
-// host-local's reservation directory, and the chains every CNI network shares
-// (portmap's CNI-HOSTPORT-*, firewall's CNI-FORWARD and CNI-ADMIN). These
+// host-local's reservation directory, firewall's isolation rules for the
+// bridge, and the chains every CNI network shares (portmap's
+// CNI-HOSTPORT-*, firewall's CNI-FORWARD, CNI-ADMIN, CNI-ISOLATION-*). These
 // go when a network is removed; the shared chains only when no rule of any
 // container, of rocker or another CNI user such as Podman, is left in them.
 import { existsSync, rmSync } from 'node:fs';
@@ -32,6 +33,13 @@ function dropChain(table: string, chain: string, jumpsFrom: string[]): void {
   run(['iptables', '-w', '-t', table, '-X', chain]);
 }
 
+/** Firewall's ingress-policy rules name the bridge and stay after DEL (the plugin cannot know the bridge is unused). */
+export function removeIsolationRules(bridge: string): void {
+  for (const chain of ['CNI-ISOLATION-STAGE-1', 'CNI-ISOLATION-STAGE-2']) {
+    for (const rule of chainRules('filter', chain) ?? []) if (new RegExp(`-[io] ${bridge} `).test(rule)) deleteRule('filter', rule);
+  }
+}
+
 /** Removes the shared CNI chains when nothing in them belongs to a container any more. */
 export function removeSharedChainsIfUnused(): void {
   const dnat = chainRules('nat', 'CNI-HOSTPORT-DNAT');
@@ -46,6 +54,13 @@ export function removeSharedChainsIfUnused(): void {
   if (fwd !== undefined && fwd.every((r) => r.endsWith('-j CNI-ADMIN')) && (admin ?? []).length === 0) {
     dropChain('filter', 'CNI-FORWARD', ['FORWARD']);
     if (admin !== undefined) dropChain('filter', 'CNI-ADMIN', []);
+  }
+  // Only their closing RETURN rules left: no bridge is isolated any more.
+  const stage1 = chainRules('filter', 'CNI-ISOLATION-STAGE-1');
+  const stage2 = chainRules('filter', 'CNI-ISOLATION-STAGE-2');
+  if (stage1 !== undefined && [...stage1, ...(stage2 ?? [])].every((r) => r.includes('-j RETURN'))) {
+    dropChain('filter', 'CNI-ISOLATION-STAGE-1', ['FORWARD']);
+    if (stage2 !== undefined) dropChain('filter', 'CNI-ISOLATION-STAGE-2', []);
   }
 }
 

@@ -4,7 +4,7 @@ import type { StorePaths } from '../paths.ts';
 import { listAttachments } from './attachment.ts';
 import { collectStale } from './attach.ts';
 import { listNetworks, removeNetworkDefinition, resolveNetwork, type Network } from './config.ts';
-import { ipamDirOf, removeBridge, removeSharedChainsIfUnused } from './cleanup.ts';
+import { ipamDirOf, removeBridge, removeIsolationRules, removeSharedChainsIfUnused } from './cleanup.ts';
 import { networkPaths } from './paths.ts';
 
 /**
@@ -18,6 +18,7 @@ export async function removeNetwork(paths: StorePaths, text: string): Promise<Ne
   const net = resolveNetwork(paths, text);
   const users = listAttachments(paths).filter((a) => a.networkId === net.id);
   if (users.length) throw new UserError(`network ${net.name} has active containers: ${users.map((a) => a.name).join(', ')}`);
+  removeIsolationRules(net.bridge);
   removeBridge(net.bridge, ipamDirOf(networkPaths(paths).ipam, net.name));
   removeNetworkDefinition(paths, net);
   removeSharedChainsIfUnused();
