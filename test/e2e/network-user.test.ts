@@ -84,6 +84,22 @@ test('networks are isolated from each other: only the container\'s own network r
   expect(rocker(['rm', '-f', 'iso'], env).code).toBe(0);
 });
 
+test('--internal has no way out; --ip and --network-alias on a user network', () => {
+  expect(rocker(['network', 'create', '--internal', '--subnet', '10.124.9.0/24', 'inner'], env).code).toBe(0);
+  expect(inspectNet('inner').Internal).toBe(true);
+  expect(rocker(['run', '-d', '--name', 'fixed', '--network', 'inner', '--ip', '10.124.9.50', '--network-alias', 'cache', 'busybox', 'sleep', '1000'], env).code).toBe(0);
+  const r = rocker(['run', '--rm', '--network', 'inner', 'busybox', 'sh', '-c',
+    `ip route | grep -c default; ping -c1 -W1 cache | grep -o "10.124.9.50" | head -1; ping -c1 -W1 ${hostAddress()} >/dev/null 2>&1 || echo no-way-out`], env);
+  expect(r.stdout).toBe('0\n10.124.9.50\nno-way-out\n');
+  const taken = rocker(['run', '--rm', '--network', 'inner', '--ip', '10.124.9.50', 'busybox', 'true'], env);
+  expect(taken.code).toBe(125);
+  expect(taken.stderr).toMatch(/^rocker: network inner: CNI plugin bridge ADD failed: .*10\.124\.9\.50 is not available.*\n$/);
+  expect(rocker(['run', '--rm', '--network', 'inner', '--ip', '10.1.1.1', 'busybox', 'true'], env).stderr).toBe('rocker: --ip 10.1.1.1 is not a free address of network inner (10.124.9.0/24, gateway 10.124.9.1)\n');
+  expect(rocker(['run', '--rm', '--ip', '10.77.0.9', 'busybox', 'true'], env)).toMatchObject({ code: 125, stderr: 'rocker: --ip needs a user network (rocker network create --subnet ...)\n' });
+  expect(rocker(['rm', '-f', 'fixed'], env).code).toBe(0);
+  expect(rocker(['network', 'rm', 'inner'], env).code).toBe(0);
+});
+
 test('network rm and prune remove bridges and rules; nothing of the containers is left', () => {
   const bridge = inspectNet('beta').Options['com.docker.network.bridge.name'];
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(true);

@@ -13,7 +13,7 @@ const tempDir = () => {
   return d;
 };
 
-const base: RunFlags = { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [], publish: [], addHost: [], dns: [], dnsSearch: [] };
+const base: RunFlags = { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [], publish: [], addHost: [], dns: [], dnsSearch: [], networkAlias: [] };
 const opts = (f: Partial<RunFlags>) => runOptionsFromFlags({ ...base, ...f });
 const error = (f: Partial<RunFlags>): UserError => {
   try {

@@ -24,6 +24,8 @@ export const RunOptionsSchema = z.object({
   addHosts: z.optional(z.array(z.string())),
   dns: z.optional(z.array(z.string())),
   dnsSearch: z.optional(z.array(z.string())),
+  ip: z.optional(z.string()),
+  aliases: z.optional(z.array(z.string())),
   resources: z.object({
     memory: z.optional(z.int().check(z.positive())),
     cpuShares: z.optional(z.int().check(z.positive())),

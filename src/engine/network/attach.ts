@@ -2,6 +2,7 @@
 // everything (addresses, port rules, veth, namespace) once it has ended.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { UserError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
@@ -11,7 +12,8 @@ import { containerStatus } from '../container-store/status.ts';
 import { containerFiles, readRecord } from '../container-store/store.ts';
 import { listAttachments, readAttachment, type Attachment } from './attachment.ts';
 import { cniAdd, cniDel, pluginChain, type Invocation } from './cni.ts';
-import { DEFAULT_NETWORK, networkForRun } from './config.ts';
+import { DEFAULT_NETWORK, networkForRun, type Network } from './config.ts';
+import { cidrContains } from './subnet.ts';
 import type { PortSpec } from './flags.ts';
 import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
 import { createNetns, removeNetns } from './netns.ts';
@@ -30,7 +32,7 @@ export interface AttachRequest {
 }
 
 function invocation(a: Attachment): Invocation {
-  return { network: a.network, containerId: a.id, netns: a.netns, ifname: a.ifname, ports: a.ports };
+  return { network: a.network, containerId: a.id, netns: a.netns, ifname: a.ifname, ports: a.ports, ips: a.requestedIp ? [a.requestedIp] : undefined };
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
@@ -62,6 +64,8 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
   await collectStale(paths);
   const o = req.options;
   const net = await networkForRun(paths, o.network);
+  if (o.ip !== undefined) checkRequestedIp(net, o.ip);
+  if (net.name === DEFAULT_NETWORK && o.aliases?.length) throw new UserError('--network-alias needs a user network: containers on the default network do not resolve names', 125);
   const np = networkPaths(paths);
   const wanted = [...(o.publish ?? []), ...(o.publishAll ? exposedPorts(req.exposed) : [])];
   const ports = await claimPorts(paths, req.id, wanted);
@@ -69,6 +73,8 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     id: req.id,
     name: req.name,
     hostname: req.hostname,
+    ...(o.aliases?.length ? { aliases: o.aliases } : {}),
+    ...(o.ip !== undefined ? { requestedIp: `${o.ip}/${net.subnet.split('/')[1]}` } : {}),
     network: net.name,
     networkId: net.id,
     resolveNames: net.name !== DEFAULT_NETWORK,
@@ -100,7 +106,13 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
 }
 
 function selfEntry(a: Attachment): HostsEntry {
-  return { ip: a.ip ?? '127.0.1.1', names: [a.hostname, a.name] };
+  return { ip: a.ip ?? '127.0.1.1', names: [a.hostname, a.name, ...(a.aliases ?? [])] };
+}
+
+/** Docker's rules for --ip: a user network, inside its subnet, not its gateway. */
+function checkRequestedIp(net: Network, ip: string): void {
+  if (net.name === DEFAULT_NETWORK) throw new UserError('--ip needs a user network (rocker network create --subnet ...)', 125);
+  if (!cidrContains(net.subnet, ip) || ip === net.gateway) throw new UserError(`--ip ${ip} is not a free address of network ${net.name} (${net.subnet}, gateway ${net.gateway})`, 125);
 }
 
 /** Writes the container's /etc/hosts; on a user network every peer's too, so names follow containers that come and go. */

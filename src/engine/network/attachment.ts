@@ -13,6 +13,10 @@ export const AttachmentSchema = z.object({
   id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   name: z.string(),
   hostname: z.string(),
+  /** --network-alias: more names its peers know it by. */
+  aliases: z.optional(z.array(z.string())),
+  /** --ip: the address asked of host-local, with the subnet's prefix ("10.90.0.5/24"). */
+  requestedIp: z.optional(z.string()),
   network: z.string(),
   networkId: z.string(),
   /** Containers on a user network find each other by name in /etc/hosts; on the default network they do not (as in Docker). */

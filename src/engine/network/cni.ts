@@ -51,17 +51,21 @@ function findPlugin(type: string): string {
  * when another engine set that chain's policy to DROP, and its same-bridge
  * ingress policy keeps other networks' bridges out, Docker's isolation
  * between networks. Its ADD and DEL cost about 80 ms of a start, paid for
- * that isolation.
+ * that isolation. An internal network's bridge is no gateway: no address
+ * on the host, no route out, no NAT.
  */
 export function pluginChain(net: Network, ipamDir: string, withPorts: boolean): PluginConf[] {
+  const outside = !net.internal;
   const chain: PluginConf[] = [
     {
       type: 'bridge',
       bridge: net.bridge,
-      isGateway: true,
-      ipMasq: true,
+      isGateway: outside,
+      ipMasq: outside,
       hairpinMode: true,
-      ipam: { type: 'host-local', dataDir: ipamDir, ranges: [[{ subnet: net.subnet, gateway: net.gateway }]], routes: [{ dst: '0.0.0.0/0' }] },
+      // host-local reads a requested address (--ip) from the runtime configuration.
+      capabilities: { ips: true },
+      ipam: { type: 'host-local', dataDir: ipamDir, ranges: [[{ subnet: net.subnet, gateway: net.gateway }]], routes: outside ? [{ dst: '0.0.0.0/0' }] : [] },
     },
   ];
   if (withPorts) chain.push({ type: 'portmap', capabilities: { portMappings: true }, snat: true });
@@ -75,14 +79,18 @@ export interface Invocation {
   netns: string;
   ifname: string;
   ports: PortSpec[];
+  /** A requested address ("10.90.0.5/24"), for host-local. */
+  ips?: string[];
 }
 
 /** The configuration one plugin gets: the list's name and version, capabilities' runtime values, the previous result. */
 function pluginInput(conf: PluginConf, inv: Invocation, prevResult: unknown): string {
   const input: Record<string, unknown> = { ...conf, cniVersion: CNI_VERSION, name: inv.network };
-  if (conf.capabilities && (conf.capabilities as Record<string, boolean>).portMappings) {
-    input.runtimeConfig = { portMappings: inv.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, hostIP: p.hostIp })) };
-  }
+  const caps = (conf.capabilities ?? {}) as Record<string, boolean>;
+  const runtimeConfig: Record<string, unknown> = {};
+  if (caps.portMappings) runtimeConfig.portMappings = inv.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, hostIP: p.hostIp }));
+  if (caps.ips && inv.ips?.length) runtimeConfig.ips = inv.ips;
+  if (Object.keys(runtimeConfig).length) input.runtimeConfig = runtimeConfig;
   if (prevResult !== undefined) input.prevResult = prevResult;
   return JSON.stringify(input);
 }

@@ -20,6 +20,8 @@ export const NetworkSchema = z.object({
   /** The Linux bridge the CNI bridge plugin creates on first use. */
   bridge: z.string(),
   created: z.string(),
+  /** No route out of the network, and the host has no address on it. */
+  internal: z.optional(z.boolean()),
 });
 export type Network = z.infer<typeof NetworkSchema>;
 
@@ -93,6 +95,7 @@ export interface CreateNetworkRequest {
   name: string;
   subnet?: string;
   gateway?: string;
+  internal?: boolean;
 }
 
 /**
@@ -132,7 +135,7 @@ export async function createNetwork(paths: StorePaths, req: CreateNetworkRequest
     if (req.name === DEFAULT_NETWORK) {
       bridge = ['rocker0', 'rocker1', 'rocker2', 'rocker3'].find((b) => !linkExists(b) && !ownBridges.has(b)) ?? bridge;
     }
-    const net: Network = { name: req.name, id, driver: 'bridge', subnet, gateway, bridge, created: new Date().toISOString() };
+    const net: Network = { name: req.name, id, driver: 'bridge', subnet, gateway, bridge, created: new Date().toISOString(), ...(req.internal ? { internal: true } : {}) };
     mkdirSync(np.configs, { recursive: true });
     writeJsonAtomic(configFile(paths, req.name), net);
     return net;

@@ -66,6 +66,8 @@ export interface NetworkFlags {
   addHost: string[];
   dns: string[];
   dnsSearch: string[];
+  ip?: string;
+  networkAlias: string[];
 }
 
 /** The networking part of RunOptions. A bridge network is the default, as in Docker. */
@@ -78,5 +80,12 @@ export function networkOptions(f: NetworkFlags) {
   for (const h of f.addHost.map(parseAddHost)) {
     if (h.ip === 'host-gateway' && network === 'none') throw bad(`--add-host ${h.host}:host-gateway: a container with --network none cannot reach the host`);
   }
-  return { network, publish, publishAll: !!f.publishAll, addHosts: f.addHost, dns: f.dns.map(parseDns), dnsSearch: f.dnsSearch };
+  if (f.ip !== undefined && !isIPv4(f.ip)) throw bad(`invalid --ip "${f.ip}": not an IPv4 address`);
+  for (const a of f.networkAlias) if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(a)) throw bad(`invalid --network-alias "${a}"`);
+  if (!bridged && (f.ip !== undefined || f.networkAlias.length)) throw bad(`--ip and --network-alias need a user network, not --network ${network}`);
+  return {
+    network, publish, publishAll: !!f.publishAll, addHosts: f.addHost, dns: f.dns.map(parseDns), dnsSearch: f.dnsSearch,
+    ...(f.ip !== undefined ? { ip: f.ip } : {}),
+    ...(f.networkAlias.length ? { aliases: f.networkAlias } : {}),
+  };
 }

@@ -52,7 +52,7 @@ export function describeNetwork(paths: StorePaths, net: Network): object {
     Driver: net.driver,
     EnableIPv6: false,
     IPAM: { Driver: 'host-local', Config: [{ Subnet: net.subnet, Gateway: net.gateway }] },
-    Internal: false,
+    Internal: !!net.internal,
     Containers: containers,
     Options: { 'com.docker.network.bridge.name': net.bridge },
   };

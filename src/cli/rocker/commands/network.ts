@@ -12,10 +12,11 @@ async function create(args: string[], ctx: Context): Promise<number> {
     .argument('<name>', 'the network name')
     .option('--subnet <cidr>', 'IPv4 subnet, e.g. 10.90.5.0/24 (default: a free /24 in 10.90.0.0/16)')
     .option('--gateway <ip>', "the bridge's address (default: the subnet's first address)")
+    .option('--internal', 'no route out of the network (and the host has no address on it)')
     .option('-d, --driver <driver>', 'bridge (the only driver)', 'bridge');
-  const { opts, operands } = parseArgs<{ subnet?: string; gateway?: string; driver: string }>(cmd, args);
+  const { opts, operands } = parseArgs<{ subnet?: string; gateway?: string; driver: string; internal?: boolean }>(cmd, args);
   if (opts.driver !== 'bridge') throw new UserError(`network driver "${opts.driver}" is not supported: only bridge is`);
-  const net = await createNetwork(ctx.paths, { name: operands[0]!, subnet: opts.subnet, gateway: opts.gateway });
+  const net = await createNetwork(ctx.paths, { name: operands[0]!, subnet: opts.subnet, gateway: opts.gateway, internal: opts.internal });
   process.stdout.write(`${net.id}\n`);
   return 0;
 }

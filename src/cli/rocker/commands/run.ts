@@ -46,7 +46,9 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-P, --publish-all', "publish every port the image exposes on a free host port")
     .option('--add-host <name:ip>', 'add a line to /etc/hosts; ip may be host-gateway, the host (repeatable)', collect, [])
     .option('--dns <ip>', 'a name server for /etc/resolv.conf (repeatable)', collect, [])
-    .option('--dns-search <domain>', 'a search domain for /etc/resolv.conf (repeatable)', collect, []);
+    .option('--dns-search <domain>', 'a search domain for /etc/resolv.conf (repeatable)', collect, [])
+    .option('--ip <address>', "the container's IPv4 address on a user network")
+    .option('--network-alias <name>', 'another name the container has on a user network (repeatable)', collect, []);
   // Docker's spelling of the original's --cpuset.
   const argv = args.map((a) => (a === '--cpuset' ? '--cpuset-cpus' : a.startsWith('--cpuset=') ? `--cpuset-cpus=${a.slice(9)}` : a));
   const { opts, operands } = parseArgs<Flags>(cmd, argv);
