@@ -5,10 +5,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { leaksSince } from '../helpers/leaks.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
 
-const { env, root, before } = containerSuite();
+const { env, root, leaks } = containerSuite();
 
 interface PsEntry {
   id: string;
@@ -171,7 +170,7 @@ test('rocker killed while starting a container: ps shows the truth, rm -f cleans
   expect(psAll()).toEqual([]);
   // The default network's bridge and shared chains stay until it is removed; everything of each container must be gone.
   expect(rocker(['network', 'prune'], env).code).toBe(0);
-  expect(leaksSince(before())).toEqual({ mounts: [], cgroups: [], processes: [], network: [] });
+  expect(leaks()).toEqual({ mounts: [], cgroups: [], processes: [], network: [] });
 });
 
 test('rm -f of a container that is still starting kills it once it runs; the foreground rocker ends', async () => {

@@ -5,11 +5,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { leaksSince } from '../helpers/leaks.ts';
 import { freePort, hostAddress, hostServer, httpGet } from '../helpers/network.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
 
-const { env, dir, runRoot, before } = containerSuite();
+const { env, dir, runRoot, leaks } = containerSuite();
 const net = join(runRoot, 'net');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -84,7 +83,7 @@ test('-p: reachable from the host on 127.0.0.1 and the host address; port, ps, i
   expect(await httpGet(`http://127.0.0.1:${port}/www`)).toBe('');
   expect(rocker(['port', 'pub'], env).stdout).toBe('');
   expect(rocker(['rm', id], env).code).toBe(0);
-  expect(leaksSince(before()).network.filter(perContainer)).toEqual([]);
+  expect(leaks().network.filter(perContainer)).toEqual([]);
 });
 
 test('a host port taken by another program is refused before the container exists', async () => {
@@ -117,7 +116,7 @@ test('rocker killed with SIGKILL while starting: a later command releases addres
   expect(entries('netns')).toEqual([]);
   expect(entries('ports')).toEqual([]);
   expect(reservations()).toEqual([]);
-  const left = leaksSince(before());
+  const left = leaks();
   expect(left.mounts).toEqual([]);
   expect(left.network.filter(perContainer)).toEqual([]);
 });
@@ -127,7 +126,7 @@ test('network rm removes the bridge and the shared CNI chains; the default netwo
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(true);
   expect(rocker(['network', 'rm', 'bridge'], env)).toEqual({ code: 0, stdout: 'bridge\n', stderr: '' });
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(false);
-  expect(leaksSince(before()).network).toEqual([]);
+  expect(leaks().network).toEqual([]);
   expect(rocker(['run', '--rm', 'busybox', 'true'], env).code).toBe(0);
   expect(rocker(['network', 'ls', '-q'], env).stdout).toMatch(/^[0-9a-f]{12}\n$/);
 });

@@ -4,11 +4,10 @@ import { expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { leaksSince } from '../helpers/leaks.ts';
 import { hostAddress } from '../helpers/network.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
 
-const { env, before } = containerSuite();
+const { env, leaks } = containerSuite();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspectNet = (name: string) => JSON.parse(rocker(['network', 'inspect', name], env).stdout)[0];
 
@@ -107,5 +106,5 @@ test('network rm and prune remove bridges and rules; nothing of the containers i
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(false);
   expect(rocker(['network', 'prune'], env).stdout).toMatch(/^Deleted Networks:\n(alpha\nbridge|bridge\nalpha)\n$/);
   expect(rocker(['network', 'ls', '-q'], env).stdout).toBe('');
-  expect(leaksSince(before()).network).toEqual([]);
+  expect(leaks().network).toEqual([]);
 });
