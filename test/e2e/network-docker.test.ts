@@ -5,12 +5,13 @@
 // on itself; on this machine forwarding is already on.
 import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { startDockerd, type Daemon } from '../helpers/docker.ts';
 import { freePort, hostAddress, httpGet } from '../helpers/network.ts';
 import { busyboxTar, rocker } from '../helpers/rocker.ts';
 
-const { env } = containerSuite();
+const { env, dir } = containerSuite();
 const dockerDir = `/var/tmp/rocker-nettest-dockerd-${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let daemon: Daemon | undefined;
@@ -57,6 +58,18 @@ test.if(haveDockerd)('published ports of Docker and rocker side by side, each en
   expect(r.stdout).toBe('rocker\ndocker\n');
   expect(rocker(['rm', '-f', 'rweb'], env).code).toBe(0);
   expect(rocker(['network', 'rm', 'rnet'], env).code).toBe(0);
+});
+
+test.if(haveDockerd)('-P publishes the ports an image made by Docker exposes', async () => {
+  expect(docker(['commit', '--change', 'EXPOSE 80', '--change', 'CMD ["httpd", "-f", "-p", "80", "-h", "/"]', 'dweb', 'rocker-nettest/web:exposed']).code).toBe(0);
+  const tar = join(dir, 'exposed.tar');
+  expect(docker(['save', '-o', tar, 'rocker-nettest/web:exposed']).code).toBe(0);
+  expect(rocker(['load', '-q', '-i', tar], env).code).toBe(0);
+  expect(rocker(['run', '-d', '--name', 'pall', '-P', 'rocker-nettest/web:exposed'], env).code).toBe(0);
+  const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)\n$/.exec(rocker(['port', 'pall'], env).stdout);
+  expect(m).not.toBeNull();
+  expect(await fetchEventually(`http://127.0.0.1:${m![1]}/i`)).toBe('docker\n');
+  expect(rocker(['rm', '-f', 'pall'], env).code).toBe(0);
 });
 
 test.if(haveDockerd)('after dockerd: its rules removed and the FORWARD policy back as it was', async () => {
