@@ -98,6 +98,15 @@ test('a host port taken by another program is refused before the container exist
   }
 });
 
+test('missing CNI plugins and an unknown network: one line, exit 125, nothing left behind', () => {
+  const r = rocker(['run', '--rm', '--name', 'noplugins', 'busybox', 'true'], { ...env, CNI_PATH: '/nonexistent' });
+  expect(r).toEqual({ code: 125, stdout: '', stderr: 'rocker: CNI plugin "bridge" not found in /nonexistent: install containernetworking-plugins (or set CNI_PATH)\n' });
+  expect(rocker(['run', '--rm', '--network', 'nosuch', 'busybox', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: "rocker: network nosuch not found: create it with 'rocker network create nosuch'\n" });
+  expect(rocker(['ps', '-aq'], env).stdout).toBe('');
+  expect(entries('attachments')).toEqual([]);
+  expect(entries('netns')).toEqual([]);
+});
+
 test('rocker killed with SIGKILL while starting: a later command releases address, veth, namespace and rules', async () => {
   for (const delay of [10, 40, 80, 150, 250, 400]) {
     const child = spawn(ROCKER, ['run', '--name', `k${delay}`, '-p', String(await freePort()) + ':80', 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' });

@@ -11,7 +11,7 @@ import type { RunOptions } from '../container-store/record.ts';
 import { containerStatus } from '../container-store/status.ts';
 import { containerFiles, readRecord } from '../container-store/store.ts';
 import { listAttachments, readAttachment, type Attachment } from './attachment.ts';
-import { cniAdd, cniDel, pluginChain, type Invocation } from './cni.ts';
+import { checkPlugins, cniAdd, cniDel, pluginChain, type Invocation } from './cni.ts';
 import { DEFAULT_NETWORK, networkForRun, type Network } from './config.ts';
 import { cidrContains } from './subnet.ts';
 import type { PortSpec } from './flags.ts';
@@ -68,6 +68,8 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
   if (net.name === DEFAULT_NETWORK && o.aliases?.length) throw new UserError('--network-alias needs a user network: containers on the default network do not resolve names', 125);
   const np = networkPaths(paths);
   const wanted = [...(o.publish ?? []), ...(o.publishAll ? exposedPorts(req.exposed) : [])];
+  const chain = pluginChain(net, np.ipam, wanted.length > 0);
+  checkPlugins(chain);
   const ports = await claimPorts(paths, req.id, wanted);
   const att: Attachment = {
     id: req.id,
@@ -80,7 +82,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     resolveNames: net.name !== DEFAULT_NETWORK,
     netns: join(np.netns, req.id),
     ifname: 'eth0',
-    chain: pluginChain(net, np.ipam, ports.length > 0),
+    chain,
     ports,
     extraHosts: addHostEntries(o.addHosts ?? [], net.gateway),
     owner: `${process.pid} ${procStartTime(process.pid) ?? 0}`,

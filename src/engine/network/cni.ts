@@ -123,6 +123,11 @@ async function execPlugin(command: 'ADD' | 'DEL', conf: PluginConf, inv: Invocat
   return out.trim() ? JSON.parse(out) : undefined;
 }
 
+/** Fails (one line, exit 125) when a plugin of the chain is not installed: checked before anything exists on the host. */
+export function checkPlugins(chain: PluginConf[]): void {
+  for (const conf of chain) findPlugin(conf.type);
+}
+
 /** Runs ADD through the chain; returns the final result. */
 export async function cniAdd(chain: PluginConf[], inv: Invocation): Promise<CniResult> {
   let prev: unknown;
