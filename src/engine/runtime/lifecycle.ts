@@ -122,9 +122,9 @@ function killOrphanedRuntime(pidFile: string): void {
 
 /** The cleanup part of removeContainer, usable on a directory whose record is damaged. */
 export async function removeFiles(paths: StorePaths, id: string, runtimeName: string, name?: string): Promise<void> {
-  const f = containerFiles(paths, id);
+  const files = containerFiles(paths, id);
   // Only without a recorded exit: the normal end of `run --rm` pays no /proc scan.
-  if (!existsSync(f.exit) && existsSync(f.dir)) killOrphanedRuntime(f.pid);
+  if (!existsSync(files.exit) && existsSync(files.dir)) killOrphanedRuntime(files.pid);
   if (hasRuntimeState(paths, id)) {
     // A runtime that never saw its container end (rocker killed): its delete removes the state and the cgroups.
     const r = runtimeCommand(findRuntime(runtimeName), paths, ['delete', '--force', id]);
@@ -132,7 +132,6 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
   }
   // Its network (address, ports, veth, namespace) first: a failure keeps the container to retry with.
   if (existsSync(attachmentFile(paths, id))) await (await import('../network/attach.ts')).releaseContainer(paths, id);
-  const files = containerFiles(paths, id);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
 }

@@ -39,7 +39,8 @@ export async function runForeground(paths: StorePaths, c: Created): Promise<numb
   const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
-  if (isBridgeNetwork(o.network)) await (await import('../network/attach.ts')).releaseContainer(paths, rec.id);
+  // A failed release must not replace the container's exit code: the attachment stays, and rm or a later run retries it.
+  if (isBridgeNetwork(o.network)) await (await import('../network/attach.ts')).releaseContainer(paths, rec.id).catch(() => undefined);
   if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);
   if (failure) throw failure;
   return code;
