@@ -18,7 +18,7 @@ import type { PortSpec } from './flags.ts';
 import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
 import { createNetns, removeNetns } from './netns.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
-import { claimPorts, releasePorts } from './ports.ts';
+import { claimPorts, collectStaleClaims, releasePorts } from './ports.ts';
 
 export const RELEASE_SCRIPT = 'network-release';
 
@@ -192,6 +192,7 @@ function ownerAlive(a: Attachment): boolean {
  * attach and by the network commands, so leftovers do not pile up.
  */
 export async function collectStale(paths: StorePaths): Promise<void> {
+  collectStaleClaims(paths);
   for (const a of listAttachments(paths)) {
     if (ownerAlive(a) || !containerDone(paths, a.id)) continue;
     try {

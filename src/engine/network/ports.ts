@@ -2,7 +2,7 @@
 // port so that two rocker containers never publish the same one (portmap
 // only writes DNAT rules; nothing on the host holds the port).
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
@@ -36,7 +36,11 @@ function claimFile(paths: StorePaths, protocol: string, port: number): string {
   return join(networkPaths(paths).ports, `${protocol}-${port}`);
 }
 
-/** Claims `port` for container `id`; a claim whose container has no attachment left (rocker killed) is taken over. */
+/**
+ * Claims `port` for container `id`. A claim whose container has no
+ * attachment (rocker killed) is taken over once it is no longer fresh: a
+ * fresh one may belong to a rocker about to record its attachment.
+ */
 function claim(paths: StorePaths, id: string, protocol: string, port: number): boolean {
   const file = claimFile(paths, protocol, port);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -53,7 +57,7 @@ function claim(paths: StorePaths, id: string, protocol: string, port: number): b
       // released meanwhile
     }
     if (owner === id) return true;
-    if (owner && existsSync(attachmentFile(paths, owner))) return false;
+    if (owner && (existsSync(attachmentFile(paths, owner)) || claimIsFresh(file))) return false;
     rmSync(file, { force: true });
   }
   return false;
@@ -84,6 +88,34 @@ export async function claimPorts(paths: StorePaths, id: string, specs: PortSpec[
   } catch (err) {
     releasePorts(paths, id, out);
     throw err;
+  }
+}
+
+/** Claims whose container has no attachment: a rocker killed between claiming its ports and recording the attachment. */
+export function collectStaleClaims(paths: StorePaths): void {
+  const dir = networkPaths(paths).ports;
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of files) {
+    try {
+      const owner = readFileSync(join(dir, f), 'utf8');
+      if (!existsSync(attachmentFile(paths, owner)) && !claimIsFresh(join(dir, f))) rmSync(join(dir, f), { force: true });
+    } catch {
+      // released meanwhile
+    }
+  }
+}
+
+/** A claim younger than a few seconds may belong to a rocker that is about to record its attachment. */
+function claimIsFresh(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < 10_000;
+  } catch {
+    return false;
   }
 }
 
