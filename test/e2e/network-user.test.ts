@@ -53,7 +53,7 @@ test('containers on a user network reach each other by name; names follow contai
   expect(rocker(['exec', 'web', 'sh', '-c', 'grep -c " db$" /etc/hosts'], env).stdout).toBe('1\n');
   const members = Object.values(inspectNet('alpha').Containers).map((c) => (c as { Name: string }).Name).sort();
   expect(members).toEqual(['db', 'web']);
-  expect(rocker(['network', 'rm', 'alpha'], env)).toMatchObject({ code: 1, stderr: 'rocker: network alpha has active containers: web, db\n' });
+  expect(rocker(['network', 'rm', 'alpha'], env)).toMatchObject({ code: 1, stderr: 'rocker: network alpha has active containers: db, web\n' });
   expect(rocker(['rm', '-f', 'db'], env).code).toBe(0);
   expect(rocker(['exec', 'web', 'sh', '-c', 'grep -c " db$" /etc/hosts'], env).stdout).toBe('0\n');
   // The default network resolves no container names, as Docker's does not.

@@ -17,6 +17,7 @@ import { cidrContains } from './subnet.ts';
 import type { PortSpec } from './flags.ts';
 import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
 import { createNetns, removeNetns } from './netns.ts';
+import { removeMasqueradeChain } from './cleanup.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
 import { claimPorts, collectStaleClaims, releasePorts } from './ports.ts';
 
@@ -153,14 +154,19 @@ export async function releaseContainer(paths: StorePaths, id: string): Promise<v
   const att = await withLock(join(networkPaths(paths).locks, `release-${id}`), async () => {
     const a = readAttachment(paths, id);
     if (!a) return undefined;
-    let failure: unknown;
+    const chain = a.chain as Parameters<typeof cniDel>[0];
     try {
-      await cniDel(a.chain as Parameters<typeof cniDel>[0], invocation(a), a.result);
-    } catch (err) {
-      failure = err;
+      await cniDel(chain, invocation(a), a.result);
+      await removeNetns(a.netns);
+    } catch {
+      // An ADD killed half way (rocker killed) can leave the container's veth
+      // addressed but its masquerade chain missing; the bridge plugin's DEL then
+      // fails on nf_tables. Without the namespace (the veth goes with it) DEL
+      // skips that step; the chain, if it was made, is removed here.
+      await removeNetns(a.netns);
+      removeMasqueradeChain(a.network, a.id);
+      await cniDel(chain, invocation(a), a.result);
     }
-    await removeNetns(a.netns);
-    if (failure) throw failure;
     releasePorts(paths, id, a.ports);
     rmSync(attachmentFile(paths, id), { force: true });
     return a;

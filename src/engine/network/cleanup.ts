@@ -8,8 +8,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 
-function run(cmd: string[]): { ok: boolean; out: string; err: string } {
-  const r = Bun.spawnSync(cmd, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+function run(cmd: string[], input?: string): { ok: boolean; out: string; err: string } {
+  const r = Bun.spawnSync(cmd, { stdin: input === undefined ? 'ignore' : Buffer.from(input), stdout: 'pipe', stderr: 'pipe' });
   return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString().trim() };
 }
 
@@ -19,18 +19,32 @@ function chainRules(table: string, chain: string): string[] | undefined {
   return r.ok ? r.out.split('\n').filter((l) => l.startsWith('-A ')) : undefined;
 }
 
+/**
+ * Deletes a rule as `-S` printed it. iptables-restore reads the quoting
+ * -S writes (comments with escaped quotes), which splitting words here
+ * would get wrong; --noflush leaves every other rule alone.
+ */
 function deleteRule(table: string, rule: string): void {
-  // "-A CHAIN args" as printed by -S; iptables -D takes the same words. Split on spaces outside quotes.
-  const words = (rule.slice(3).match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
-  run(['iptables', '-w', '-t', table, '-D', ...words]);
+  run(['iptables-restore', '-w', '--noflush'], `*${table}\n-D ${rule.slice(3)}\nCOMMIT\n`);
 }
 
 function dropChain(table: string, chain: string, jumpsFrom: string[]): void {
   for (const from of jumpsFrom) {
-    for (const rule of chainRules(table, from) ?? []) if (rule.endsWith(`-j ${chain}`)) deleteRule(table, rule);
+    for (const rule of chainRules(table, from) ?? []) if (new RegExp(`-j ${chain}( |$)`).test(rule)) deleteRule(table, rule);
   }
   run(['iptables', '-w', '-t', table, '-F', chain]);
   run(['iptables', '-w', '-t', table, '-X', chain]);
+}
+
+/**
+ * The bridge plugin's per-container NAT chain (`ipMasq`) and its jump from
+ * POSTROUTING. The name is the plugin's: "CNI-" and the first 24 hex
+ * digits of sha512(network name + container id).
+ */
+export function removeMasqueradeChain(network: string, containerId: string): void {
+  const chain = `CNI-${new Bun.CryptoHasher('sha512').update(network + containerId).digest('hex').slice(0, 24)}`;
+  if (chainRules('nat', chain) === undefined) return;
+  dropChain('nat', chain, ['POSTROUTING']);
 }
 
 /** Firewall's ingress-policy rules name the bridge and stay after DEL (the plugin cannot know the bridge is unused). */

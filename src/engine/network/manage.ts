@@ -17,7 +17,7 @@ export async function removeNetwork(paths: StorePaths, text: string): Promise<Ne
   await collectStale(paths);
   const net = resolveNetwork(paths, text);
   const users = listAttachments(paths).filter((a) => a.networkId === net.id);
-  if (users.length) throw new UserError(`network ${net.name} has active containers: ${users.map((a) => a.name).join(', ')}`);
+  if (users.length) throw new UserError(`network ${net.name} has active containers: ${users.map((a) => a.name).sort().join(', ')}`);
   removeIsolationRules(net.bridge);
   removeBridge(net.bridge, ipamDirOf(networkPaths(paths).ipam, net.name));
   removeNetworkDefinition(paths, net);
