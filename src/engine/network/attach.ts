@@ -1,16 +1,15 @@
 // Joining a container to a bridge network before it starts, and releasing
 // everything (addresses, port rules, veth, namespace) once it has ended.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
 import { procStartTime, processAlive } from '../container-store/proc.ts';
 import type { RunOptions } from '../container-store/record.ts';
 import { containerStatus } from '../container-store/status.ts';
 import { containerFiles, readRecord } from '../container-store/store.ts';
-import { listAttachments, readAttachment, type Attachment } from './attachment.ts';
+import { listAttachments, readAttachment, removeStaleTemps, writeAttachment, type Attachment } from './attachment.ts';
 import { checkPlugins, cniAdd, cniDel, pluginChain, type Invocation } from './cni.ts';
 import { DEFAULT_NETWORK, networkForRun, type Network } from './config.ts';
 import { cidrContains } from './subnet.ts';
@@ -90,14 +89,17 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
   };
   try {
     mkdirSync(np.attachments, { recursive: true });
-    writeJsonAtomic(attachmentFile(paths, req.id), att);
+    writeAttachment(paths, att);
     writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
     await createNetns(att.netns);
-    const result = await cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att));
+    const result = await cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att), (partial) => {
+      att.result = partial;
+      writeAttachment(paths, att);
+    });
     const ip = result.ips?.[0];
     const [address, prefix] = (ip?.address ?? '').split('/');
     Object.assign(att, { ip: address, prefix: Number(prefix), gateway: ip?.gateway ?? net.gateway, mac: result.interfaces?.find((i) => i.sandbox)?.mac, result });
-    writeJsonAtomic(attachmentFile(paths, req.id), att);
+    writeAttachment(paths, att);
     writeFileSync(containerFiles(paths, req.id).resolvConf, resolvConfText(o.dns ?? [], o.dnsSearch ?? []));
     await writeHosts(paths, att);
     return { netns: att.netns };
@@ -154,6 +156,7 @@ export async function releaseContainer(paths: StorePaths, id: string): Promise<v
   const att = await withLock(join(networkPaths(paths).locks, `release-${id}`), async () => {
     const a = readAttachment(paths, id);
     if (!a) return undefined;
+    if (!a.ip) killUnfinishedAdd(id);
     const chain = a.chain as Parameters<typeof cniDel>[0];
     try {
       await cniDel(chain, invocation(a), a.result);
@@ -172,6 +175,24 @@ export async function releaseContainer(paths: StorePaths, id: string): Promise<v
     return a;
   });
   if (att?.resolveNames) await refreshNetworkHosts(paths, att.network);
+}
+
+/**
+ * The plugins of an ADD that a killed rocker left running die with it
+ * (pdeathsig), but the iptables processes they started do not, and one
+ * finishing after the release would leave its rule behind. They all carry
+ * the container's id in CNI_CONTAINERID, which plugins pass on.
+ */
+function killUnfinishedAdd(id: string): void {
+  const needle = `CNI_CONTAINERID=${id}\0`;
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${p}/environ`, 'latin1').includes(needle)) process.kill(Number(p), 'SIGKILL');
+    } catch {
+      // gone, or a kernel thread
+    }
+  }
 }
 
 /** Ended for good, or never going to start: the container no longer needs its network. */
@@ -199,6 +220,7 @@ function ownerAlive(a: Attachment): boolean {
  */
 export async function collectStale(paths: StorePaths): Promise<void> {
   collectStaleClaims(paths);
+  removeStaleTemps(paths);
   for (const a of listAttachments(paths)) {
     if (ownerAlive(a) || !containerDone(paths, a.id)) continue;
     try {

@@ -1,6 +1,8 @@
 // A container's attachment to a network: what was asked of the CNI plugins
 // and what they returned, kept so that DEL gets exactly what ADD got.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pidAlive } from '../../common/process.ts';
 import { errnoCode } from '../../common/errors.ts';
 import { check, z } from '../../common/schema.ts';
 import type { StorePaths } from '../paths.ts';
@@ -35,6 +37,33 @@ export const AttachmentSchema = z.object({
   result: z.optional(z.unknown()),
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
+
+/**
+ * Replaces the record atomically (readers see old or new, never half) but
+ * without fsync: it lives under the run root, which a reboot empties anyway,
+ * and it is written up to four times on every start.
+ */
+export function writeAttachment(paths: StorePaths, a: Attachment): void {
+  const file = attachmentFile(paths, a.id);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(a));
+  renameSync(tmp, file);
+}
+
+/** Half-written records of rockers killed while writing them. */
+export function removeStaleTemps(paths: StorePaths): void {
+  const dir = networkPaths(paths).attachments;
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of files) {
+    const m = /\.(\d+)\.tmp$/.exec(f);
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(dir, f), { force: true });
+  }
+}
 
 export function readAttachment(paths: StorePaths, id: string): Attachment | undefined {
   let text: string;

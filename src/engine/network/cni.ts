@@ -128,10 +128,17 @@ export function checkPlugins(chain: PluginConf[]): void {
   for (const conf of chain) findPlugin(conf.type);
 }
 
-/** Runs ADD through the chain; returns the final result. */
-export async function cniAdd(chain: PluginConf[], inv: Invocation): Promise<CniResult> {
+/**
+ * Runs ADD through the chain; returns the final result. `progress` gets each
+ * plugin's result as it comes: DEL needs the addresses (the firewall plugin
+ * finds its rules by them) even when rocker is killed in the middle.
+ */
+export async function cniAdd(chain: PluginConf[], inv: Invocation, progress: (result: unknown) => void): Promise<CniResult> {
   let prev: unknown;
-  for (const conf of chain) prev = (await execPlugin('ADD', conf, inv, prev)) ?? prev;
+  for (const conf of chain) {
+    prev = (await execPlugin('ADD', conf, inv, prev)) ?? prev;
+    progress(prev);
+  }
   const parsed = resultSchema.safeParse(prev);
   if (!parsed.success) throw new UserError(`network ${inv.network}: the CNI plugins returned no usable result`, 125);
   return parsed.data;
