@@ -92,10 +92,12 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     writeAttachment(paths, att);
     writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
     await createNetns(att.netns);
-    const result = await cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att), (partial) => {
-      att.result = partial;
-      writeAttachment(paths, att);
-    });
+    const add = () =>
+      cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att), (partial) => {
+        att.result = partial;
+        writeAttachment(paths, att);
+      });
+    const result = await firstUseSerialized(paths, net, add);
     const ip = result.ips?.[0];
     const [address, prefix] = (ip?.address ?? '').split('/');
     Object.assign(att, { ip: address, prefix: Number(prefix), gateway: ip?.gateway ?? net.gateway, mac: result.interfaces?.find((i) => i.sandbox)?.mac, result });
@@ -108,6 +110,26 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     releasePorts(paths, req.id, ports);
     throw err;
   }
+}
+
+/**
+ * The first ADD on a network makes its bridge and the firewall plugin's
+ * isolation rules for it; two of those at once race inside the plugin (rules
+ * doubled, or one placed after the chain's closing RETURN, which ends the
+ * isolation). Until one ADD on the network has succeeded, ADDs take turns;
+ * after that they run side by side. The mark lives under the run root, as
+ * the bridge and rules it stands for do.
+ */
+async function firstUseSerialized<T>(paths: StorePaths, net: Network, add: () => Promise<T>): Promise<T> {
+  const np = networkPaths(paths);
+  const mark = join(np.ready, net.id);
+  if (existsSync(mark)) return add();
+  return withLock(join(np.locks, 'first-use'), async () => {
+    const result = await add();
+    mkdirSync(np.ready, { recursive: true });
+    writeFileSync(mark, '');
+    return result;
+  });
 }
 
 function selfEntry(a: Attachment): HostsEntry {

@@ -1,4 +1,6 @@
 // Network commands' engine side: remove, prune, inspect in Docker's shape.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import type { StorePaths } from '../paths.ts';
 import { listAttachments } from './attachment.ts';
@@ -21,6 +23,7 @@ export async function removeNetwork(paths: StorePaths, text: string): Promise<Ne
   removeIsolationRules(net.bridge);
   removeBridge(net.bridge, ipamDirOf(networkPaths(paths).ipam, net.name));
   removeNetworkDefinition(paths, net);
+  rmSync(join(networkPaths(paths).ready, net.id), { force: true });
   removeSharedChainsIfUnused();
   return net;
 }

@@ -16,6 +16,8 @@ export function networkPaths(paths: StorePaths) {
     /** host-local's dataDir: one directory of address reservations per network. */
     ipam: join(run, 'ipam'),
     ports: join(run, 'ports'),
+    /** Networks whose bridge and isolation rules exist (one successful ADD). */
+    ready: join(run, 'ready'),
     locks: join(run, 'locks'),
   };
 }
