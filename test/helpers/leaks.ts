@@ -25,8 +25,29 @@ function mounts(marker: string): string[] {
     .sort();
 }
 
-/** Every rocker-* cgroup directory, in every hierarchy (v1 controllers and v2). */
-function cgroups(): string[] {
+/**
+ * Whether a container cgroup could be this store's: empty (a leftover, whoever
+ * made it), or holding a process whose root overlay names the store. Other
+ * test runs on the machine start containers of their own meanwhile.
+ */
+function ours(cgroup: string, marker: string): boolean {
+  let pids: string[];
+  try {
+    pids = readFileSync(join(cgroup, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return false; // removed meanwhile
+  }
+  return pids.length === 0 || pids.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The rocker-* cgroup directories of test stores matching `marker`, in every hierarchy (v1 controllers and v2). */
+function cgroups(marker: string): string[] {
   const out: string[] = [];
   const base = '/sys/fs/cgroup';
   const scan = (dir: string) => {
@@ -38,7 +59,7 @@ function cgroups(): string[] {
   };
   scan(base);
   for (const e of readdirSync(base, { withFileTypes: true })) if (e.isDirectory()) scan(join(base, e.name));
-  return out.sort();
+  return out.filter((c) => ours(c, marker)).sort();
 }
 
 /** Processes whose command line names a test store: monitors, runtimes, rockers. */
@@ -66,7 +87,7 @@ function network(): string[] {
 }
 
 export function hostSnapshot(marker = 'rocker-test-'): HostSnapshot {
-  return { mounts: mounts(marker), cgroups: cgroups(), processes: processes(marker), network: network() };
+  return { mounts: mounts(marker), cgroups: cgroups(marker), processes: processes(marker), network: network() };
 }
 
 /** The differences between two snapshots: what `after` has that `before` had not. */
