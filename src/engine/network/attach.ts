@@ -1,9 +1,10 @@
 // Joining a container to a bridge network before it starts, and releasing
 // everything (addresses, port rules, veth, namespace) once it has ended.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import { withLock } from '../../common/lock.ts';
+import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import { procStartTime, processAlive } from '../container-store/proc.ts';
 import type { RunOptions } from '../container-store/record.ts';
@@ -70,7 +71,6 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
   const wanted = [...(o.publish ?? []), ...(o.publishAll ? exposedPorts(req.exposed) : [])];
   const chain = pluginChain(net, np.ipam, wanted.length > 0);
   checkPlugins(chain);
-  const ports = await claimPorts(paths, req.id, wanted);
   const att: Attachment = {
     id: req.id,
     name: req.name,
@@ -83,12 +83,15 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     netns: join(np.netns, req.id),
     ifname: 'eth0',
     chain,
-    ports,
+    ports: [],
     extraHosts: addHostEntries(o.addHosts ?? [], net.gateway),
     owner: `${process.pid} ${procStartTime(process.pid) ?? 0}`,
   };
   try {
     mkdirSync(np.attachments, { recursive: true });
+    // Recorded before the ports are claimed, so a release always finds and frees the claims.
+    writeAttachment(paths, att);
+    att.ports = await claimPorts(paths, req.id, wanted);
     writeAttachment(paths, att);
     writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
     await createNetns(att.netns);
@@ -107,7 +110,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     return { netns: att.netns };
   } catch (err) {
     await releaseContainer(paths, req.id).catch(() => undefined);
-    releasePorts(paths, req.id, ports);
+    releasePorts(paths, req.id);
     throw err;
   }
 }
@@ -183,6 +186,8 @@ export async function releaseContainer(paths: StorePaths, id: string): Promise<v
     try {
       await cniDel(chain, invocation(a), a.result);
       await removeNetns(a.netns);
+      // After an ADD killed half way the bridge plugin's DEL can succeed and still leave its NAT chain (seen in kill -9 tests).
+      if (!a.ip) removeMasqueradeChain(a.network, a.id);
     } catch {
       // An ADD killed half way (rocker killed) can leave the container's veth
       // addressed but its masquerade chain missing; the bridge plugin's DEL then
@@ -192,7 +197,7 @@ export async function releaseContainer(paths: StorePaths, id: string): Promise<v
       removeMasqueradeChain(a.network, a.id);
       await cniDel(chain, invocation(a), a.result);
     }
-    releasePorts(paths, id, a.ports);
+    releasePorts(paths, id);
     rmSync(attachmentFile(paths, id), { force: true });
     return a;
   });
@@ -206,15 +211,7 @@ export async function releaseContainer(paths: StorePaths, id: string): Promise<v
  * the container's id in CNI_CONTAINERID, which plugins pass on.
  */
 function killUnfinishedAdd(id: string): void {
-  const needle = `CNI_CONTAINERID=${id}\0`;
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${p}/environ`, 'latin1').includes(needle)) process.kill(Number(p), 'SIGKILL');
-    } catch {
-      // gone, or a kernel thread
-    }
-  }
+  killProcessesWith('environ', `CNI_CONTAINERID=${id}\0`);
 }
 
 /** Ended for good, or never going to start: the container no longer needs its network. */

@@ -145,17 +145,20 @@ export async function cniAdd(chain: PluginConf[], inv: Invocation, progress: (re
 }
 
 /**
- * Runs DEL for every plugin of the chain, each even when another fails (so
- * one broken plugin does not keep the others' rules), then reports the first
- * failure. All at once rather than in reverse order, as libcni would: that
- * saves about 70 ms of every bridged `run --rm` here. The order matters only
- * if the address came back before firewall and portmap found their rules by
- * it, and host-local hands addresses out round-robin after the last one it
- * reserved, so a freed one returns only when the range wraps around (or to
- * an explicit --ip asked for within those milliseconds).
+ * Runs DEL through the chain in reverse, as libcni does, each plugin even
+ * when an earlier one failed (so one broken plugin does not keep the others'
+ * rules), then reports the first failure. Running them all at once saved
+ * about 70 ms per run, but the plugins' iptables calls then raced on
+ * nf_tables and left a NAT chain behind after kill -9 tests.
  */
 export async function cniDel(chain: PluginConf[], inv: Invocation, prevResult: unknown): Promise<void> {
-  const results = await Promise.allSettled(chain.map((conf) => execPlugin('DEL', conf, inv, prevResult)));
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
+  let first: unknown;
+  for (const conf of [...chain].reverse()) {
+    try {
+      await execPlugin('DEL', conf, inv, prevResult);
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first) throw first;
 }

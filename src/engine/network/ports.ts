@@ -86,7 +86,7 @@ export async function claimPorts(paths: StorePaths, id: string, specs: PortSpec[
     }
     return out;
   } catch (err) {
-    releasePorts(paths, id, out);
+    releasePorts(paths, id);
     throw err;
   }
 }
@@ -119,13 +119,20 @@ function claimIsFresh(file: string): boolean {
   }
 }
 
-export function releasePorts(paths: StorePaths, id: string, ports: PortSpec[]): void {
-  for (const p of ports) {
-    const file = claimFile(paths, p.protocol, p.hostPort);
+/** Frees every port `id` claims, found by the claims themselves: a rocker killed while claiming never recorded them all. */
+export function releasePorts(paths: StorePaths, id: string): void {
+  const dir = networkPaths(paths).ports;
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of files) {
     try {
-      if (readFileSync(file, 'utf8') === id) rmSync(file, { force: true });
+      if (readFileSync(join(dir, f), 'utf8') === id) rmSync(join(dir, f), { force: true });
     } catch {
-      // not claimed
+      // released meanwhile
     }
   }
 }

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { UserError } from '../../common/errors.ts';
+import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
@@ -103,28 +104,13 @@ export async function removeNamed(paths: StorePaths, text: string, force: boolea
   await removeFiles(paths, ids[0]!, runtimeName);
 }
 
-/**
- * A runtime that a killed rocker had just started may still be setting the
- * container up (no pid file yet, nobody waiting on it): it is found by the
- * pid file it was told to write, and killed before its files go.
- */
-function killOrphanedRuntime(pidFile: string): void {
-  const needle = `--pid-file\0${pidFile}\0`;
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(needle)) process.kill(Number(p), 'SIGKILL');
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-}
-
 /** The cleanup part of removeContainer, usable on a directory whose record is damaged. */
 export async function removeFiles(paths: StorePaths, id: string, runtimeName: string, name?: string): Promise<void> {
   const files = containerFiles(paths, id);
-  // Only without a recorded exit: the normal end of `run --rm` pays no /proc scan.
-  if (!existsSync(files.exit) && existsSync(files.dir)) killOrphanedRuntime(files.pid);
+  // A runtime that a killed rocker had just started may still be setting the container up (no pid
+  // file yet, nobody waiting on it): found by the pid file it was told to write, killed before its
+  // files go. Only without a recorded exit, so the normal end of `run --rm` pays no /proc scan.
+  if (!existsSync(files.exit) && existsSync(files.dir)) killProcessesWith('cmdline', `--pid-file\0${files.pid}\0`);
   if (hasRuntimeState(paths, id)) {
     // A runtime that never saw its container end (rocker killed): its delete removes the state and the cgroups.
     const r = runtimeCommand(findRuntime(runtimeName), paths, ['delete', '--force', id]);
