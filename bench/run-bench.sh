@@ -140,7 +140,7 @@ table() {
     table "$work"/docker-*.json
     echo
   fi
-  echo "50 containers started detached one after another (\`rocker run -d busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
+  echo "50 containers started detached one after another (\`rocker run -d --network none busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
   echo
   echo "### rocker ps with ${listed} containers"
   echo
