@@ -98,6 +98,18 @@ test('a host port taken by another program is refused before the container exist
   }
 });
 
+test('three runs racing for one host port: exactly one publishes it', async () => {
+  const port = await freePort();
+  const codes = await Promise.all([1, 2, 3].map((i) => new Promise<number>((resolve) => {
+    spawn(ROCKER, ['run', '-d', '--name', `race${i}`, '-p', `${port}:80`, 'busybox', 'sleep', '1000'], { env, stdio: 'ignore' }).on('close', (c) => resolve(c ?? -1));
+  })));
+  expect(codes.sort()).toEqual([0, 125, 125]);
+  const winner = [1, 2, 3].map((i) => `race${i}`).find((n) => rocker(['port', n], env).stdout === `80/tcp -> 0.0.0.0:${port}\n`);
+  expect(winner).toBeDefined();
+  expect(rocker(['rm', '-f', winner!], env).code).toBe(0);
+  expect(rocker(['ps', '-aq'], env).stdout).toBe('');
+});
+
 test('missing CNI plugins and an unknown network: one line, exit 125, nothing left behind', () => {
   const r = rocker(['run', '--rm', '--name', 'noplugins', 'busybox', 'true'], { ...env, CNI_PATH: '/nonexistent' });
   expect(r).toEqual({ code: 125, stdout: '', stderr: 'rocker: CNI plugin "bridge" not found in /nonexistent: install containernetworking-plugins (or set CNI_PATH)\n' });
