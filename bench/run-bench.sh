@@ -4,8 +4,9 @@
 #   1. `rocker run --rm --image busybox true` against the floor, bare
 #      `runc run` on a prepared bundle (the same config.json rocker writes,
 #      rootfs already unpacked), and `docker run --rm` when a daemon answers.
-#   2. 50 containers started detached one after another.
-#   3. `rocker ps -a` with 1,000 containers in the store.
+#   2. the same run on the default bridge network (CNI) against --network none.
+#   3. 50 containers started detached one after another.
+#   4. `rocker ps -a` with 1,000 containers in the store.
 # Needs root, runc, hyperfine, a built bin/rocker. Usage: bench/run-bench.sh [RESULTS.md]
 # ROCKER_BEFORE=/path/to/an/older/dist/rocker adds that build to the same
 # rounds (same store, same bundle), for before/after comparisons of a change.
@@ -21,6 +22,7 @@ export ROCKER_ROOT=$work/root ROCKER_RUNROOT=$work/run
 dockerd_pid=
 cleanup() {
   "$rocker" ps -aq 2>/dev/null | xargs -r "$rocker" rm -f >/dev/null 2>&1 || true
+  "$rocker" network prune >/dev/null 2>&1 || true
   runc --root "$work/runc" delete -f floor >/dev/null 2>&1 || true
   if [ -n "$dockerd_pid" ]; then
     kill "$dockerd_pid" 2>/dev/null || true
@@ -34,7 +36,7 @@ scripts/fixtures/busybox-tar.sh "$work/busybox.tar"
 "$rocker" import "$work/busybox.tar" busybox >/dev/null
 
 # The floor's bundle: rocker's own config.json for the same container, on a plain directory.
-"$rocker" run --name floor-src busybox true
+"$rocker" run --network none --name floor-src busybox true
 id=$("$rocker" ps -aq | head -1)
 mkdir -p "$work/bundle/rootfs"
 tar -C "$work/bundle/rootfs" -xf "$work/busybox.tar"
@@ -48,15 +50,22 @@ node -e '
 ' "$(ls -d "$ROCKER_ROOT"/containers/"$id"*)/config.json" "$work/bundle/config.json" "$work/bundle/rootfs"
 
 floor=(-n "runc run (floor)" "runc --root $work/runc run --bundle $work/bundle floor")
-ours=(-n "rocker run --rm" "$rocker run --rm --image busybox true")
+ours=(-n "rocker run --rm --network none" "$rocker run --rm --network none --image busybox true")
 before=()
-[ -n "${ROCKER_BEFORE:-}" ] && before=(-n "rocker run --rm (before)" "$ROCKER_BEFORE run --rm --image busybox true")
+[ -n "${ROCKER_BEFORE:-}" ] && before=(-n "rocker run --rm --network none (before)" "$ROCKER_BEFORE run --rm --network none --image busybox true")
 # Rounds of 10 runs each, floor and rocker taking turns: other work on a
 # shared machine then weighs on both alike instead of on whichever ran
 # during a burst.
 for round in 1 2 3 4 5 6; do
   hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${ours[@]}" "${before[@]}"
 done
+
+# The default bridge network against none: the CNI plugin chain's cost on the start path (issue 12: at most 1.4x).
+bridged=(-n "rocker run --rm (bridge)" "$rocker run --rm --image busybox true")
+for round in 1 2 3; do
+  hyperfine -N --warmup 3 --runs 10 --export-json "$work/bridge-$round.json" "${ours[@]}" "${bridged[@]}"
+done
+"$rocker" network rm bridge >/dev/null
 
 # Docker: the machine's engine if one answers, else one of our own when dockerd is installed.
 # Measured apart from the floor: its daemon's own work after each run would weigh on the others.
@@ -83,14 +92,14 @@ fi
 
 # 50 detached starts, one after another, then stop them all.
 start=$(date +%s%N)
-for i in $(seq 1 50); do "$rocker" run -d --name "bg$i" busybox sleep 1000 >/dev/null; done
+for i in $(seq 1 50); do "$rocker" run -d --network none --name "bg$i" busybox sleep 1000 >/dev/null; done
 end=$(date +%s%N)
 detached_ms=$(( (end - start) / 1000000 ))
 "$rocker" ps -q | xargs -r "$rocker" rm -f >/dev/null
 
 # 1,000 containers in the store (ended ones: real records, logs and upper dirs).
 have=$("$rocker" ps -aq | wc -l)
-for i in $(seq $((have + 1)) 1000); do "$rocker" run busybox true; done
+for i in $(seq $((have + 1)) 1000); do "$rocker" run --network none busybox true; done
 before_ps=()
 [ -n "${ROCKER_BEFORE:-}" ] && before_ps=(-n "rocker ps -a (before)" "$ROCKER_BEFORE ps -a")
 hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps-1.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a" "${before_ps[@]}"
@@ -127,13 +136,17 @@ table() {
   echo
   table "$work"/start-*.json
   echo
+  echo "On the default bridge network (CNI bridge + host-local + firewall) against --network none:"
+  echo
+  table "$work"/bridge-*.json
+  echo
   if ls "$work"/docker-*.json >/dev/null 2>&1; then
     echo "Against Docker (Docker's CPU column is its client only; compare by wall time):"
     echo
     table "$work"/docker-*.json
     echo
   fi
-  echo "50 containers started detached one after another (\`rocker run -d busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
+  echo "50 containers started detached one after another (\`rocker run -d --network none busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
   echo
   echo "### rocker ps with ${listed} containers"
   echo

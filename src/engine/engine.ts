@@ -5,6 +5,7 @@ import { DEFAULT_ROOT, DEFAULT_RUNROOT, storePaths, type StorePaths } from './pa
 import type { Stores } from './stores.ts';
 import type { ContainerVerbs } from './verbs/containers.ts';
 import type { ImageVerbs } from './verbs/images.ts';
+import type { NetworkVerbs } from './verbs/networks.ts';
 import type { RegistryVerbs } from './verbs/registry.ts';
 import type { SystemVerbs } from './verbs/system.ts';
 
@@ -33,6 +34,10 @@ export class Engine {
 
   containers(): Promise<ContainerVerbs> {
     return this.once('containers', async () => new (await import('./verbs/containers.ts')).ContainerVerbs(this.paths, this.runtime, () => this.stores()));
+  }
+
+  networks(): Promise<NetworkVerbs> {
+    return this.once('networks', async () => new (await import('./verbs/networks.ts')).NetworkVerbs(this.paths));
   }
 
   registry(): Promise<RegistryVerbs> {

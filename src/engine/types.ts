@@ -13,3 +13,5 @@ export type { ExecRequest } from './runtime/exec.ts';
 export type { RunFlags } from './runtime/run-options.ts';
 export type { ContainerRow, RunReport, RunRequest } from './verbs/containers.ts';
 export type { PruneReport } from './verbs/images.ts';
+export type { Network } from './network/config.ts';
+export type { PortSpec } from './network/flags.ts';

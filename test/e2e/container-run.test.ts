@@ -179,7 +179,7 @@ test('bind mounts, tmpfs, --read-only, network none', () => {
   expect(existsSync(join(host, 'no.txt'))).toBe(false);
   const roRoot = rocker(['run', '--rm', '--read-only', '--tmpfs', '/scratch:size=1m', 'busybox', 'sh', '-c', 'touch /x 2>/dev/null && echo WROTE; touch /scratch/y && echo TMPFS'], env);
   expect(roRoot.stdout).toBe('TMPFS\n');
-  const net = rocker(['run', '--rm', 'busybox', 'sh', '-c', 'ls /sys/class/net; ip addr show lo | grep -c "inet 127.0.0.1"'], env);
+  const net = rocker(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net; ip addr show lo | grep -c "inet 127.0.0.1"'], env);
   expect(net.stdout).toBe('lo\n1\n');
 });
 
@@ -210,7 +210,8 @@ test('bad input: one-line error, exit 125, nothing left behind', () => {
     [['run', '-m', '12q', 'busybox', 'true'], /invalid memory limit "12q"/],
     [['run', '-v', `${host}:/x`, 'busybox', 'true'], /nonexistent-dir.*no such file or directory/],
     [['run', '--cpushare', 'lots', 'busybox', 'true'], /invalid --cpushare "lots"/],
-    [['run', '--network', 'bridge', 'busybox', 'true'], /not supported yet/],
+    [['run', '--network', 'container:x', 'busybox', 'true'], /not supported/],
+    [['run', '--network', 'nosuchnet', 'busybox', 'true'], /network nosuchnet not found/],
     [['run', '--name', 'bad/name', 'busybox', 'true'], /invalid container name/],
     [['run', '--image', 'busybox'], /no command given/],
   ];

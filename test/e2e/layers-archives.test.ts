@@ -43,7 +43,7 @@ test('an OCI image layout archive (index.json, no manifest.json) loads, named by
   tar('-cf', join(work, 'oci.tar'), '-C', dir, 'oci-layout', 'index.json', 'blobs');
   const r = ok(rocker(['load', '-i', join(work, 'oci.tar')], dst.env));
   expect(r.stdout).toBe('Loaded image: arch/bb:1\n');
-  const run = rocker(['run', '--rm', 'arch/bb:1', '/bin/echo', 'loaded'], dst.env);
+  const run = rocker(['run', '--rm', '--network', 'none', 'arch/bb:1', '/bin/echo', 'loaded'], dst.env);
   expect(run.stdout).toBe('loaded\n');
   ok(rocker(['rmi', 'arch/bb:1'], dst.env));
   expectStoreEmpty(dst.root);

@@ -40,7 +40,7 @@ afterAll(async () => {
   s.cleanup();
 });
 
-const runInRocker = (image: string) => rocker(['run', '--rm', image, '/bin/sh', '-c', 'cat /hello; test -e /etc/group || echo group-gone'], env);
+const runInRocker = (image: string) => rocker(['run', '--rm', '--network', 'none', image, '/bin/sh', '-c', 'cat /hello; test -e /etc/group || echo group-gone'], env);
 
 test('docker push to the registry, then rocker pull and run: same image id as Docker', () => {
   ok(dockerCli(['tag', 'rocker-test/bb:two', `${reg.host}/dk/bb:two`]));

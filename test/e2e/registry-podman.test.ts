@@ -43,7 +43,7 @@ test.skipIf(!hasPodman)('podman save (OCI and docker archives) | rocker load, th
     ok(rocker(['rmi', '-f', 'pod/bb:1'], env));
     const r = ok(rocker(['load', '-i', file], env));
     expect(r.stdout).toBe('Loaded image: pod/bb:1\n');
-    const run = rocker(['run', '--rm', 'pod/bb:1', '/bin/echo', format], env);
+    const run = rocker(['run', '--rm', '--network', 'none', 'pod/bb:1', '/bin/echo', format], env);
     expect(run.stdout).toBe(`${format}\n`);
   }
 });

@@ -88,7 +88,7 @@ test('pull makes a layered image: Docker-compatible id, one directory per layer,
 test('a pulled image runs, on its layers stacked by overlayfs: deleted files are gone', () => {
   const { env } = store();
   ok(rocker(['pull', '-q', `${reg.host}/test/app:1`], env));
-  const run = rocker(['run', '--rm', `${reg.host}/test/app:1`, '/bin/sh', '-c', 'cat /app1.txt; ls /home; test -e /etc/group && echo group-present || echo group-gone; test -e /etc/passwd && echo passwd-present'], env);
+  const run = rocker(['run', '--rm', '--network', 'none', `${reg.host}/test/app:1`, '/bin/sh', '-c', 'cat /app1.txt; ls /home; test -e /etc/group && echo group-present || echo group-gone; test -e /etc/passwd && echo passwd-present'], env);
   expect(run.stderr).toBe('');
   expect(run.stdout).toBe('one\nnew\ngroup-gone\npasswd-present\n');
 });
@@ -124,7 +124,7 @@ test('an OCI manifest with zstd layers pulls and runs, and pushes back byte for 
   await uploadImage(reg.host, 'test/zstd', '1', oci);
   const r = ok(rocker(['pull', `${reg.host}/test/zstd:1`], env));
   expect(r.stdout).toContain(`Digest: ${oci.manifestDigest}`);
-  expect(rocker(['run', '--rm', `${reg.host}/test/zstd:1`, '/bin/cat', '/zstd.txt'], env).stdout).toBe('zstd layer\n');
+  expect(rocker(['run', '--rm', '--network', 'none', `${reg.host}/test/zstd:1`, '/bin/cat', '/zstd.txt'], env).stdout).toBe('zstd layer\n');
   ok(rocker(['tag', `${reg.host}/test/zstd:1`, `${reg.host}/test/zstd-copy:1`], env));
   expect(ok(rocker(['push', `${reg.host}/test/zstd-copy:1`], env)).stdout).toContain(`digest: ${oci.manifestDigest}`);
 });
@@ -159,7 +159,7 @@ test('push uploads only missing blobs, mounts across repositories, and round-tri
 
   const b = store();
   ok(rocker(['pull', `${reg.host}/rt/other:1`], b.env));
-  const run = rocker(['run', '--rm', `${reg.host}/rt/other:1`, '/bin/echo', 'round trip'], b.env);
+  const run = rocker(['run', '--rm', '--network', 'none', `${reg.host}/rt/other:1`, '/bin/echo', 'round trip'], b.env);
   expect(run.stdout).toBe('round trip\n');
   expect(run.code).toBe(0);
   // A pulled image pushes back byte for byte: same manifest digest, same id.
@@ -186,7 +186,7 @@ test('a pull that moves a tag keeps the layers a container still uses, until the
   const { env, root } = store();
   await uploadImage(reg.host, 'test/moving', '1', app1);
   ok(rocker(['pull', `${reg.host}/test/moving:1`], env));
-  ok(rocker(['run', '--name', 'keeps-layers', `${reg.host}/test/moving:1`, '/bin/true'], env));
+  ok(rocker(['run', '--network', 'none', '--name', 'keeps-layers', `${reg.host}/test/moving:1`, '/bin/true'], env));
   await uploadImage(reg.host, 'test/moving', '1', app2);
   ok(rocker(['pull', `${reg.host}/test/moving:1`], env));
   const app1Top = app1.layers[2]!.diffId.slice(7);

@@ -12,7 +12,8 @@ export function containerSuite() {
   const dir = join(store.root, '..');
   const state: { before?: HostSnapshot } = {};
   beforeAll(() => {
-    state.before = hostSnapshot();
+    // Mounts and processes of this store only: other test runs share the machine.
+    state.before = hostSnapshot(dir);
     const r = rocker(['import', busyboxTar(), 'busybox'], store.env);
     if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
   });
@@ -20,14 +21,27 @@ export function containerSuite() {
     try {
       const ids = rocker(['ps', '-aq'], store.env).stdout.split('\n').filter(Boolean);
       if (ids.length) rocker(['rm', '-f', ...ids], store.env);
+      // The bridge and the shared CNI chains stay until their network is removed (the default one too).
+      expect(rocker(['network', 'prune'], store.env).code).toBe(0);
       expect(readdirSync(join(store.root, 'containers')).filter((e) => e !== '.names')).toEqual([]);
-      expect(leaksSince(state.before!)).toEqual({ mounts: [], cgroups: [], processes: [] });
+      expect(leaks()).toEqual({ mounts: [], cgroups: [], processes: [], network: [] });
     } finally {
       forceCleanup(dir);
       store.cleanup();
     }
   });
-  /** The host as it was before the file's first test. */
-  const before = () => state.before!;
-  return { ...store, dir, before };
+  /**
+   * What this store's containers added to the host since the file's first
+   * test. An empty cgroup may be another run's container being deleted
+   * controller by controller: looked at again for up to 3 s.
+   */
+  const leaks = () => {
+    let found = leaksSince(state.before!, hostSnapshot(dir));
+    for (let i = 0; i < 30 && found.cgroups.length; i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      found = leaksSince(state.before!, hostSnapshot(dir));
+    }
+    return found;
+  };
+  return { ...store, dir, leaks };
 }

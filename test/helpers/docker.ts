@@ -29,12 +29,12 @@ function sleep(ms: number): void {
  * Starts dockerd in a directory named after this test process, so every test
  * file of one `bun test` run shares it. A watchdog shell stops it and removes
  * its data when this process is gone (bun test runs no exit hooks).
+ * `flags` replace the networking flags (the network tests want iptables).
  */
-function startDockerd(): Daemon {
+export function startDockerd(dir = `/var/tmp/ocx-e2e-dockerd-${process.pid}`, flags = '--iptables=false --bridge=none'): Daemon {
   if (spawnSync('sh', ['-c', 'command -v dockerd'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('dockerd is not installed: apt-get install docker.io (scripts/setup.sh does)');
   }
-  const dir = `/var/tmp/ocx-e2e-dockerd-${process.pid}`;
   const sock = join(dir, 'docker.sock');
   const host = `unix://${sock}`;
   const env = { ...process.env, DOCKER_HOST: host };
@@ -42,7 +42,7 @@ function startDockerd(): Daemon {
   mkdirSync(dir, { recursive: true });
   const log = openSync(join(dir, 'dockerd.log'), 'a');
   const watchdog = `
-    dockerd --iptables=false --bridge=none --data-root "$1/data" --exec-root "$1/exec" -H "unix://$1/docker.sock" --pidfile "$1/dockerd.pid" &
+    dockerd ${flags} --data-root "$1/data" --exec-root "$1/exec" -H "unix://$1/docker.sock" --pidfile "$1/dockerd.pid" &
     d=$!
     while kill -0 "$2" 2>/dev/null && kill -0 "$d" 2>/dev/null; do sleep 1; done
     kill "$d" 2>/dev/null; wait "$d"

@@ -1,5 +1,6 @@
 // What rocker's containers could leave behind on the host: overlay mounts,
-// cgroup directories, monitor and runtime processes. Tests take a snapshot
+// cgroup directories, monitor and runtime processes, and from networking
+// links (veths, bridges) and CNI firewall rules. Tests take a snapshot
 // first and compare at the end, so a leak fails the suite.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ export interface HostSnapshot {
   mounts: string[];
   cgroups: string[];
   processes: string[];
+  network: string[];
 }
 
 /**
@@ -23,8 +25,29 @@ function mounts(marker: string): string[] {
     .sort();
 }
 
-/** Every rocker-* cgroup directory, in every hierarchy (v1 controllers and v2). */
-function cgroups(): string[] {
+/**
+ * Whether a container cgroup could be this store's: empty (a leftover, whoever
+ * made it), or holding a process whose root overlay names the store. Other
+ * test runs on the machine start containers of their own meanwhile.
+ */
+function ours(cgroup: string, marker: string): boolean {
+  let pids: string[];
+  try {
+    pids = readFileSync(join(cgroup, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return false; // removed meanwhile
+  }
+  return pids.length === 0 || pids.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The rocker-* cgroup directories of test stores matching `marker`, in every hierarchy (v1 controllers and v2). */
+function cgroups(marker: string): string[] {
   const out: string[] = [];
   const base = '/sys/fs/cgroup';
   const scan = (dir: string) => {
@@ -36,7 +59,7 @@ function cgroups(): string[] {
   };
   scan(base);
   for (const e of readdirSync(base, { withFileTypes: true })) if (e.isDirectory()) scan(join(base, e.name));
-  return out.sort();
+  return out.filter((c) => ours(c, marker)).sort();
 }
 
 /** Processes whose command line names a test store: monitors, runtimes, rockers. */
@@ -53,8 +76,18 @@ function processes(marker: string): string[] {
   return out.sort();
 }
 
+/** veths, rocker's bridges, and iptables rules that CNI wrote (every such rule names a CNI chain). */
+function network(): string[] {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const links = readdirSync('/sys/class/net').filter((l) => /^(veth|rocker\d|br-)/.test(l)).map((l) => `link ${l}`);
+  const rules = ['iptables-save', 'ip6tables-save'].flatMap((cmd) =>
+    (spawnSync(cmd, { encoding: 'utf8' }).stdout ?? '').split('\n').filter((l) => l.includes('CNI-')).map((l) => `${cmd} ${l}`),
+  );
+  return [...links, ...rules].sort();
+}
+
 export function hostSnapshot(marker = 'rocker-test-'): HostSnapshot {
-  return { mounts: mounts(marker), cgroups: cgroups(), processes: processes(marker) };
+  return { mounts: mounts(marker), cgroups: cgroups(marker), processes: processes(marker), network: network() };
 }
 
 /** The differences between two snapshots: what `after` has that `before` had not. */
@@ -64,6 +97,7 @@ export function leaksSince(before: HostSnapshot, after: HostSnapshot = hostSnaps
     mounts: added(before.mounts, after.mounts),
     cgroups: added(before.cgroups, after.cgroups),
     processes: added(before.processes.map((p) => p.replace(/^\d+ /, '')), after.processes.map((p) => p.replace(/^\d+ /, ''))),
+    network: added(before.network, after.network),
   };
 }
 

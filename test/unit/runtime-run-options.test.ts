@@ -13,7 +13,7 @@ const tempDir = () => {
   return d;
 };
 
-const base: RunFlags = { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [] };
+const base: RunFlags = { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [], publish: [], addHost: [], dns: [], dnsSearch: [], networkAlias: [] };
 const opts = (f: Partial<RunFlags>) => runOptionsFromFlags({ ...base, ...f });
 const error = (f: Partial<RunFlags>): UserError => {
   try {
@@ -65,9 +65,12 @@ test('env: -e KEY=VAL, bare KEY from the host, env files with comments; later wi
 test('tmpfs, network, security options, caps, user, combinations', () => {
   expect(opts({ tmpfs: ['/run:size=64m,mode=1777'] }).tmpfs).toEqual([{ destination: '/run', options: ['size=64m', 'mode=1777'] }]);
   expect(error({ tmpfs: ['/run:exec;rm'] }).message).toContain('unknown option');
-  expect(opts({}).network).toBe('none');
+  expect(opts({}).network).toBe('bridge');
   expect(opts({ network: 'host' }).network).toBe('host');
-  expect(error({ network: 'bridge' }).message).toContain('not supported yet');
+  expect(opts({ network: 'none' }).network).toBe('none');
+  expect(opts({ network: 'default' }).network).toBe('bridge');
+  expect(error({ network: 'container:x' }).message).toContain('not supported');
+  expect(error({ network: 'a b' }).message).toContain('invalid --network');
   expect(opts({ securityOpt: ['no-new-privileges'] }).noNewPrivileges).toBe(true);
   expect(opts({ securityOpt: ['no-new-privileges:false'] }).noNewPrivileges).toBe(false);
   expect(opts({}).seccomp).toBe('default');
@@ -85,4 +88,25 @@ test('tmpfs, network, security options, caps, user, combinations', () => {
   expect(error({ user: 'a:b:c' }).message).toContain('--user');
   expect(error({ workdir: 'rel' }).message).toContain('absolute');
   expect(error({ detach: true, tty: true }).message).toContain('-d cannot be combined');
+});
+
+test('networking flags: -p grammar, --add-host, --dns, and what needs a bridge network', () => {
+  expect(opts({ publish: ['8080:80', '127.0.0.1:9090:90/udp', '7000', '0.0.0.0::53/udp'] }).publish).toEqual([
+    { hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+    { hostIp: '127.0.0.1', hostPort: 9090, containerPort: 90, protocol: 'udp' },
+    { hostIp: '', hostPort: 0, containerPort: 7000, protocol: 'tcp' },
+    { hostIp: '', hostPort: 0, containerPort: 53, protocol: 'udp' },
+  ]);
+  expect(error({ publish: ['80/sctp'] }).message).toContain('protocol "sctp"');
+  expect(error({ publish: ['8000-8001:80'] }).message).toContain('ranges are not supported');
+  expect(error({ publish: ['70000:80'] }).message).toContain('from 1 to 65535');
+  expect(error({ publish: ['1.2.3:80:80'] }).message).toContain('not an IPv4 address');
+  expect(error({ network: 'host', publish: ['80:80'] }).exitCode).toBe(125);
+  expect(error({ network: 'none', publishAll: true }).message).toContain('--publish needs a bridge network');
+  expect(opts({ addHost: ['db:10.0.0.5', 'host.docker.internal:host-gateway'] }).addHosts).toEqual(['db:10.0.0.5', 'host.docker.internal:host-gateway']);
+  expect(error({ addHost: ['nocolon'] }).message).toContain('--add-host');
+  expect(error({ network: 'none', addHost: ['h:host-gateway'] }).message).toContain('cannot reach the host');
+  expect(opts({ dns: ['1.1.1.1'] }).dns).toEqual(['1.1.1.1']);
+  expect(error({ dns: ['one'] }).message).toContain('invalid --dns');
+  expect(error({ network: 'host', dns: ['1.1.1.1'] }).message).toContain('--dns needs a bridge network');
 });

@@ -15,13 +15,13 @@ function options(over: Partial<RunOptions> = {}): RunOptions {
   };
 }
 
-function spec(over: Partial<RunOptions> = {}): any {
+function spec(over: Partial<RunOptions> = {}, netns?: string): any {
   const rec: ContainerRecord = {
     id, name: 'n', created: '', image: { name: 'busybox', tag: 'latest', digest: 'sha256:x', id: 'x' }, layers: [],
     command: ['sh', '-c', 'echo "a b"'], process: { env: ['PATH=/bin'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
     hostname: 'h', runtime: '/usr/sbin/runc', options: options(over),
   };
-  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom']);
+  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom'], undefined, netns);
 }
 
 test('the process is passed through word for word, with user, cwd and env', () => {
@@ -105,4 +105,10 @@ test("seccomp: Docker's default for the container's capabilities, unconfined, a 
   expect(p.mounts.find((m: { destination: string }) => m.destination === '/sys').options).toContain('rw');
   expect(p.process.capabilities.bounding).toContain('CAP_SYS_ADMIN');
   expect(spec().linux.devices).toBeUndefined();
+});
+
+test('a bridge network: the runtime joins the namespace CNI set up, and gets rocker\'s resolv.conf', () => {
+  const s = spec({ network: 'bridge' }, '/run/rocker/net/netns/abc');
+  expect(s.linux.namespaces).toContainEqual({ type: 'network', path: '/run/rocker/net/netns/abc' });
+  expect(s.mounts.find((m: { destination: string }) => m.destination === '/etc/resolv.conf')?.source).toBe(containerFiles(paths, id).resolvConf);
 });

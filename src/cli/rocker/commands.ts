@@ -7,6 +7,8 @@ export interface CommandEntry {
   summary: string;
   /** Exit code for rocker's own failures: Docker's 125 for run/exec, 1 elsewhere. */
   failCode?: number;
+  /** Left out of usage lists: plumbing, not for people. */
+  hidden?: boolean;
   load: () => Promise<{ default: CommandRun }>;
 }
 
@@ -53,6 +55,20 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
   build: { summary: 'Build an image from a Dockerfile', load: () => import('./commands/build.ts') },
+  network: {
+    summary: 'Manage networks (create, ls, inspect, rm, prune)',
+    subcommands: {
+      create: { summary: 'Create a network', load: () => import('./commands/network-create.ts') },
+      ls: { summary: 'List networks', load: () => import('./commands/network-ls.ts') },
+      list: 'network ls',
+      inspect: { summary: 'Show networks as JSON', load: () => import('./commands/network-inspect.ts') },
+      rm: { summary: 'Remove networks', load: () => import('./commands/network-rm.ts') },
+      remove: 'network rm',
+      prune: { summary: 'Remove unused networks', load: () => import('./commands/network-prune.ts') },
+      release: { summary: "Release an ended container's network (run by its monitor)", hidden: true, load: () => import('./commands/network-release.ts') },
+    },
+  },
+  port: { summary: "List a container's published ports", load: () => import('./commands/port.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
 };
 
@@ -69,5 +85,9 @@ export function findCommand(words: string[]): { entry: CommandEntry; name: strin
   const target = sub === undefined ? undefined : found.subcommands[sub];
   if (target === undefined) return { group: found, name: word!, sub };
   if (typeof target !== 'string') return { entry: target, name: `${word} ${sub}`, used: 2 };
-  return { entry: commands[target] as CommandEntry, name: target, used: 2 };
+  // A string names another command: a top-level one ('images') or a sibling ('network ls').
+  const [top, inner] = target.split(' ');
+  const named = commands[top!]!;
+  const entry = inner !== undefined && 'subcommands' in named ? named.subcommands[inner] : named;
+  return { entry: entry as CommandEntry, name: target, used: 2 };
 }

@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** `rocker image` alone or with --help lists its subcommands; an unknown one is an error. */
 function groupUsage(name: string, group: CommandGroup, sub: string | undefined): number {
-  const subs = Object.keys(group.subcommands).join(', ');
+  const subs = Object.entries(group.subcommands).filter(([, e]) => typeof e === 'string' || !e.hidden).map(([n]) => n).join(', ');
   if (sub === undefined || sub === '--help' || sub === '-h') {
     process.stdout.write(`Usage: rocker ${name} COMMAND\n\n${group.summary}\n\nCommands: ${subs}\n`);
     return 0;

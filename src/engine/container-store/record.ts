@@ -33,7 +33,15 @@ export const RunOptionsSchema = z.object({
   unmaskedPaths: z.optional(z.boolean()),
   /** An AppArmor profile, only on hosts that have AppArmor. */
   apparmor: z.optional(z.string()),
-  network: z.enum(['none', 'host']),
+  /** none, host, or a bridge network's name (`bridge` is the default network). */
+  network: z.string(),
+  publish: z.optional(z.array(z.object({ hostIp: z.string(), hostPort: z.int(), containerPort: z.int(), protocol: z.enum(['tcp', 'udp']) }))),
+  publishAll: z.optional(z.boolean()),
+  addHosts: z.optional(z.array(z.string())),
+  dns: z.optional(z.array(z.string())),
+  dnsSearch: z.optional(z.array(z.string())),
+  ip: z.optional(z.string()),
+  aliases: z.optional(z.array(z.string())),
   resources: z.object({
     memory: z.optional(z.int().check(z.positive())),
     cpuShares: z.optional(z.int().check(z.positive())),

@@ -24,6 +24,8 @@ export function containerFiles(paths: StorePaths, id: string) {
     work: `${dir}/work`,
     hosts: `${dir}/hosts`,
     hostname: `${dir}/hostname`,
+    /** Written for containers on a bridge network. */
+    resolvConf: `${dir}/resolv.conf`,
     /** Written by the runtime once the container's init process runs. */
     pid: `${dir}/pid`,
     /** Written by the monitor when the container's init process has ended. */

@@ -11,6 +11,8 @@ import { containerFiles, releaseName, reserveName, writeRecord, type ContainerFi
 import { findRuntime } from './oci-runtime.ts';
 import { containerArgs, processSettings } from './process-config.ts';
 import { checkExecutable, type Root } from './rootfs-lookup.ts';
+import { hostsText, addHostEntries } from '../network/hosts.ts';
+import { isBridgeNetwork } from '../network/paths.ts';
 import { buildSpec } from './spec.ts';
 
 export interface CreateRequest {
@@ -98,6 +100,7 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
   const id = generateId();
   const files = containerFiles(paths, id);
   let name: string | undefined;
+  let network: typeof import('../network/attach.ts') | undefined;
   try {
     name = claimName(paths, req.name, id);
     for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -122,14 +125,25 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
       options: req.options,
     };
     writeFileSync(files.hostname, `${hostname}\n`);
-    writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
+    let netns: string | undefined;
+    if (isBridgeNetwork(req.options.network)) {
+      // Loaded only here: a container without a bridge network starts without the network code.
+      network = await import('../network/attach.ts');
+      // The record keeps the image config's ExposedPorts (EXPOSE), so no blob is read for -P.
+      const exposed = req.options.publishAll ? Object.keys(image.config.ExposedPorts ?? {}) : [];
+      ({ netns } = await network.attachContainer(paths, { id, name, hostname, options: req.options, exposed }));
+    } else {
+      // On the host's network the host is 127.0.0.1 (host-gateway); --network none refused host-gateway already.
+      writeFileSync(files.hosts, hostsText({ ip: '127.0.1.1', names: [hostname] }, addHostEntries(req.options.addHosts ?? [], '127.0.0.1')));
+    }
     writeFileSync(files.log, '');
     // Not atomic: only the runtime reads the bundle, after this returns.
-    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, lowers, req.consoleSize)));
+    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, lowers, req.consoleSize, netns)));
     // Last: from here on the record keeps the layers from collection, so the pins can go.
     writeRecord(paths, rec);
     return { rec, files, runtime };
   } catch (err) {
+    if (network) await network.releaseContainer(paths, id).catch(() => undefined);
     rmSync(files.dir, { recursive: true, force: true });
     if (name !== undefined) releaseName(paths, name, id);
     throw err;

@@ -1,9 +1,11 @@
 import { existsSync, rmSync } from 'node:fs';
 import { UserError } from '../../common/errors.ts';
+import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
 import { containerFiles, findContainer, matchingIds, releaseName } from '../container-store/store.ts';
+import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,12 +106,18 @@ export async function removeNamed(paths: StorePaths, text: string, force: boolea
 
 /** The cleanup part of removeContainer, usable on a directory whose record is damaged. */
 export async function removeFiles(paths: StorePaths, id: string, runtimeName: string, name?: string): Promise<void> {
+  const files = containerFiles(paths, id);
+  // A runtime that a killed rocker had just started may still be setting the container up (no pid
+  // file yet, nobody waiting on it): found by the pid file it was told to write, killed before its
+  // files go. Only without a recorded exit, so the normal end of `run --rm` pays no /proc scan.
+  if (!existsSync(files.exit) && existsSync(files.dir)) killProcessesWith('cmdline', `--pid-file\0${files.pid}\0`);
   if (hasRuntimeState(paths, id)) {
     // A runtime that never saw its container end (rocker killed): its delete removes the state and the cgroups.
     const r = runtimeCommand(findRuntime(runtimeName), paths, ['delete', '--force', id]);
     if (!r.ok && hasRuntimeState(paths, id)) throw new UserError(`cannot remove container ${id.slice(0, 12)}: the runtime refused to delete it: ${r.stderr}`);
   }
-  const files = containerFiles(paths, id);
+  // Its network (address, ports, veth, namespace) first: a failure keeps the container to retry with.
+  if (existsSync(attachmentFile(paths, id))) await (await import('../network/attach.ts')).releaseContainer(paths, id);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
 }

@@ -6,9 +6,10 @@ import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
 import { securityOptions } from './security.ts';
 import { ALL_CAPS, containerCaps, heldCaps, normalizeCap } from './capabilities.ts';
+import { networkOptions, type NetworkFlags } from '../network/flags.ts';
 
 /** `rocker run`'s flags as commander hands them over (all strings). */
-export interface RunFlags {
+export interface RunFlags extends NetworkFlags {
   tty?: boolean;
   interactive?: boolean;
   detach?: boolean;
@@ -31,7 +32,6 @@ export interface RunFlags {
   capDrop: string[];
   securityOpt: string[];
   privileged?: boolean;
-  network?: string;
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -134,12 +134,6 @@ function caps(list: string[], flag: string): string[] {
   return out;
 }
 
-function network(text = 'none'): 'none' | 'host' {
-  if (text === 'none' || text === 'host') return text;
-  if (text === 'bridge' || text === 'default') throw bad(`--network ${text} is not supported yet: use none (isolated, loopback only) or host`);
-  throw bad(`invalid --network "${text}": use none or host`);
-}
-
 /** Validates every flag before anything is created, so bad input leaves nothing behind. */
 export function runOptionsFromFlags(f: RunFlags): RunOptions {
   const shares = f.cpushare ?? f.cpuShares;
@@ -169,7 +163,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     capDrop,
     privileged,
     ...securityOptions(f.securityOpt, containerCaps({ capAdd, capDrop, privileged }), privileged),
-    network: network(f.network),
+    ...networkOptions(f),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),
       cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),

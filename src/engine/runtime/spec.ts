@@ -52,6 +52,8 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
   ];
   if (o.network === 'host') {
     list.push({ destination: '/etc/resolv.conf', type: 'bind', source: '/etc/resolv.conf', options: ['rbind', 'rprivate', 'ro'] });
+  } else if (o.network !== 'none') {
+    list.push({ destination: '/etc/resolv.conf', type: 'bind', source: files.resolvConf, options: ['rbind', 'rprivate'] });
   }
   for (const t of o.tmpfs) {
     list.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...t.options] });
@@ -82,14 +84,16 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  * The bundle's config.json (OCI runtime spec 1.0): what runc needs to make
  * the namespaces, mounts and cgroup. Resources go in the spec and the
  * runtime writes them to cgroup v1 or v2 files as the host has them.
+ * `netns`: the namespace a bridge network's container joins, set up by CNI before the start.
  */
-export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }): object {
+export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, netns?: string): object {
   const o = rec.options;
   const caps = containerCaps(o);
   const confinedPaths = !o.privileged && !o.unmaskedPaths;
   const seccomp = o.seccomp === undefined || o.seccomp === 'default' ? defaultSeccomp(caps) : o.seccomp === 'unconfined' ? undefined : o.seccomp.profile;
-  const namespaces = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }];
-  if (o.network === 'none') namespaces.push({ type: 'network' });
+  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }];
+  if (netns) namespaces.push({ type: 'network', path: netns });
+  else if (o.network === 'none') namespaces.push({ type: 'network' });
   return {
     ociVersion: '1.0.2',
     process: {

@@ -8,6 +8,7 @@ import { containerFiles } from '../container-store/store.ts';
 import { runAttached } from './attach.ts';
 import type { Created } from './create.ts';
 import { removeFiles, waitForEnd } from './lifecycle.ts';
+import { isBridgeNetwork } from '../network/paths.ts';
 import { exitCodeForRuntimeError, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 
 function runArgs(paths: StorePaths, rec: ContainerRecord): string[] {
@@ -38,6 +39,8 @@ export async function runForeground(paths: StorePaths, c: Created, echo = true):
   const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log, echo });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
+  // A failed release must not replace the container's exit code: the attachment stays, and rm or a later run retries it.
+  if (isBridgeNetwork(o.network)) await (await import('../network/attach.ts')).releaseContainer(paths, rec.id).catch(() => undefined);
   if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);
   if (failure) throw failure;
   return code;
@@ -49,12 +52,15 @@ export async function runForeground(paths: StorePaths, c: Created, echo = true):
  * status (and with --rm removes the container). runc run stays the container's parent, so its exit
  * status (128+N after a kill from outside) is the container's; sh costs
  * about 1 MB against a Bun process's 30 MB, and needs no extra package
- * (conmon). Arguments: DIR RM NAMELINK RUNTIME ARGS...
+ * (conmon). A container on a bridge network has a network-release script
+ * (the network code's): it releases the address, ports and namespace.
+ * Arguments: DIR RM NAMELINK RUNTIME ARGS...
  */
 const MONITOR = [
   'dir=$1; rm=$2; link=$3; shift 3',
   '"$@" </dev/null >>"$dir/container.log" 2>&1',
   'echo $? >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"',
+  '[ ! -f "$dir/network-release" ] || /bin/sh "$dir/network-release" >/dev/null 2>&1',
   'if [ "$rm" = 1 ]; then rm -f "$link"; rm -rf "$dir"; fi',
 ].join('\n');
 

@@ -24,6 +24,8 @@ export type RunReport = { detached: true; id: string } | { detached: false; exit
 export interface ContainerRow {
   rec: ContainerSummary;
   status: ContainerStatus;
+  /** Published ports of a running container ("0.0.0.0:8080->80/tcp"). */
+  ports: string[];
 }
 
 type Write = (b: Uint8Array) => Promise<void>;
@@ -55,15 +57,24 @@ export class ContainerVerbs {
   }
 
   /** Containers, oldest first, with their state; `incomplete` names directories without a readable record. */
-  list(opts: { finishedAt?: boolean } = {}): { containers: ContainerRow[]; incomplete: string[] } {
+  async list(opts: { finishedAt?: boolean } = {}): Promise<{ containers: ContainerRow[]; incomplete: string[] }> {
     const { containers, incomplete } = scanContainers(this.paths);
-    return { containers: containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts) })), incomplete };
+    const rows = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts), ports: [] as string[] }));
+    const running = rows.filter((r) => r.status.state === 'running');
+    if (running.length) {
+      const { publishedPorts } = await import('../network/attachment.ts');
+      for (const r of running) r.ports = publishedPorts(this.paths, r.rec.id);
+    }
+    return { containers: rows, incomplete };
   }
 
-  /** A container by name or id prefix, or undefined. */
-  find(text: string): (ContainerRecord & { state: ContainerStatus }) | undefined {
+  /** A container by name or id prefix with its state and, on a bridge network, Docker's NetworkSettings; or undefined. */
+  async find(text: string): Promise<(ContainerRecord & { state: ContainerStatus; NetworkSettings?: object }) | undefined> {
     const rec = findContainer(this.paths, text);
-    return rec ? { ...rec, state: containerStatus(this.paths, rec) } : undefined;
+    if (!rec) return undefined;
+    const { networkSettings } = await import('../network/attachment.ts');
+    const net = networkSettings(this.paths, rec.id);
+    return { ...rec, state: containerStatus(this.paths, rec), ...(net ? { NetworkSettings: net } : {}) };
   }
 
   /**

@@ -15,7 +15,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
     }
-    const container = (await ctx.engine.containers()).find(text);
+    const container = await (await ctx.engine.containers()).find(text);
     if (!container) throw new UserError(`no such image or container: ${text}`);
     out.push(container);
   }

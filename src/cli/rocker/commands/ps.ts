@@ -32,7 +32,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .option('--no-trunc', 'full ids and commands')
     .addOption(formatOption());
   const { opts } = parseArgs<Flags>(cmd, args);
-  const { containers, incomplete: broken } = (await ctx.engine.containers()).list({ finishedAt: opts.format === 'json' });
+  const { containers, incomplete: broken } = await (await ctx.engine.containers()).list({ finishedAt: opts.format === 'json' });
   const rows = containers
     .filter((r) => opts.all || r.status.state === 'running')
     .reverse(); // newest first, as Docker lists them
@@ -43,7 +43,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     return;
   }
   if (opts.format === 'json') {
-    const out = rows.map(({ rec, status }) => ({
+    const out = rows.map(({ rec, status, ports }) => ({
       id: rec.id,
       name: rec.name,
       image: `${rec.image.name}:${rec.image.tag}`,
@@ -55,13 +55,14 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
       created_time: formatLocalTime(new Date(rec.created)),
       created: rec.created,
       finished: status.finishedAt?.toISOString() ?? null,
+      ports,
     }));
-    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null });
+    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null, ports: [] });
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
   const short = (id: string) => (opts.trunc ? id.slice(0, 12) : id);
-  const table = rows.map(({ rec, status }) => [
+  const table = rows.map(({ rec, status, ports }) => [
     short(rec.id),
     rec.name,
     `${rec.image.name}:${rec.image.tag}`,
@@ -69,7 +70,8 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     describeStatus(status),
     opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
     formatLocalTime(new Date(rec.created)),
+    ports.join(', '),
   ]);
-  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
-  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
+  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-', '']);
+  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS'], table)}\n`);
 }

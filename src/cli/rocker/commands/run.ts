@@ -40,7 +40,14 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--cap-drop <cap>', 'drop a Linux capability, or ALL (repeatable)', collect, [])
     .option('--security-opt <opt>', 'no-new-privileges, seccomp=unconfined|PROFILE.json, apparmor=, label=disable, systempaths=unconfined (repeatable)', collect, [])
     .option('--privileged', 'all capabilities and host devices, no seccomp, writable /sys and /proc/sys')
-    .option('--network <mode>', 'none (default: own network namespace, loopback only) or host');
+    .option('--network <network>', 'bridge (the default), a network made with `rocker network create`, none (loopback only) or host')
+    .option('-p, --publish <[ip:]hostPort:containerPort[/proto]>', "publish a container's port on the host (repeatable)", collect, [])
+    .option('-P, --publish-all', "publish every port the image exposes on a free host port")
+    .option('--add-host <name:ip>', 'add a line to /etc/hosts; ip may be host-gateway, the host (repeatable)', collect, [])
+    .option('--dns <ip>', 'a name server for /etc/resolv.conf (repeatable)', collect, [])
+    .option('--dns-search <domain>', 'a search domain for /etc/resolv.conf (repeatable)', collect, [])
+    .option('--ip <address>', "the container's IPv4 address on a user network")
+    .option('--network-alias <name>', 'another name the container has on a user network (repeatable)', collect, []);
   // Docker's spelling of the original's --cpuset.
   const argv = args.map((a) => (a === '--cpuset' ? '--cpuset-cpus' : a.startsWith('--cpuset=') ? `--cpuset-cpus=${a.slice(9)}` : a));
   const { opts, operands } = parseArgs<Flags>(cmd, argv);

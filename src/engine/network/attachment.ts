@@ -1,0 +1,121 @@
+// A container's attachment to a network: what was asked of the CNI plugins
+// and what they returned, kept so that DEL gets exactly what ADD got.
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pidAlive } from '../../common/process.ts';
+import { errnoCode } from '../../common/errors.ts';
+import { check, z } from '../../common/schema.ts';
+import type { StorePaths } from '../paths.ts';
+import { attachmentFile, networkPaths } from './paths.ts';
+
+const PortSchema = z.object({ hostIp: z.string(), hostPort: z.int(), containerPort: z.int(), protocol: z.enum(['tcp', 'udp']) });
+const EntrySchema = z.object({ ip: z.string(), names: z.array(z.string()) });
+
+export const AttachmentSchema = z.object({
+  id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  name: z.string(),
+  hostname: z.string(),
+  /** --network-alias: more names its peers know it by. */
+  aliases: z.optional(z.array(z.string())),
+  /** --ip: the address asked of host-local, with the subnet's prefix ("10.90.0.5/24"). */
+  requestedIp: z.optional(z.string()),
+  network: z.string(),
+  networkId: z.string(),
+  /** Containers on a user network find each other by name in /etc/hosts; on the default network they do not (as in Docker). */
+  resolveNames: z.boolean(),
+  netns: z.string(),
+  ifname: z.string(),
+  chain: z.array(z.looseObject({ type: z.string() })),
+  ports: z.array(PortSchema),
+  extraHosts: z.array(EntrySchema),
+  /** "PID STARTTIME" of the rocker that attached it: while it lives, the attachment is not stale. */
+  owner: z.string(),
+  ip: z.optional(z.string()),
+  prefix: z.optional(z.int()),
+  gateway: z.optional(z.string()),
+  mac: z.optional(z.string()),
+  result: z.optional(z.unknown()),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
+/**
+ * Replaces the record atomically (readers see old or new, never half) but
+ * without fsync: it lives under the run root, which a reboot empties anyway,
+ * and it is written up to four times on every start.
+ */
+export function writeAttachment(paths: StorePaths, a: Attachment): void {
+  const file = attachmentFile(paths, a.id);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(a));
+  renameSync(tmp, file);
+}
+
+/** Half-written records of rockers killed while writing them. */
+export function removeStaleTemps(paths: StorePaths): void {
+  const dir = networkPaths(paths).attachments;
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of files) {
+    const m = /\.(\d+)\.tmp$/.exec(f);
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(dir, f), { force: true });
+  }
+}
+
+export function readAttachment(paths: StorePaths, id: string): Attachment | undefined {
+  let text: string;
+  try {
+    text = readFileSync(attachmentFile(paths, id), 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  return check(AttachmentSchema, JSON.parse(text));
+}
+
+/** Every readable attachment (files are written atomically, so a damaged one was damaged from outside and is skipped). */
+export function listAttachments(paths: StorePaths): Attachment[] {
+  let files: string[];
+  try {
+    files = readdirSync(networkPaths(paths).attachments).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+  } catch {
+    return [];
+  }
+  const out: Attachment[] = [];
+  for (const f of files) {
+    try {
+      const a = readAttachment(paths, f.slice(0, 64));
+      if (a) out.push(a);
+    } catch {
+      // skipped
+    }
+  }
+  return out;
+}
+
+/** "0.0.0.0:8080->80/tcp", as Docker's ps shows a mapping. */
+export function describePort(p: Attachment['ports'][number]): string {
+  return `${p.hostIp || '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.protocol}`;
+}
+
+/** A container's `NetworkSettings` as Docker's inspect shows it, while it is attached. */
+export function networkSettings(paths: StorePaths, id: string): object | undefined {
+  const a = readAttachment(paths, id);
+  if (!a) return undefined;
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of a.ports) (ports[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+  const endpoint = { NetworkID: a.networkId, IPAddress: a.ip ?? '', IPPrefixLen: a.prefix ?? 0, Gateway: a.gateway ?? '', MacAddress: a.mac ?? '' };
+  return { SandboxKey: a.netns, Ports: ports, IPAddress: endpoint.IPAddress, Gateway: endpoint.Gateway, MacAddress: endpoint.MacAddress, Networks: { [a.network]: endpoint } };
+}
+
+/** A running container's published ports as `ps` shows them ("0.0.0.0:8080->80/tcp"); none when it has no network of its own. */
+export function publishedPorts(paths: StorePaths, id: string): string[] {
+  try {
+    return (readAttachment(paths, id)?.ports ?? []).map(describePort);
+  } catch {
+    return [];
+  }
+}
