@@ -11,5 +11,6 @@ export type { LayerEvent, LayerState } from './registry/progress.ts';
 export type { PullResult } from './registry/pull.ts';
 export type { ExecRequest } from './runtime/exec.ts';
 export type { RunFlags } from './runtime/run-options.ts';
+export type { StartRequest } from './runtime/start-again.ts';
 export type { ContainerRow, RunReport, RunRequest } from './verbs/containers.ts';
 export type { PruneReport } from './verbs/images.ts';

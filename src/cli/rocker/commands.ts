@@ -21,6 +21,11 @@ const imagePrune: CommandEntry = {
   load: () => import('./commands/image-prune.ts'),
 };
 
+const containerPrune: CommandEntry = {
+  summary: 'Remove every container that is not running',
+  load: () => import('./commands/container-prune.ts'),
+};
+
 // Loaded lazily so that `rocker --version` and each command load only what they use.
 export const commands: Record<string, CommandEntry | CommandGroup> = {
   import: { summary: 'Import a root filesystem tarball as an image', load: () => import('./commands/import.ts') },
@@ -45,6 +50,10 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
   run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },
+  create: { summary: 'Create a container without starting it', failCode: 125, load: () => import('./commands/create.ts') },
+  start: { summary: 'Start created or stopped containers (-a: attached)', load: () => import('./commands/start.ts') },
+  restart: { summary: 'Stop and start containers again', load: () => import('./commands/restart.ts') },
+  rename: { summary: 'Rename a container', load: () => import('./commands/rename.ts') },
   ps: { summary: 'List containers', load: () => import('./commands/ps.ts') },
   logs: { summary: "Print a container's output", load: () => import('./commands/logs.ts') },
   stop: { summary: 'Stop running containers (SIGTERM, then SIGKILL)', load: () => import('./commands/stop.ts') },
@@ -53,6 +62,14 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
+  // `rocker container X` is `rocker X`, as with Docker's management commands.
+  container: {
+    summary: 'Manage containers (prune, and ls/rm/inspect/create/start/stop/...)',
+    subcommands: {
+      ls: 'ps', ps: 'ps', list: 'ps', rm: 'rm', remove: 'rm', prune: containerPrune, inspect: 'inspect', create: 'create', run: 'run',
+      start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', wait: 'wait', rename: 'rename', logs: 'logs', exec: 'exec', commit: 'commit',
+    },
+  },
 };
 
 /**

@@ -5,15 +5,15 @@ import { commands, findCommand, type CommandGroup } from './commands.ts';
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
 
 function usage(): string {
-  const names = Object.keys(commands);
-  const width = Math.max(...names.map((n) => n.length));
+  const rows: Array<[string, string]> = [...Object.keys(commands).map((n): [string, string] => [n, commands[n]!.summary]), ['help', "Show this text, or a command's ('rocker help run')"]];
+  const width = Math.max(...rows.map(([n]) => n.length));
   return [
     'Usage: rocker [--root DIR] [--runtime PATH] COMMAND [ARG...]',
     '',
     'A daemonless container engine.',
     '',
     'Commands:',
-    ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),
+    ...rows.map(([n, summary]) => `  ${n.padEnd(width)}  ${summary}`),
     '',
     'Global options:',
     '  --root DIR       store root (env ROCKER_ROOT, default /var/lib/rocker)',
@@ -60,15 +60,21 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`rocker version ${VERSION}\n`);
     return 0;
   }
-  const found = findCommand(argv.slice(i));
+  // `rocker help [COMMAND...]` is `rocker [COMMAND...] --help`.
+  const words = word === 'help' ? [...argv.slice(i + 1), '--help'] : argv.slice(i);
+  if (words[0] === '--help') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const found = findCommand(words);
   if (!found) {
-    process.stderr.write(`rocker: unknown command "${word}" (see 'rocker --help')\n`);
+    process.stderr.write(`rocker: unknown command "${words[0]}" (see 'rocker --help')\n`);
     return 1;
   }
   if ('group' in found) return groupUsage(found.name, found.group, found.sub);
   const { entry, name } = found;
   const failCode = entry.failCode ?? 1;
-  const args = argv.slice(i + found.used);
+  const args = words.slice(found.used);
   const wantsHelp = args.includes('--help') || args.includes('-h');
   if (!wantsHelp && process.getuid?.() !== 0) {
     process.stderr.write(`rocker: ${name} needs root (run it with sudo); rootless mode is not supported yet\n`);

@@ -17,6 +17,8 @@ export interface ExecRequest {
   env: string[];
   user?: string;
   workdir?: string;
+  /** Start the process and return at once (`exec -d`); its output is discarded, as Docker does. */
+  detach?: boolean;
 }
 
 /**
@@ -39,11 +41,17 @@ export async function execInContainer(paths: StorePaths, rec: ContainerRecord, r
   const log = join(tmp, 'runtime.log');
   try {
     const args = [...globalArgs(paths, log), 'exec', '--cwd', cwd];
-    if (req.tty) args.push('--tty');
+    if (req.detach) {
+      if (req.tty || req.interactive) throw new UserError('exec -d cannot be combined with -t or -i', 125);
+      args.push('--detach');
+    } else if (req.tty) args.push('--tty');
     if (user) args.push('--user', `${user.uid}:${user.gid}`, ...user.additionalGids.flatMap((g) => ['--additional-gids', String(g)]));
     for (const e of env) args.push('--env', e);
     args.push(rec.id, ...req.command);
-    const code = await runAttached(runtime, args, { stdin: req.interactive, tty: req.tty });
+    // Detached, the process keeps runc's stdio: /dev/null, or it would hold our pipes open.
+    const code = req.detach
+      ? Bun.spawnSync([runtime, ...args], { stdio: ['ignore', 'ignore', 'ignore'] }).exitCode
+      : await runAttached(runtime, args, { stdin: req.interactive, tty: req.tty });
     const err = runtimeError(log);
     if (err && code !== 0 && /exec failed|unable to start|container not running|does not exist/.test(err)) {
       throw new UserError(`cannot exec in container ${rec.name}: ${tidyRuntimeError(err)}`, exitCodeForRuntimeError(err));

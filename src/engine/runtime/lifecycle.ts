@@ -3,7 +3,8 @@ import { UserError } from '../../common/errors.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { containerFiles, findContainer, matchingIds, releaseName } from '../container-store/store.ts';
+import { containerFiles, findContainer, matchingIds, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
+import { treeSize } from '../image-store/disk-usage.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -110,6 +111,41 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
     if (!r.ok && hasRuntimeState(paths, id)) throw new UserError(`cannot remove container ${id.slice(0, 12)}: the runtime refused to delete it: ${r.stderr}`);
   }
   const files = containerFiles(paths, id);
+  // The name the record holds now: a rename may have happened since the caller read it.
+  const current = currentName(paths, id);
+  if (current && current !== name) releaseName(paths, current, id);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
+}
+
+function currentName(paths: StorePaths, id: string): string | undefined {
+  try {
+    return readRecord(paths, id).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `container prune`: removes every container that is not running or
+ * starting; returns their ids and the bytes their directories held. One
+ * started meanwhile is skipped, not killed.
+ */
+export async function pruneContainers(paths: StorePaths, runtimeName: string): Promise<{ ids: string[]; reclaimed: number }> {
+  const ids: string[] = [];
+  let reclaimed = 0;
+  for (const summary of scanContainers(paths).containers) {
+    const s = containerStatus(paths, summary);
+    if (!ended(s)) continue;
+    const size = treeSize(containerFiles(paths, summary.id).dir);
+    try {
+      await removeContainer(paths, readRecord(paths, summary.id), false, runtimeName);
+    } catch (err) {
+      if (err instanceof UserError) continue;
+      throw err;
+    }
+    ids.push(summary.id);
+    reclaimed += size;
+  }
+  return { ids, reclaimed };
 }

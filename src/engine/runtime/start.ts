@@ -28,17 +28,30 @@ function startFailure(paths: StorePaths, rec: ContainerRecord): UserError | unde
 }
 
 /**
+ * How a start treats the container: `run` removes a container whose process
+ * never started (bad input leaves nothing behind); `start` keeps it, with
+ * the failure recorded as its exit, as Docker does. `interactive` overrides
+ * the -i the container was created with (`start -a` without `-i`).
+ */
+export interface StartMode {
+  keepOnFailure: boolean;
+  interactive?: boolean;
+}
+const FRESH: StartMode = { keepOnFailure: false };
+
+/**
  * Runs the container attached: rocker itself waits for it, records its exit
  * code, and with --rm removes it. Returns the container's exit code.
  */
-export async function runForeground(paths: StorePaths, c: Created): Promise<number> {
+export async function runForeground(paths: StorePaths, c: Created, mode: StartMode = FRESH): Promise<number> {
   const { rec, files, runtime } = c;
   recordMonitor(paths, rec.id, process.pid);
   const o = rec.options;
-  const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log });
+  const stdin = mode.interactive ?? o.interactive;
+  const code = await runAttached(runtime, runArgs(paths, rec), { stdin, tty: o.tty, logFile: o.tty ? undefined : files.log });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
-  if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);
+  if ((o.autoRemove && !existsSync(files.keep)) || (failure && !mode.keepOnFailure)) await removeFiles(paths, rec.id, runtime, rec.name);
   if (failure) throw failure;
   return code;
 }
@@ -55,11 +68,14 @@ const MONITOR = [
   'dir=$1; rm=$2; link=$3; shift 3',
   '"$@" </dev/null >>"$dir/container.log" 2>&1',
   'echo $? >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"',
-  'if [ "$rm" = 1 ]; then rm -f "$link"; rm -rf "$dir"; fi',
+  // A rename meanwhile moved the name: then the claim is found by its target, the id.
+  'if [ "$rm" = 1 ] && [ ! -e "$dir/keep" ]; then id=${dir##*/}',
+  '  if [ "$(readlink "$link")" = "$id" ]; then rm -f "$link"; else for l in "${link%/*}"/*; do [ "$(readlink "$l")" = "$id" ] && rm -f "$l"; done; fi',
+  '  rm -rf "$dir"; fi',
 ].join('\n');
 
 /** Starts the container in the background and returns once its process runs (or throws why it could not). */
-export async function runDetached(paths: StorePaths, c: Created): Promise<void> {
+export async function runDetached(paths: StorePaths, c: Created, mode: StartMode = FRESH): Promise<void> {
   const { rec, files, runtime } = c;
   const link = join(paths.containers, '.names', rec.name);
   let child: ReturnType<typeof Bun.spawn>;
@@ -81,7 +97,7 @@ export async function runDetached(paths: StorePaths, c: Created): Promise<void> 
       await waitForEnd(paths, rec, 5_000);
       const failure = startFailure(paths, rec);
       if (failure) {
-        await removeFiles(paths, rec.id, runtime, rec.name);
+        if (!mode.keepOnFailure) await removeFiles(paths, rec.id, runtime, rec.name);
         throw failure;
       }
       return;

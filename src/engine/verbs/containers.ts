@@ -3,9 +3,11 @@ import type { ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { findContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import { findContainer, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
+import type { StartRequest } from '../runtime/start-again.ts';
 import type { Stores } from '../stores.ts';
 
 export interface RunRequest {
@@ -41,17 +43,47 @@ export class ContainerVerbs {
   ) {}
 
   async run(req: RunRequest): Promise<RunReport> {
-    const [{ createContainer }, { runOptionsFromFlags }, { runDetached, runForeground }, { images }] = await Promise.all([
-      import('../runtime/create.ts'), import('../runtime/run-options.ts'), import('../runtime/start.ts'), this.stores(),
-    ]);
-    const options = runOptionsFromFlags(req.flags);
-    const consoleSize = options.tty ? req.consoleSize : undefined;
-    const created = await createContainer(images, { image: req.image, command: req.command, name: req.name, options, runtime: this.runtime, consoleSize });
-    if (options.detach) {
+    const [created, { runDetached, runForeground }] = await Promise.all([this.createFrom(req), import('../runtime/start.ts')]);
+    if (created.rec.options.detach) {
       await runDetached(this.paths, created);
       return { detached: true, id: created.rec.id };
     }
     return { detached: false, exitCode: await runForeground(this.paths, created) };
+  }
+
+  /** `create`: the container's record and bundle, not started; its id. */
+  async create(req: RunRequest): Promise<string> {
+    return (await this.createFrom(req)).rec.id;
+  }
+
+  private async createFrom(req: RunRequest): Promise<Created> {
+    const [{ createContainer }, { runOptionsFromFlags }, { images }] = await Promise.all([
+      import('../runtime/create.ts'), import('../runtime/run-options.ts'), this.stores(),
+    ]);
+    const options = runOptionsFromFlags(req.flags);
+    const consoleSize = options.tty ? req.consoleSize : undefined;
+    return createContainer(images, { image: req.image, command: req.command, name: req.name, options, runtime: this.runtime, consoleSize });
+  }
+
+  /** Starts a created or ended container (again, on its own upper directory); attached, its exit code. */
+  async start(text: string, req: StartRequest): Promise<number | undefined> {
+    const { startContainer } = await import('../runtime/start-again.ts');
+    return startContainer(this.paths, resolveContainer(this.paths, text).id, req);
+  }
+
+  async restart(text: string, timeoutSec: number): Promise<void> {
+    const { restartContainer } = await import('../runtime/start-again.ts');
+    await restartContainer(this.paths, resolveContainer(this.paths, text), timeoutSec);
+  }
+
+  async rename(text: string, newName: string): Promise<void> {
+    await renameContainer(this.paths, resolveContainer(this.paths, text).id, newName);
+  }
+
+  /** Removes every container that is not running; their ids and the bytes freed. */
+  async prune(): Promise<{ ids: string[]; reclaimed: number }> {
+    const { pruneContainers } = await import('../runtime/lifecycle.ts');
+    return pruneContainers(this.paths, this.runtime);
   }
 
   /** Containers, oldest first, with their state; `incomplete` names directories without a readable record. */
