@@ -7,6 +7,7 @@ import type { ContainerVerbs } from './verbs/containers.ts';
 import type { ImageVerbs } from './verbs/images.ts';
 import type { RegistryVerbs } from './verbs/registry.ts';
 import type { SystemVerbs } from './verbs/system.ts';
+import type { VolumeVerbs } from './verbs/volumes.ts';
 
 export interface EngineOptions {
   /** Persistent store (`--root`, ROCKER_ROOT; default /var/lib/rocker). */
@@ -41,6 +42,10 @@ export class Engine {
 
   system(): Promise<SystemVerbs> {
     return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores()));
+  }
+
+  volumes(): Promise<VolumeVerbs> {
+    return this.once('volumes', async () => new (await import('./verbs/volumes.ts')).VolumeVerbs(this.paths));
   }
 
   private stores(): Promise<Stores> {

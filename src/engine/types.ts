@@ -14,3 +14,4 @@ export type { RunFlags } from './runtime/run-options.ts';
 export type { StartRequest } from './runtime/start-again.ts';
 export type { ContainerRow, RunReport, RunRequest } from './verbs/containers.ts';
 export type { PruneReport } from './verbs/images.ts';
+export type { VolumeInfo } from './volume-store/store.ts';

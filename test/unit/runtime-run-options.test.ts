@@ -46,10 +46,47 @@ test('volumes: HOST:CONTAINER[:ro], absolute paths, existing source', () => {
   expect(opts({ volume: [`${dir}:/data:ro`] }).volumes).toEqual([{ source: dir, destination: '/data', readOnly: true }]);
   expect(opts({ volume: [`${dir}/:/data/`] }).volumes[0]).toMatchObject({ source: dir, destination: '/data', readOnly: false });
   expect(error({ volume: [`${dir}/missing:/x`] }).message).toMatch(/missing: no such file or directory/);
-  expect(error({ volume: ['rel:/x'] }).message).toContain('absolute');
+  // A relative source that is a valid volume name is a named volume, as in Docker; anything else is refused.
+  expect(opts({ volume: ['rel:/x'] }).volumes).toEqual([{ source: '', volume: 'rel', destination: '/x', readOnly: false }]);
+  expect(error({ volume: ['./rel:/x'] }).message).toContain('neither an absolute host path nor a volume name');
+  expect(error({ volume: ['../../etc:/x'] }).message).toContain('neither an absolute host path nor a volume name');
   expect(error({ volume: [`${dir}:x`] }).message).toContain('absolute');
   expect(error({ volume: [`${dir}:/`] }).message).toContain('cannot mount over');
   expect(error({ volume: [`${dir}:/x:rx`] }).message).toContain('"rx"');
+});
+
+test('--mount: bind, volume, tmpfs with Docker keys; bad types, keys and sources; duplicate targets', () => {
+  const dir = tempDir();
+  expect(opts({ mount: [`type=bind,source=${dir},target=/b,readonly`] }).volumes).toEqual([{ source: dir, destination: '/b', readOnly: true }]);
+  expect(opts({ mount: ['type=volume,src=data,dst=/v,volume-nocopy'] }).volumes).toEqual([{ source: '', volume: 'data', destination: '/v', readOnly: false, noCopy: true }]);
+  expect(opts({ mount: ['src=data,dst=/v,ro=false'] }).volumes[0]).toMatchObject({ volume: 'data', readOnly: false });
+  expect(opts({ mount: ['type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=1777'] }).tmpfs).toEqual([{ destination: '/t', options: ['size=1048576', 'mode=1777'] }]);
+  expect(error({ mount: ['type=nfs,dst=/x'] }).message).toContain('type "nfs" is not bind, volume or tmpfs');
+  expect(error({ mount: ['type=tmpfs,dst=/x,src=y'] }).message).toContain('unknown key "src"');
+  expect(error({ mount: ['type=volume,dst=/x'] }).message).toContain('source is missing');
+  expect(error({ mount: ['type=bind,src=data,dst=/x'] }).message).toContain('absolute host path');
+  expect(error({ mount: ['type=volume,src=/etc,dst=/x'] }).message).toContain('must be a volume name');
+  expect(error({ mount: ['type=volume,src=data'] }).message).toContain('target is missing');
+  expect(error({ mount: ['type=volume,src=data,dst=/x,readonly=maybe'] }).message).toContain('not true or false');
+  expect(error({ volume: ['a1:/x'], tmpfs: ['/x'] }).message).toBe('duplicate mount point: /x');
+});
+
+test('--ulimit, --device, --shm-size, --label, --entrypoint, --init', () => {
+  expect(opts({ ulimit: ['nofile=100:200', 'core=unlimited'] }).ulimits).toEqual([{ name: 'nofile', soft: 100, hard: 200 }, { name: 'core', soft: -1, hard: -1 }]);
+  expect(error({ ulimit: ['nofile=200:100'] }).message).toContain('soft limit is above the hard limit');
+  expect(error({ ulimit: ['nofile=1:99999999999'] }).message).toContain('needs CAP_SYS_RESOURCE');
+  expect(error({ ulimit: ['bogus=1'] }).message).toContain('unknown limit "bogus"');
+  expect(error({ ulimit: ['nofile'] }).message).toContain('NAME=SOFT[:HARD]');
+  expect(opts({ device: ['/dev/null:/dev/n:rw'] }).devices).toEqual([{ path: '/dev/n', type: 'c', major: 1, minor: 3, fileMode: 0o666, access: 'rw' }]);
+  expect(opts({ device: ['/dev/null:r'] }).devices![0]).toMatchObject({ path: '/dev/null', access: 'r' });
+  expect(error({ device: ['/etc/passwd'] }).message).toContain('is not a device');
+  expect(error({ device: ['/dev/nosuch'] }).message).toContain('no such file');
+  expect(error({ device: ['/dev/null:/dev/n:rx'] }).message).toContain('permissions "rx"');
+  expect(opts({ shmSize: '1m' }).shmSize).toBe(1048576);
+  expect(error({ shmSize: 'big' }).message).toContain('--shm-size');
+  expect(opts({ label: ['a=1', 'b'] }).labels).toEqual({ a: '1', b: '' });
+  expect(error({ label: ['=x'] }).message).toContain('invalid label');
+  expect(opts({ entrypoint: '' }).entrypoint).toBe('');
 });
 
 test('env: -e KEY=VAL, bare KEY from the host, env files with comments; later wins', () => {

@@ -26,6 +26,9 @@ const containerPrune: CommandEntry = {
   load: () => import('./commands/container-prune.ts'),
 };
 
+const volumeLs: CommandEntry = { summary: 'List volumes', load: () => import('./commands/volume-ls.ts') };
+const volumeRm: CommandEntry = { summary: 'Remove volumes', load: () => import('./commands/volume-rm.ts') };
+
 // Loaded lazily so that `rocker --version` and each command load only what they use.
 export const commands: Record<string, CommandEntry | CommandGroup> = {
   import: { summary: 'Import a root filesystem tarball as an image', load: () => import('./commands/import.ts') },
@@ -62,6 +65,16 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
+  volume: {
+    summary: 'Manage named volumes (create, ls, inspect, rm, prune)',
+    subcommands: {
+      create: { summary: 'Create a named volume', load: () => import('./commands/volume-create.ts') },
+      ls: volumeLs, list: volumeLs,
+      inspect: { summary: 'Show volumes as JSON', load: () => import('./commands/volume-inspect.ts') },
+      rm: volumeRm, remove: volumeRm,
+      prune: { summary: 'Remove every volume no container uses', load: () => import('./commands/volume-prune.ts') },
+    },
+  },
   // `rocker container X` is `rocker X`, as with Docker's management commands.
   container: {
     summary: 'Manage containers (prune, and ls/rm/inspect/create/start/stop/...)',

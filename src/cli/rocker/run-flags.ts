@@ -30,7 +30,8 @@ function runParser(name: string, summary: string): Command {
     .option('--pids-limit <n>', 'maximum number of processes (-1: unlimited)')
     .option('-e, --env <KEY=VAL>', 'set an environment variable (repeatable; KEY alone takes the host value)', collect, [])
     .option('--env-file <file>', 'read KEY=VAL lines from a file (repeatable)', collect, [])
-    .option('-v, --volume <HOST:CONTAINER[:ro]>', 'bind-mount a host path (repeatable)', collect, [])
+    .option('-v, --volume <SOURCE:CONTAINER[:ro]>', 'bind-mount a host path (absolute) or a named volume (repeatable)', collect, [])
+    .option('--mount <spec>', 'type=bind|volume|tmpfs,source=...,target=...[,readonly] (repeatable)', collect, [])
     .option('--tmpfs <PATH[:OPTS]>', 'mount a tmpfs, e.g. /run:size=64m (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-u, --user <user[:group]>', 'user (name or uid) and group to run as')
@@ -39,7 +40,14 @@ function runParser(name: string, summary: string): Command {
     .option('--cap-add <cap>', 'add a Linux capability (repeatable)', collect, [])
     .option('--cap-drop <cap>', 'drop a Linux capability, or ALL (repeatable)', collect, [])
     .option('--security-opt <opt>', 'no-new-privileges', collect, [])
-    .option('--network <mode>', 'none (default: own network namespace, loopback only) or host');
+    .option('--network <mode>', 'none (default: own network namespace, loopback only) or host')
+    .option('--entrypoint <cmd>', "replace the image's entrypoint (\"\" clears it; the image's Cmd is dropped too)")
+    .option('-l, --label <KEY=VAL>', 'set a label (repeatable)', collect, [])
+    .option('--label-file <file>', 'read KEY=VAL label lines from a file (repeatable)', collect, [])
+    .option('--init', "run the host's tini (or catatonit) as PID 1, to pass signals and reap zombies")
+    .option('--shm-size <size>', 'size of /dev/shm (default 64m)')
+    .option('--ulimit <NAME=SOFT[:HARD]>', 'a resource limit, e.g. nofile=1024:2048 (repeatable; never above the host\'s hard limit)', collect, [])
+    .option('--device <HOST[:CONTAINER][:rwm]>', 'give the container a host device (repeatable)', collect, []);
 }
 
 /**

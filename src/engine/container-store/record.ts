@@ -9,7 +9,8 @@ export const RunOptionsSchema = z.object({
   autoRemove: z.boolean(),
   readOnly: z.boolean(),
   env: z.array(z.string()),
-  volumes: z.array(z.object({ source: z.string(), destination: z.string(), readOnly: z.boolean() })),
+  /** Bind mounts; `volume` names a named volume, whose `_data` directory is the source. */
+  volumes: z.array(z.object({ source: z.string(), destination: z.string(), readOnly: z.boolean(), volume: z.optional(z.string()), noCopy: z.optional(z.boolean()) })),
   tmpfs: z.array(z.object({ destination: z.string(), options: z.array(z.string()) })),
   workdir: z.optional(z.string()),
   user: z.optional(z.string()),
@@ -18,6 +19,17 @@ export const RunOptionsSchema = z.object({
   capDrop: z.array(z.string()),
   noNewPrivileges: z.boolean(),
   network: z.enum(['none', 'host']),
+  // Added with create/start: optional, so records written before them still read.
+  /** `--entrypoint` as given ("" clears the image's). */
+  entrypoint: z.optional(z.string()),
+  labels: z.optional(z.record(z.string(), z.string())),
+  /** The host's init binary (tini, catatonit), bind-mounted as the container's PID 1. */
+  init: z.optional(z.string()),
+  shmSize: z.optional(z.int().check(z.positive())),
+  ulimits: z.optional(z.array(z.object({ name: z.string(), soft: z.number(), hard: z.number() }))),
+  devices: z.optional(z.array(z.object({
+    path: z.string(), type: z.enum(['c', 'b']), major: z.int(), minor: z.int(), fileMode: z.int(), access: z.string(),
+  }))),
   resources: z.object({
     memory: z.optional(z.int().check(z.positive())),
     cpuShares: z.optional(z.int().check(z.positive())),

@@ -11,7 +11,7 @@ import { containerFiles, releaseName, reserveName, writeRecord, type ContainerFi
 import { findRuntime } from './oci-runtime.ts';
 import { containerArgs, processSettings } from './process-config.ts';
 import { checkExecutable, type Root } from './rootfs-lookup.ts';
-import { buildSpec } from './spec.ts';
+import { buildSpec, specJson } from './spec.ts';
 
 export interface CreateRequest {
   image: string;
@@ -87,7 +87,15 @@ function claimName(paths: StorePaths, requested: string | undefined, id: string)
  * Any failure undoes everything, so bad input leaves nothing behind.
  */
 export async function createContainer(images: ImageStore, req: CreateRequest): Promise<Created> {
+  if (!req.options.volumes.some((v) => v.volume !== undefined)) return create(images, req, undefined);
+  // Named volumes: held from their creation to the record that names them, so `volume rm` cannot come between.
+  const [{ withVolumeLock }, volumes] = await Promise.all([import('../volume-store/store.ts'), import('./volumes.ts')]);
+  return withVolumeLock(images.paths, () => create(images, req, volumes));
+}
+
+async function create(images: ImageStore, req: CreateRequest, volumes: typeof import('./volumes.ts') | undefined): Promise<Created> {
   const { paths } = images;
+  const made: string[] = [];
   const runtime = findRuntime(req.runtime);
   const { image, layers } = pinnedImage(images, req.image);
   const id = generateId();
@@ -101,8 +109,9 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
     const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
     const root = await imageRoot(lowers);
     const hostname = req.options.hostname ?? id.slice(0, 12);
-    const args = containerArgs(image.config, req.command);
-    const proc = processSettings(root, image.config, req.options, hostname);
+    const args = containerArgs(image.config, req.command, req.options.entrypoint);
+    const options = volumes ? volumes.mountVolumes(paths, req.options, root, made) : req.options;
+    const proc = processSettings(root, image.config, options, hostname);
     checkExecutable(root, args[0]!, proc.env, proc.cwd);
     const rec: ContainerRecord = {
       id,
@@ -114,19 +123,20 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
       process: { env: proc.env, cwd: proc.cwd, uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids },
       hostname,
       runtime,
-      options: req.options,
+      options,
     };
     writeFileSync(files.hostname, `${hostname}\n`);
     writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
     writeFileSync(files.log, '');
     // Not atomic: only the runtime reads the bundle, after this returns.
-    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, lowers, req.consoleSize)));
+    writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize)));
     // Last: from here on the record keeps the layers from collection, so the pins can go.
     writeRecord(paths, rec);
     return { rec, files, runtime };
   } catch (err) {
     rmSync(files.dir, { recursive: true, force: true });
     if (name !== undefined) releaseName(paths, name, id);
+    volumes?.discardVolumes(paths, made);
     throw err;
   } finally {
     for (const l of image.layers) layers.unpin(l);

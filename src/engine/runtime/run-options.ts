@@ -1,9 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, normalize } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { describeFsError, UserError } from '../../common/errors.ts';
 import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
+import { parseLabels } from '../../common/labels.ts';
+import { device, findInit, ulimit } from './host-flags.ts';
+import { mountOptions } from './mount-flags.ts';
 import { normalizeCap, ALL_CAPS } from './spec.ts';
 
 /** `rocker run`'s flags as commander hands them over (all strings). */
@@ -23,6 +26,8 @@ export interface RunFlags {
   envFile: string[];
   volume: string[];
   tmpfs: string[];
+  /** `--mount type=bind|volume|tmpfs,...` */
+  mount?: string[];
   workdir?: string;
   user?: string;
   hostname?: string;
@@ -30,6 +35,13 @@ export interface RunFlags {
   capDrop: string[];
   securityOpt: string[];
   network?: string;
+  entrypoint?: string;
+  label?: string[];
+  labelFile?: string[];
+  init?: boolean;
+  shmSize?: string;
+  ulimit?: string[];
+  device?: string[];
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -48,6 +60,12 @@ function memory(text: string): number {
   return n;
 }
 
+function shmSize(text: string): number {
+  const n = parseSize(text);
+  if (n === undefined || n === 0) throw bad(`invalid --shm-size "${text}": use a size such as 64m or 1g`);
+  return n;
+}
+
 function cpus(text: string): number {
   const n = Number(text);
   const max = availableParallelism();
@@ -61,39 +79,6 @@ function cpuset(text: string): string {
   const max = availableParallelism() - 1;
   for (const n of text.split(/[,-]/).map(Number)) if (n > max) throw bad(`invalid --cpuset-cpus "${text}": CPU ${n} does not exist (0-${max})`);
   return text;
-}
-
-function containerPath(path: string, what: string): string {
-  if (!isAbsolute(path)) throw bad(`invalid ${what} "${path}": the container path must be absolute`);
-  const p = normalize(path).replace(/\/+$/, '');
-  if (p === '') throw bad(`invalid ${what} "${path}": cannot mount over the container's /`);
-  return p;
-}
-
-function volume(spec: string): RunOptions['volumes'][number] {
-  const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3) throw bad(`invalid volume "${spec}": expected HOST:CONTAINER[:ro]`);
-  const [source = '', dest = '', mode = 'rw'] = parts;
-  if (mode !== 'ro' && mode !== 'rw') throw bad(`invalid volume "${spec}": mode "${mode}" is not ro or rw`);
-  if (!isAbsolute(source)) throw bad(`invalid volume "${spec}": the host path must be absolute`);
-  try {
-    statSync(source);
-  } catch (err) {
-    throw bad(`invalid volume "${spec}": host path ${source}: ${describeFsError(err)}`);
-  }
-  return { source: normalize(source).replace(/(.)\/+$/, '$1'), destination: containerPath(dest, `volume "${spec}":`), readOnly: mode === 'ro' };
-}
-
-function tmpfs(spec: string): RunOptions['tmpfs'][number] {
-  const colon = spec.indexOf(':');
-  const path = colon < 0 ? spec : spec.slice(0, colon);
-  const options = colon < 0 ? [] : spec.slice(colon + 1).split(',').filter(Boolean);
-  for (const o of options) {
-    if (!/^(size=\d+[kmg%]?|mode=[0-7]{3,4}|uid=\d+|gid=\d+|nr_inodes=\d+[kmg]?|ro|rw|noexec|exec|nosuid|suid|nodev|dev)$/.test(o)) {
-      throw bad(`invalid --tmpfs "${spec}": unknown option "${o}"`);
-    }
-  }
-  return { destination: containerPath(path, '--tmpfs'), options };
 }
 
 const ENV_KEY = /^[^=\s]+$/;
@@ -162,8 +147,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     autoRemove: !!f.rm,
     readOnly: !!f.readOnly,
     env,
-    volumes: f.volume.map(volume),
-    tmpfs: f.tmpfs.map(tmpfs),
+    ...mountOptions(f.volume, f.tmpfs, f.mount ?? []),
     workdir: f.workdir,
     user: f.user,
     hostname: f.hostname,
@@ -171,6 +155,12 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     capDrop: caps(f.capDrop, '--cap-drop'),
     noNewPrivileges: noNewPrivileges(f.securityOpt),
     network: network(f.network),
+    ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
+    ...(f.label?.length || f.labelFile?.length ? { labels: parseLabels(f.label ?? [], f.labelFile ?? []) } : {}),
+    ...(f.init ? { init: findInit() } : {}),
+    ...(f.shmSize !== undefined ? { shmSize: shmSize(f.shmSize) } : {}),
+    ...(f.ulimit?.length ? { ulimits: f.ulimit.map(ulimit) } : {}),
+    ...(f.device?.length ? { devices: f.device.map(device) } : {}),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),
       cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),

@@ -39,6 +39,17 @@ export const ALL_CAPS = [
   'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ',
 ];
 
+/** Where --init's binary is mounted: Docker's path. */
+const INIT_PATH = '/sbin/docker-init';
+
+/**
+ * The spec as JSON. An rlimit of -1 (unlimited) becomes RLIM_INFINITY,
+ * 2^64-1, which no JavaScript number holds exactly, so it is spelled out.
+ */
+export function specJson(spec: object): string {
+  return JSON.stringify(spec).replace(/"(soft|hard)":-1\b/g, '"$1":18446744073709551615');
+}
+
 interface Mount {
   destination: string;
   type: string;
@@ -65,7 +76,7 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${o.shmSize ?? 64 * 1024 * 1024}`] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     o.network === 'host'
       ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] }
@@ -83,6 +94,7 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
   for (const v of o.volumes) {
     list.push({ destination: v.destination, type: 'bind', source: v.source, options: ['rbind', 'rprivate', v.readOnly ? 'ro' : 'rw'] });
   }
+  if (o.init) list.push({ destination: INIT_PATH, type: 'bind', source: o.init, options: ['rbind', 'rprivate', 'ro'] });
   return list;
 }
 
@@ -99,6 +111,7 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
   }
   if (Object.keys(cpu).length) out.cpu = cpu;
   if (r.pidsLimit !== undefined) out.pids = { limit: r.pidsLimit };
+  for (const d of rec.options.devices ?? []) (out.devices as object[]).push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: d.access });
   return out;
 }
 
@@ -118,7 +131,9 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       terminal: o.tty,
       ...(o.tty && consoleSize ? { consoleSize } : {}),
       user: { uid: rec.process.uid, gid: rec.process.gid, additionalGids: rec.process.additionalGids },
-      args: rec.command,
+      // --init: the host's tini or catatonit is PID 1 and reaps zombies; it runs the command as its child.
+      args: o.init ? [INIT_PATH, '--', ...rec.command] : rec.command,
+      ...(o.ulimits?.length ? { rlimits: o.ulimits.map((u) => ({ type: `RLIMIT_${u.name.toUpperCase()}`, soft: u.soft, hard: u.hard })) } : {}),
       env: rec.process.env,
       cwd: rec.process.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [] },
@@ -129,6 +144,7 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
     mounts: mounts(rec, files, lowers),
     linux: {
       cgroupsPath: `/${cgroupLeaf(rec.id)}`,
+      ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
       resources: resources(rec),
       namespaces,
       maskedPaths: MASKED_PATHS,
