@@ -12,6 +12,6 @@ export type { PullResult } from './registry/pull.ts';
 export type { ExecRequest } from './runtime/exec.ts';
 export type { RunFlags } from './runtime/run-options.ts';
 export type { StartRequest } from './runtime/start-again.ts';
-export type { ContainerRow, RunReport, RunRequest } from './verbs/containers.ts';
+export type { ContainerRow, ListOptions, RunReport, RunRequest } from './verbs/containers.ts';
 export type { PruneReport } from './verbs/images.ts';
 export type { VolumeInfo } from './volume-store/store.ts';

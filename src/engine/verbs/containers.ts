@@ -2,7 +2,7 @@ import { UserError } from '../../common/errors.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
-import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
+import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
 import { findContainer, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
@@ -26,6 +26,18 @@ export type RunReport = { detached: true; id: string } | { detached: false; exit
 export interface ContainerRow {
   rec: ContainerSummary;
   status: ContainerStatus;
+  /** The whole record, when the listing was asked for it (`full`, or filters that need it). */
+  record?: ContainerRecord;
+  /** Bytes the container has written (its upper directory), with `size`. */
+  size?: number;
+}
+
+export interface ListOptions extends StatusOptions {
+  /** Read each whole record (labels, mounts), not only the summary. */
+  full?: boolean;
+  /** `--filter KEY=VALUE`, Docker's keys (see container-filters.ts). */
+  filters?: string[];
+  size?: boolean;
 }
 
 type Write = (b: Uint8Array) => Promise<void>;
@@ -87,9 +99,33 @@ export class ContainerVerbs {
   }
 
   /** Containers, oldest first, with their state; `incomplete` names directories without a readable record. */
-  list(opts: { finishedAt?: boolean } = {}): { containers: ContainerRow[]; incomplete: string[] } {
+  async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; incomplete: string[] }> {
     const { containers, incomplete } = scanContainers(this.paths);
-    return { containers: containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts) })), incomplete };
+    let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts) }));
+    if (!opts.full && !opts.filters?.length && !opts.size) return { containers: rows, incomplete };
+    const [{ readRecord, containerFiles }, { treeSize }] = await Promise.all([import('../container-store/store.ts'), import('../image-store/disk-usage.ts')]);
+    rows = rows.flatMap((row) => {
+      try {
+        return [{ ...row, record: readRecord(this.paths, row.rec.id), size: opts.size ? treeSize(containerFiles(this.paths, row.rec.id).upper) : undefined }];
+      } catch {
+        return []; // removed since the scan
+      }
+    });
+    if (opts.filters?.length) {
+      const { containerFilter } = await import('./container-filters.ts');
+      const full = rows.map((r) => ({ rec: r.record!, status: r.status }));
+      const keep = containerFilter(opts.filters, full);
+      rows = rows.filter((_, i) => keep(full[i]!));
+    }
+    return { containers: rows, incomplete: opts.filters?.length ? [] : incomplete };
+  }
+
+  /** A container in Docker's `inspect` shape, or undefined. */
+  async inspect(text: string): Promise<Record<string, unknown> | undefined> {
+    const rec = findContainer(this.paths, text);
+    if (!rec) return undefined;
+    const { dockerContainer } = await import('../container-store/inspect.ts');
+    return dockerContainer(this.paths, rec);
   }
 
   /** A container by name or id prefix, or undefined. */

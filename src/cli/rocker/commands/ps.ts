@@ -1,14 +1,21 @@
 import type { Context } from '../context.ts';
-import { commandParser, formatOption, parseArgs } from '../parse.ts';
-import { formatLocalTime } from '../../../common/format.ts';
+import { commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
+import { UserError } from '../../../common/errors.ts';
+import { formatLocalTime, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
-import type { ContainerStatus } from '../../../engine/types.ts';
+import type { ContainerRow, ContainerStatus } from '../../../engine/types.ts';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
 
 interface Flags {
   all?: boolean;
   trunc: boolean;
   quiet?: boolean;
-  format?: string;
+  format: string;
+  filter: string[];
+  last?: string;
+  latest?: boolean;
+  size?: boolean;
 }
 
 /** A command line as a shell would show it: words with spaces or quotes are quoted. */
@@ -25,43 +32,63 @@ export function describeStatus(s: ContainerStatus): string {
   return s.state === 'exited' ? `exited (${s.exitCode ?? 'unknown'})` : s.state;
 }
 
+function jsonRows(rows: ContainerRow[], incomplete: string[]): object[] {
+  const out: object[] = rows.map(({ rec, status, size }) => ({
+    id: rec.id,
+    name: rec.name,
+    image: `${rec.image.name}:${rec.image.tag}`,
+    image_id: rec.image.digest,
+    pid: status.pid ?? null,
+    status: status.state as string,
+    exit_code: status.exitCode ?? null,
+    command: rec.command,
+    created_time: formatLocalTime(new Date(rec.created)),
+    created: rec.created,
+    finished: status.finishedAt?.toISOString() ?? null,
+    ...(size === undefined ? {} : { size }),
+  }));
+  for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null });
+  return out;
+}
+
 export default async function ps(args: string[], ctx: Context): Promise<void> {
   const cmd = commandParser('ps', 'List containers (running ones; -a for all)')
     .option('-a, --all', 'show all containers, not only running ones')
     .option('-q, --quiet', 'print only the ids')
     .option('--no-trunc', 'full ids and commands')
-    .addOption(formatOption());
+    .option('-f, --filter <KEY=VALUE>', 'id, name (a regular expression), label, status, ancestor, exited, volume, before, since (repeatable)', collect, [])
+    .option('-n, --last <n>', 'the n containers created last, in any state')
+    .option('-l, --latest', 'the container created last, in any state')
+    .option('-s, --size', "also show the bytes each container has written")
+    .addOption(templateFormatOption());
   const { opts } = parseArgs<Flags>(cmd, args);
-  const { containers, incomplete: broken } = (await ctx.engine.containers()).list({ finishedAt: opts.format === 'json' });
-  const rows = containers
-    .filter((r) => opts.all || r.status.state === 'running')
-    .reverse(); // newest first, as Docker lists them
-  const incomplete = opts.all ? broken : [];
+  if (opts.last !== undefined && !/^\d+$/.test(opts.last)) throw new UserError(`invalid --last "${opts.last}": expected a whole number`);
+  const last = opts.latest ? 1 : opts.last === undefined ? undefined : Number(opts.last);
+  const template = isTemplate(opts.format);
+  const { containers, incomplete: broken } = await (await ctx.engine.containers()).list({
+    finishedAt: opts.format !== 'table', startedAt: template, full: template, filters: opts.filter, size: opts.size,
+  });
+  // --last and --latest count every container, as Docker's do; -a is implied.
+  const all = opts.all || last !== undefined || opts.filter.some((f) => /^(status|exited)=/.test(f));
+  let rows = containers.filter((r) => all || r.status.state === 'running').reverse(); // newest first, as Docker lists them
+  if (last !== undefined) rows = rows.slice(0, last);
+  const incomplete = opts.all && last === undefined ? broken : [];
   if (opts.quiet) {
     const ids = [...rows.map((r) => r.rec.id), ...incomplete].map((id) => (opts.trunc ? id.slice(0, 12) : id));
     if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
     return;
   }
   if (opts.format === 'json') {
-    const out = rows.map(({ rec, status }) => ({
-      id: rec.id,
-      name: rec.name,
-      image: `${rec.image.name}:${rec.image.tag}`,
-      image_id: rec.image.digest,
-      pid: status.pid ?? null,
-      status: status.state as string,
-      exit_code: status.exitCode ?? null,
-      command: rec.command,
-      created_time: formatLocalTime(new Date(rec.created)),
-      created: rec.created,
-      finished: status.finishedAt?.toISOString() ?? null,
-    }));
-    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null });
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonRows(rows, incomplete), null, 2)}\n`);
+    return;
+  }
+  if (template) {
+    const [{ renderTemplate }, { containerView, PS_HEADERS }] = await Promise.all([import('../template-output.ts'), import('../container-view.ts')]);
+    process.stdout.write(renderTemplate(opts.format, rows.map((r) => containerView(r, opts.trunc)), PS_HEADERS));
     return;
   }
   const short = (id: string) => (opts.trunc ? id.slice(0, 12) : id);
-  const table = rows.map(({ rec, status }) => [
+  const table = rows.map(({ rec, status, size }) => [
     short(rec.id),
     rec.name,
     `${rec.image.name}:${rec.image.tag}`,
@@ -69,7 +96,9 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     describeStatus(status),
     opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
     formatLocalTime(new Date(rec.created)),
+    ...(size === undefined ? [] : [formatSize(size)]),
   ]);
-  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-']);
-  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED'], table)}\n`);
+  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-', ...(opts.size ? ['-'] : [])]);
+  const header = ['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', ...(opts.size ? ['SIZE'] : [])];
+  process.stdout.write(`${formatTable(header, table)}\n`);
 }
