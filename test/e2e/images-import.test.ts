@@ -73,7 +73,7 @@ test('images prints the seed table, newest first; -q and json for scripts', () =
   expect(lines.some((l) => /^busybox +latest /.test(l))).toBe(true);
   const ids = rocker(['images', '-q'], env).stdout.trim().split('\n');
   // One id per image, however many tags it has (Docker's -q; deliberately changed from one per tag).
-  expect(ids.length).toBe(new Set(listed().map((i: { id: string }) => i.id)).size);
+  expect(ids.length).toBe(new Set(listed().map((i) => i.id)).size);
   expect(ids.every((i) => /^[0-9a-f]{12}$/.test(i))).toBe(true);
 });
 
