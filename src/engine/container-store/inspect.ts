@@ -86,7 +86,8 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
       Entrypoint: o.entrypoint === undefined ? null : o.entrypoint === '' ? [] : [o.entrypoint],
       Image: image,
       WorkingDir: rec.process.cwd,
-      Labels: o.labels ?? {},
+      // Sorted, as Go's JSON encoder writes a map.
+      Labels: Object.fromEntries(Object.entries(o.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     NetworkSettings: { Networks: { [o.network]: {} } },
   };

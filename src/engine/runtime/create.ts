@@ -102,8 +102,10 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
   const files = containerFiles(paths, id);
   let name: string | undefined;
   try {
-    name = claimName(paths, req.name, id);
+    // The directory first: a name claim whose directory is missing counts as stale and is taken
+    // over (reserveName), so claiming before the directory exists let two runs win one name.
     for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    name = claimName(paths, req.name, id);
     // The upper directory's mode becomes the mode of the container's "/"; rootfs stays an empty directory under the overlay.
     mkdirSync(files.upper, { mode: 0o755 });
     const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
