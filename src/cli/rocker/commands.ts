@@ -65,6 +65,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
+  cp: { summary: 'Copy files between a container and the host', load: () => import('./commands/cp.ts') },
   volume: {
     summary: 'Manage named volumes (create, ls, inspect, rm, prune)',
     subcommands: {
@@ -80,7 +81,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     summary: 'Manage containers (prune, and ls/rm/inspect/create/start/stop/...)',
     subcommands: {
       ls: 'ps', ps: 'ps', list: 'ps', rm: 'rm', remove: 'rm', prune: containerPrune, inspect: 'inspect', create: 'create', run: 'run',
-      start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', wait: 'wait', rename: 'rename', logs: 'logs', exec: 'exec', commit: 'commit',
+      start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', wait: 'wait', rename: 'rename', logs: 'logs', exec: 'exec', commit: 'commit', cp: 'cp',
     },
   },
 };

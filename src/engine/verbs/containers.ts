@@ -1,4 +1,4 @@
-import { UserError } from '../../common/errors.ts';
+import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
@@ -173,6 +173,24 @@ export class ContainerVerbs {
   async exec(text: string, req: ExecRequest): Promise<number> {
     const { execInContainer } = await import('../runtime/exec.ts');
     return execInContainer(this.paths, resolveContainer(this.paths, text), this.runtime, req);
+  }
+
+  /**
+   * `cp`: from a container's `path` to a host path, or (`toContainer`) from
+   * a host path into the container, running or not (see runtime/copy.ts).
+   */
+  async copy(text: string, direction: 'from' | 'to', containerPath: string, hostPath: string): Promise<void> {
+    const rec = resolveContainer(this.paths, text);
+    const [copy, { layers }] = await Promise.all([import('../runtime/copy.ts'), this.stores()]);
+    const fs = await copy.containerFs(this.paths, rec, (l) => layers.diffPath(l));
+    try {
+      if (direction === 'from') copy.copyFromContainer(fs, rec.name, containerPath, hostPath);
+      else copy.copyToContainer(fs, rec.name, hostPath, containerPath);
+    } catch (err) {
+      if (err instanceof UserError || errnoCode(err) === undefined) throw err;
+      const [src, dest] = direction === 'from' ? [`${rec.name}:${containerPath}`, hostPath] : [hostPath, `${rec.name}:${containerPath}`];
+      throw new UserError(`cannot copy ${src} to ${dest}: ${describeFsError(err)}${(err as { path?: string }).path ? ` (${(err as { path?: string }).path})` : ''}`);
+    }
   }
 
   /** A new image: the container's image plus a layer of its changes. */
