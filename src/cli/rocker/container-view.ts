@@ -11,7 +11,7 @@ function ago(then: Date, now = new Date()): string {
 
 /** Docker's STATUS text: "Up 5 minutes", "Exited (0) 2 minutes ago", "Created". */
 export function dockerStatus(s: ContainerStatus, now = new Date()): string {
-  if (s.state === 'running') return s.startedAt ? `Up ${humanDuration(now.getTime() - s.startedAt.getTime())}` : 'Up';
+  if (s.state === 'running') return `${s.startedAt ? `Up ${humanDuration(now.getTime() - s.startedAt.getTime())}` : 'Up'}${s.paused ? ' (Paused)' : ''}`;
   if (s.state === 'created') return 'Created';
   const code = s.exitCode ?? 'unknown';
   return s.finishedAt ? `Exited (${code}) ${ago(s.finishedAt, now)}` : `Exited (${code})`;
@@ -34,7 +34,7 @@ export function containerView(row: ContainerRow, trunc: boolean): Record<string,
     CreatedAt: formatGoTime(new Date(rec.created)),
     RunningFor: ago(new Date(rec.created)),
     Status: dockerStatus(status),
-    State: status.state,
+    State: status.paused ? 'paused' : status.state,
     Ports: '',
     Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort().join(','),
     Mounts: (record?.options.volumes ?? []).map((v) => v.volume ?? v.source).join(','),

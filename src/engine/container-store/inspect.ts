@@ -37,9 +37,9 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
     Path: rec.command[0],
     Args: rec.command.slice(1),
     State: {
-      Status: s.state,
+      Status: s.paused ? 'paused' : s.state,
       Running: s.state === 'running',
-      Paused: false,
+      Paused: !!s.paused,
       Restarting: false,
       OOMKilled: false,
       Dead: false,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { StorePaths } from '../paths.ts';
+import { isFrozen } from './cgroup.ts';
 import { inCgroup, processAlive } from './proc.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
@@ -15,6 +16,8 @@ export interface ContainerStatus {
   finishedAt?: Date;
   /** When the current or last run started (the runtime wrote the pid file), with `times`. */
   startedAt?: Date;
+  /** Frozen by `rocker pause` (the state stays running, as Docker's State.Running does). */
+  paused?: boolean;
   /** Whether the process that waits for the container (and cleans up after it) is still there; false once the exit is recorded. */
   monitorAlive: boolean;
 }
@@ -86,7 +89,9 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: St
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
   const pid = Number(pidText.trim());
   const startedAt = opts.startedAt ? mtime(files.pid) : undefined;
-  if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) return { state: 'running', pid, startedAt, monitorAlive: alive };
+  if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) {
+    return { state: 'running', pid, startedAt, monitorAlive: alive, ...(isFrozen(cgroupLeaf(rec.id)) ? { paused: true } : {}) };
+  }
   // The process is gone. The monitor may have recorded its exit and ended since the first
   // read: read the file again, after the liveness check, or the code is lost ("unknown").
   return recordedExit(files, opts) ?? { state: 'exited', startedAt, monitorAlive: alive };

@@ -29,6 +29,7 @@ export async function execInContainer(paths: StorePaths, rec: ContainerRecord, r
   const runtime = findRuntime(runtimeName);
   const status = containerStatus(paths, rec);
   if (status.state !== 'running' || !status.pid) throw new UserError(`container ${rec.name} is not running`, 125);
+  if (status.paused) throw new UserError(`container ${rec.name} is paused: unpause it before exec`, 125);
   if (req.command.length === 0) throw new UserError('exec needs a command to run in the container', 125);
   // The running container's own view of its files, through its init process.
   const rootfs = singleRoot(`/proc/${status.pid}/root`);

@@ -6,6 +6,7 @@ import { containerStatus, type ContainerStatus } from '../container-store/status
 import { containerFiles, findContainer, matchingIds, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
 import { treeSize } from '../image-store/disk-usage.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
+import { thawIfPaused } from './pause.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,6 +61,7 @@ async function killUntilEnded(paths: StorePaths, rec: ContainerRecord, timeoutMs
  * ended. A PID 1 that ignores SIGTERM (sleep) is thus still stopped.
  */
 export async function stopContainer(paths: StorePaths, rec: ContainerRecord, timeoutSec: number): Promise<ContainerStatus> {
+  thawIfPaused(paths, rec);
   if (signalContainer(paths, rec, 'SIGTERM')) {
     const s = await waitForEnd(paths, rec, timeoutSec * 1000);
     if (s) return s;
@@ -79,6 +81,7 @@ export async function removeContainer(paths: StorePaths, rec: ContainerRecord, f
   if (s.state === 'running' || ((s.state === 'created' || s.exitCode === undefined) && s.monitorAlive)) {
     if (!force) throw new UserError(`container ${rec.name} is ${s.state === 'running' ? 'running' : 'starting'}: stop it first, or use 'rocker rm -f'`);
     // If it still has not ended, the runtime's forced delete below kills what is left.
+    thawIfPaused(paths, rec);
     await killUntilEnded(paths, rec, 30_000);
   }
   await removeFiles(paths, rec.id, runtimeName, rec.name);

@@ -42,7 +42,8 @@ export function containerFilter(filters: string[], rows: Row[]): (r: Row) => boo
     },
     status: (v) => {
       if (!STATES.includes(v)) throw new UserError(`invalid filter "status=${v}": use one of ${STATES.join(', ')}`);
-      return ({ status }) => status.state === v;
+      // A paused container is running to the kernel, but Docker files it under paused alone.
+      return ({ status }) => (status.paused ? 'paused' : status.state) === v;
     },
     ancestor: ancestorTest,
     exited: (v) => {

@@ -3,11 +3,12 @@ import type { ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
-import { findContainer, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import { containerFiles, findContainer, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
 import type { StartRequest } from '../runtime/start-again.ts';
+import type { StatsRow } from '../runtime/inspect-live.ts';
 import type { Stores } from '../stores.ts';
 
 export interface RunRequest {
@@ -103,7 +104,7 @@ export class ContainerVerbs {
     const { containers, incomplete } = scanContainers(this.paths);
     let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts) }));
     if (!opts.full && !opts.filters?.length && !opts.size) return { containers: rows, incomplete };
-    const [{ readRecord, containerFiles }, { treeSize }] = await Promise.all([import('../container-store/store.ts'), import('../image-store/disk-usage.ts')]);
+    const { treeSize } = await import('../image-store/disk-usage.ts');
     rows = rows.flatMap((row) => {
       try {
         return [{ ...row, record: readRecord(this.paths, row.rec.id), size: opts.size ? treeSize(containerFiles(this.paths, row.rec.id).upper) : undefined }];
@@ -193,10 +194,37 @@ export class ContainerVerbs {
     }
   }
 
+  async setPaused(text: string, paused: boolean): Promise<void> {
+    const { setPaused } = await import('../runtime/pause.ts');
+    setPaused(this.paths, resolveContainer(this.paths, text), paused);
+  }
+
+  /** `top`: the host's ps rows of the container's processes. */
+  async top(text: string, psArgs: string[]): Promise<{ header: string; rows: string[] }> {
+    const { topContainer } = await import('../runtime/inspect-live.ts');
+    return topContainer(this.paths, resolveContainer(this.paths, text), psArgs);
+  }
+
+  /** `stats --no-stream`: the named containers, or every running one. */
+  async stats(texts: string[]): Promise<StatsRow[]> {
+    const [{ statsOnce }, { totalmem }] = await Promise.all([import('../runtime/inspect-live.ts'), import('node:os')]);
+    const recs = texts.length ? texts.map((t) => resolveContainer(this.paths, t)) : scanContainers(this.paths).containers.map((c) => readRecordOr(this.paths, c.id)).filter((r): r is ContainerRecord => !!r);
+    for (const r of texts.length ? recs : []) if (containerStatus(this.paths, r).state !== 'running') throw new UserError(`container ${r.name} is not running`);
+    return statsOnce(this.paths, recs, 500, totalmem());
+  }
+
   /** A new image: the container's image plus a layer of its changes. */
   async commit(text: string, target: string): Promise<ImageRecord> {
     const rec = resolveContainer(this.paths, text);
     const [{ commitContainer }, { images }] = await Promise.all([import('../container-store/commit.ts'), this.stores()]);
     return commitContainer(images, rec, target);
+  }
+}
+
+function readRecordOr(paths: StorePaths, id: string): ContainerRecord | undefined {
+  try {
+    return readRecord(paths, id);
+  } catch {
+    return undefined;
   }
 }

@@ -29,7 +29,7 @@ function truncate(text: string, max: number): string {
 
 /** The STATUS column: the state, with the exit code once the container has ended. */
 export function describeStatus(s: ContainerStatus): string {
-  return s.state === 'exited' ? `exited (${s.exitCode ?? 'unknown'})` : s.state;
+  return s.state === 'exited' ? `exited (${s.exitCode ?? 'unknown'})` : s.paused ? 'paused' : s.state;
 }
 
 function jsonRows(rows: ContainerRow[], incomplete: string[]): object[] {
