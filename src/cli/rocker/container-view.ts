@@ -13,6 +13,7 @@ function ago(then: Date, now = new Date()): string {
 export function dockerStatus(s: ContainerStatus, now = new Date()): string {
   if (s.state === 'running') return `${s.startedAt ? `Up ${humanDuration(now.getTime() - s.startedAt.getTime())}` : 'Up'}${s.paused ? ' (Paused)' : ''}`;
   if (s.state === 'created') return 'Created';
+  if (s.state === 'restarting') return `Restarting (${s.exitCode}) ${s.finishedAt ? ago(s.finishedAt, now) : ''}`.trimEnd();
   const code = s.exitCode ?? 'unknown';
   return s.finishedAt ? `Exited (${code}) ${ago(s.finishedAt, now)}` : `Exited (${code})`;
 }

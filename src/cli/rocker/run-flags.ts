@@ -47,7 +47,8 @@ function runParser(name: string, summary: string): Command {
     .option('--init', "run the host's tini (or catatonit) as PID 1, to pass signals and reap zombies")
     .option('--shm-size <size>', 'size of /dev/shm (default 64m)')
     .option('--ulimit <NAME=SOFT[:HARD]>', 'a resource limit, e.g. nofile=1024:2048 (repeatable; never above the host\'s hard limit)', collect, [])
-    .option('--device <HOST[:CONTAINER][:rwm]>', 'give the container a host device (repeatable)', collect, []);
+    .option('--device <HOST[:CONTAINER][:rwm]>', 'give the container a host device (repeatable)', collect, [])
+    .option('--restart <policy>', 'no, always, unless-stopped or on-failure[:N]: run a background container again when it ends (never after rocker stop)');
 }
 
 /**

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerStatus } from './status.ts';
+import { containerFiles } from './store.ts';
 
 /** Go's zero time, which Docker prints for a time that has not happened. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -40,18 +42,18 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
       Status: s.paused ? 'paused' : s.state,
       Running: s.state === 'running',
       Paused: !!s.paused,
-      Restarting: false,
+      Restarting: s.state === 'restarting',
       OOMKilled: false,
       Dead: false,
       Pid: s.pid ?? 0,
       ExitCode: s.exitCode ?? 0,
       Error: s.state === 'exited' && s.exitCode === undefined ? 'the exit code was not recorded (its monitor ended first)' : '',
       StartedAt: s.startedAt?.toISOString() ?? ZERO_TIME,
-      FinishedAt: s.state === 'exited' ? (s.finishedAt?.toISOString() ?? ZERO_TIME) : ZERO_TIME,
+      FinishedAt: s.state === 'exited' || s.state === 'restarting' ? (s.finishedAt?.toISOString() ?? ZERO_TIME) : ZERO_TIME,
     },
     Image: rec.image.digest,
     Name: `/${rec.name}`,
-    RestartCount: 0,
+    RestartCount: restartCount(paths, rec.id),
     Driver: 'overlay',
     Platform: 'linux',
     HostConfig: {
@@ -74,6 +76,7 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
       Devices: (o.devices ?? []).map((d) => ({ PathOnHost: '', PathInContainer: d.path, CgroupPermissions: d.access })),
       Tmpfs: Object.fromEntries(o.tmpfs.map((t) => [t.destination, t.options.join(',')])),
       Runtime: rec.runtime,
+      RestartPolicy: { Name: o.restart?.policy ?? 'no', MaximumRetryCount: o.restart?.maxRetries ?? 0 },
     },
     Mounts: mounts(o),
     Config: {
@@ -91,4 +94,12 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
     },
     NetworkSettings: { Networks: { [o.network]: {} } },
   };
+}
+
+function restartCount(paths: StorePaths, id: string): number {
+  try {
+    return Number(readFileSync(containerFiles(paths, id).restarts, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
 }

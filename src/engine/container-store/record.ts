@@ -26,6 +26,8 @@ export const RunOptionsSchema = z.object({
   /** The host's init binary (tini, catatonit), bind-mounted as the container's PID 1. */
   init: z.optional(z.string()),
   shmSize: z.optional(z.int().check(z.positive())),
+  /** `--restart`: what the monitor of a background container does when it ends. */
+  restart: z.optional(z.object({ policy: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maxRetries: z.int().check(z.nonnegative()) })),
   ulimits: z.optional(z.array(z.object({ name: z.string(), soft: z.number(), hard: z.number() }))),
   devices: z.optional(z.array(z.object({
     path: z.string(), type: z.enum(['c', 'b']), major: z.int(), minor: z.int(), fileMode: z.int(), access: z.string(),

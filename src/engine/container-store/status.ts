@@ -5,7 +5,8 @@ import { inCgroup, processAlive } from './proc.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
 
-export type ContainerState = 'created' | 'running' | 'exited';
+/** `restarting`: ended, and its monitor waits to run it again under its restart policy. */
+export type ContainerState = 'created' | 'running' | 'exited' | 'restarting';
 
 export interface ContainerStatus {
   state: ContainerState;
@@ -52,7 +53,11 @@ function readText(path: string, likely = false): string | undefined {
 }
 
 export function monitorAlive(paths: StorePaths, id: string): boolean {
-  const [pid, start] = (readText(containerFiles(paths, id).monitor) ?? '').trim().split(' ');
+  return monitorAliveAt(containerFiles(paths, id).monitor);
+}
+
+function monitorAliveAt(file: string): boolean {
+  const [pid, start] = (readText(file) ?? '').trim().split(' ');
   return !!pid && !!start && processAlive(Number(pid), start);
 }
 
@@ -68,7 +73,10 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOpti
       // removed meanwhile
     }
   }
-  // Once the exit is recorded nothing waits on the monitor; not looking saves `ps` a /proc read per container.
+  if (existsSync(files.restarting) && monitorAliveAt(files.monitor)) {
+    return { state: 'restarting', exitCode: Number(exit), finishedAt, monitorAlive: true };
+  }
+  // Once the exit is recorded nothing else waits on the monitor; not looking saves `ps` a /proc read per container.
   return { state: 'exited', exitCode: Number(exit), finishedAt, startedAt: opts.startedAt ? mtime(files.pid) : undefined, monitorAlive: false };
 }
 

@@ -34,6 +34,12 @@ export function containerFiles(paths: StorePaths, id: string) {
     runtimeLog: `${dir}/runtime.log`,
     /** Present while `restart` stops a --rm container: its end must not remove it, it is about to start again. */
     keep: `${dir}/keep`,
+    /** An explicit stop: no restart policy starts the container again until `start`. */
+    stopped: `${dir}/stopped`,
+    /** While the monitor waits to run the container again under its restart policy. */
+    restarting: `${dir}/restarting`,
+    /** How many times the restart policy has started the container again. */
+    restarts: `${dir}/restarts`,
   };
 }
 export type ContainerFiles = ReturnType<typeof containerFiles>;

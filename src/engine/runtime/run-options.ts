@@ -42,6 +42,7 @@ export interface RunFlags {
   shmSize?: string;
   ulimit?: string[];
   device?: string[];
+  restart?: string;
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -58,6 +59,14 @@ function memory(text: string): number {
   // Docker's floor: below this the runtime's own start fails with an obscure OOM.
   if (n < 6 * 1024 * 1024) throw bad(`invalid memory limit "${text}": the minimum is 6m`);
   return n;
+}
+
+/** `--restart no|always|unless-stopped|on-failure[:N]`. */
+function restartPolicy(text: string, autoRemove: boolean): NonNullable<RunOptions['restart']> {
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) throw bad(`invalid --restart "${text}": use no, always, unless-stopped or on-failure[:MAX-RETRIES]`);
+  if (autoRemove && m[1] !== 'no') throw bad('--restart cannot be combined with --rm: a container that restarts is never removed at its end');
+  return { policy: m[1] as NonNullable<RunOptions['restart']>['policy'], maxRetries: Number(m[2] ?? 0) };
 }
 
 function shmSize(text: string): number {
@@ -161,6 +170,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     ...(f.shmSize !== undefined ? { shmSize: shmSize(f.shmSize) } : {}),
     ...(f.ulimit?.length ? { ulimits: f.ulimit.map(ulimit) } : {}),
     ...(f.device?.length ? { devices: f.device.map(device) } : {}),
+    ...(f.restart !== undefined ? { restart: restartPolicy(f.restart, !!f.rm) } : {}),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),
       cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),

@@ -28,7 +28,7 @@ function clearLastRun(paths: StorePaths, rec: ContainerRecord, runtime: string):
     if (!r.ok && hasRuntimeState(paths, rec.id)) throw new UserError(`cannot start container ${rec.name}: the runtime still holds its last run: ${r.stderr}`);
   }
   const f = containerFiles(paths, rec.id);
-  for (const p of [f.pid, f.exit, `${f.dir}/exit.tmp`, f.runtimeLog, f.keep]) rmSync(p, { force: true });
+  for (const p of [f.pid, f.exit, `${f.dir}/exit.tmp`, f.runtimeLog, f.keep, f.stopped, f.restarting, f.restarts]) rmSync(p, { force: true });
 }
 
 /**

@@ -8,6 +8,7 @@ import { containerFiles } from '../container-store/store.ts';
 import { runAttached } from './attach.ts';
 import type { Created } from './create.ts';
 import { removeFiles, waitForEnd } from './lifecycle.ts';
+import { MONITOR } from './monitor.ts';
 import { exitCodeForRuntimeError, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 
 function runArgs(paths: StorePaths, rec: ContainerRecord): string[] {
@@ -56,31 +57,15 @@ export async function runForeground(paths: StorePaths, c: Created, mode: StartMo
   return code;
 }
 
-/*
- * The monitor of a detached container: a small `sh` that runs `runc run`
- * with the container's output going to container.log, then writes the exit
- * status (and with --rm removes the container). runc run stays the container's parent, so its exit
- * status (128+N after a kill from outside) is the container's; sh costs
- * about 1 MB against a Bun process's 30 MB, and needs no extra package
- * (conmon). Arguments: DIR RM NAMELINK RUNTIME ARGS...
- */
-const MONITOR = [
-  'dir=$1; rm=$2; link=$3; shift 3',
-  '"$@" </dev/null >>"$dir/container.log" 2>&1',
-  'echo $? >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"',
-  // A rename meanwhile moved the name: then the claim is found by its target, the id.
-  'if [ "$rm" = 1 ] && [ ! -e "$dir/keep" ]; then id=${dir##*/}',
-  '  if [ "$(readlink "$link")" = "$id" ]; then rm -f "$link"; else for l in "${link%/*}"/*; do [ "$(readlink "$l")" = "$id" ] && rm -f "$l"; done; fi',
-  '  rm -rf "$dir"; fi',
-].join('\n');
-
 /** Starts the container in the background and returns once its process runs (or throws why it could not). */
 export async function runDetached(paths: StorePaths, c: Created, mode: StartMode = FRESH): Promise<void> {
   const { rec, files, runtime } = c;
   const link = join(paths.containers, '.names', rec.name);
   let child: ReturnType<typeof Bun.spawn>;
   try {
-    child = Bun.spawn(['/bin/sh', '-c', MONITOR, 'rocker-monitor', files.dir, rec.options.autoRemove ? '1' : '0', link, runtime, ...runArgs(paths, rec)], {
+    const restart = rec.options.restart ?? { policy: 'no', maxRetries: 0 };
+    const monitorArgs = [files.dir, rec.options.autoRemove ? '1' : '0', link, restart.policy, String(restart.maxRetries)];
+    child = Bun.spawn(['/bin/sh', '-c', MONITOR, 'rocker-monitor', ...monitorArgs, runtime, ...runArgs(paths, rec)], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore'],
       cwd: '/',

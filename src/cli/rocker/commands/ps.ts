@@ -29,7 +29,8 @@ function truncate(text: string, max: number): string {
 
 /** The STATUS column: the state, with the exit code once the container has ended. */
 export function describeStatus(s: ContainerStatus): string {
-  return s.state === 'exited' ? `exited (${s.exitCode ?? 'unknown'})` : s.paused ? 'paused' : s.state;
+  if (s.state === 'exited' || s.state === 'restarting') return `${s.state} (${s.exitCode ?? 'unknown'})`;
+  return s.paused ? 'paused' : s.state;
 }
 
 function jsonRows(rows: ContainerRow[], incomplete: string[]): object[] {
@@ -70,7 +71,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   });
   // --last and --latest count every container, as Docker's do; -a is implied.
   const all = opts.all || last !== undefined || opts.filter.some((f) => /^(status|exited)=/.test(f));
-  let rows = containers.filter((r) => all || r.status.state === 'running').reverse(); // newest first, as Docker lists them
+  let rows = containers.filter((r) => all || r.status.state === 'running' || r.status.state === 'restarting').reverse(); // newest first, as Docker lists them
   if (last !== undefined) rows = rows.slice(0, last);
   const incomplete = opts.all && last === undefined ? broken : [];
   if (opts.quiet) {
