@@ -40,7 +40,12 @@ test('always survives a kill from outside, but not rocker stop; start clears the
   expect(look('phoenix', '{{.State.Status}}')).toBe('exited');
   ok(['start', 'phoenix']);
   expect(look('phoenix', '{{.State.Status}} {{.RestartCount}}')).toBe('running 0');
-  ok(['rm', '-f', 'phoenix']);
+  // rocker kill is a manual stop too, as in Docker.
+  expect(ok(['kill', 'phoenix'])).toBe('phoenix\n');
+  expect(ok(['wait', 'phoenix'])).toBe('137\n');
+  Bun.sleepSync(500);
+  expect(look('phoenix', '{{.State.Status}}')).toBe('exited');
+  ok(['rm', 'phoenix']);
 });
 
 test('a container waiting out its back-off is restarting: rm needs -f, stop ends the wait', async () => {

@@ -32,7 +32,7 @@ export async function waitForEnd(paths: StorePaths, rec: ContainerRecord, timeou
  * again, and ends a monitor that is waiting out a restart back-off (it holds
  * no container process then). Docker's rule: a policy never undoes a stop.
  */
-function holdRestarts(paths: StorePaths, rec: ContainerRecord): void {
+export function holdRestarts(paths: StorePaths, rec: ContainerRecord): void {
   const files = containerFiles(paths, rec.id);
   if (!existsSync(files.dir)) return;
   writeFileSync(files.stopped, '');

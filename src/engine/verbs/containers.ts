@@ -154,8 +154,11 @@ export class ContainerVerbs {
   }
 
   async kill(text: string, signal: NodeJS.Signals | number): Promise<void> {
-    const { signalContainer } = await import('../runtime/lifecycle.ts');
+    const { holdRestarts, signalContainer } = await import('../runtime/lifecycle.ts');
     const rec = resolveContainer(this.paths, text);
+    if (containerStatus(this.paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running`);
+    // Docker's rule: a kill through the engine is a manual stop, which no restart policy undoes (a kill from outside is not).
+    holdRestarts(this.paths, rec);
     if (!signalContainer(this.paths, rec, signal)) throw new UserError(`container ${rec.name} is not running`);
   }
 
