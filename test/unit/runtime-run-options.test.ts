@@ -114,3 +114,16 @@ test('tmpfs, network, security options, caps, user, combinations', () => {
   expect(error({ workdir: 'rel' }).message).toContain('absolute');
   expect(error({ detach: true, tty: true }).message).toContain('-d cannot be combined');
 });
+
+test('health: flags are a partial check the image completes; durations; --no-healthcheck', async () => {
+  const { resolveHealth } = await import('../../src/engine/runtime/health.ts');
+  expect(opts({ healthCmd: 'true', healthInterval: '1m30s', healthRetries: '2' }).health).toEqual({ test: ['CMD-SHELL', 'true'], interval: 90_000, timeout: undefined, retries: 2, startPeriod: undefined });
+  expect(opts({ healthTimeout: '500ms' }).health).toMatchObject({ test: [], timeout: 500 });
+  expect(opts({ healthcheck: false }).health).toEqual({ test: ['NONE'] });
+  expect(error({ healthInterval: '5x' }).message).toContain('--health-interval');
+  const image = { Healthcheck: { Test: ['CMD', 'check'], Interval: 5e9, Retries: 7 } };
+  expect(resolveHealth(undefined, image)).toEqual({ test: ['CMD', 'check'], interval: 5000, timeout: 30_000, retries: 7, startPeriod: 0 });
+  expect(resolveHealth({ test: [], timeout: 500 }, image)).toEqual({ test: ['CMD', 'check'], interval: 5000, timeout: 500, retries: 7, startPeriod: 0 });
+  expect(resolveHealth({ test: ['NONE'] }, image)).toBeUndefined();
+  expect(resolveHealth(undefined, {})).toBeUndefined();
+});

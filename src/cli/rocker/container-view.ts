@@ -11,7 +11,10 @@ function ago(then: Date, now = new Date()): string {
 
 /** Docker's STATUS text: "Up 5 minutes", "Exited (0) 2 minutes ago", "Created". */
 export function dockerStatus(s: ContainerStatus, now = new Date()): string {
-  if (s.state === 'running') return `${s.startedAt ? `Up ${humanDuration(now.getTime() - s.startedAt.getTime())}` : 'Up'}${s.paused ? ' (Paused)' : ''}`;
+  if (s.state === 'running') {
+    const health = s.health === undefined ? '' : s.health === 'starting' ? ' (health: starting)' : ` (${s.health})`;
+    return `${s.startedAt ? `Up ${humanDuration(now.getTime() - s.startedAt.getTime())}` : 'Up'}${s.paused ? ' (Paused)' : health}`;
+  }
   if (s.state === 'created') return 'Created';
   if (s.state === 'restarting') return `Restarting (${s.exitCode}) ${s.finishedAt ? ago(s.finishedAt, now) : ''}`.trimEnd();
   const code = s.exitCode ?? 'unknown';

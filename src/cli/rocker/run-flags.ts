@@ -48,6 +48,12 @@ function runParser(name: string, summary: string): Command {
     .option('--shm-size <size>', 'size of /dev/shm (default 64m)')
     .option('--ulimit <NAME=SOFT[:HARD]>', 'a resource limit, e.g. nofile=1024:2048 (repeatable; never above the host\'s hard limit)', collect, [])
     .option('--device <HOST[:CONTAINER][:rwm]>', 'give the container a host device (repeatable)', collect, [])
+    .option('--health-cmd <command>', 'a health check run in the container through /bin/sh -c (exit 0: healthy)')
+    .option('--health-interval <duration>', 'time between checks (default 30s)')
+    .option('--health-timeout <duration>', 'time one check may take (default 30s)')
+    .option('--health-retries <n>', 'failures in a row that make the container unhealthy (default 3)')
+    .option('--health-start-period <duration>', 'time to start, when failures do not count (default 0s)')
+    .option('--no-healthcheck', "disable the image's HEALTHCHECK")
     .option('--restart <policy>', 'no, always, unless-stopped or on-failure[:N]: run a background container again when it ends (never after rocker stop)');
 }
 

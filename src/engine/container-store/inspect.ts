@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from './record.ts';
+import { healthState } from './health-state.ts';
 import { containerStatus } from './status.ts';
 import { containerFiles } from './store.ts';
 
@@ -49,6 +50,7 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
       ExitCode: s.exitCode ?? 0,
       Error: s.state === 'exited' && s.exitCode === undefined ? 'the exit code was not recorded (its monitor ended first)' : '',
       StartedAt: s.startedAt?.toISOString() ?? ZERO_TIME,
+      ...(o.health ? { Health: healthState(containerFiles(paths, rec.id).dir) ?? { Status: 'starting', FailingStreak: 0, Log: [] } } : {}),
       FinishedAt: s.state === 'exited' || s.state === 'restarting' ? (s.finishedAt?.toISOString() ?? ZERO_TIME) : ZERO_TIME,
     },
     Image: rec.image.digest,
@@ -90,6 +92,7 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
       Image: image,
       WorkingDir: rec.process.cwd,
       // Sorted, as Go's JSON encoder writes a map.
+      ...(o.health ? { Healthcheck: { Test: o.health.test, Interval: (o.health.interval ?? 0) * 1e6, Timeout: (o.health.timeout ?? 0) * 1e6, Retries: o.health.retries ?? 0, StartPeriod: (o.health.startPeriod ?? 0) * 1e6 } } : {}),
       Labels: Object.fromEntries(Object.entries(o.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     NetworkSettings: { Networks: { [o.network]: {} } },

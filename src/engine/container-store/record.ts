@@ -26,6 +26,13 @@ export const RunOptionsSchema = z.object({
   /** The host's init binary (tini, catatonit), bind-mounted as the container's PID 1. */
   init: z.optional(z.string()),
   shmSize: z.optional(z.int().check(z.positive())),
+  /**
+   * The health check, times in ms. From the flags it may be partial (an empty
+   * test: the image's); create resolves it against the image's HEALTHCHECK.
+   */
+  health: z.optional(z.object({
+    test: z.array(z.string()), interval: z.optional(z.number()), timeout: z.optional(z.number()), retries: z.optional(z.int()), startPeriod: z.optional(z.number()),
+  })),
   /** `--restart`: what the monitor of a background container does when it ends. */
   restart: z.optional(z.object({ policy: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maxRetries: z.int().check(z.nonnegative()) })),
   ulimits: z.optional(z.array(z.object({ name: z.string(), soft: z.number(), hard: z.number() }))),

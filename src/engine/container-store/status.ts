@@ -17,6 +17,8 @@ export interface ContainerStatus {
   finishedAt?: Date;
   /** When the current or last run started (the runtime wrote the pid file), with `times`. */
   startedAt?: Date;
+  /** The health check's verdict while running: starting, healthy or unhealthy (containers with a check only). */
+  health?: string;
   /** Frozen by `rocker pause` (the state stays running, as Docker's State.Running does). */
   paused?: boolean;
   /** Whether the process that waits for the container (and cleans up after it) is still there; false once the exit is recorded. */
@@ -98,7 +100,8 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: St
   const pid = Number(pidText.trim());
   const startedAt = opts.startedAt ? mtime(files.pid) : undefined;
   if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) {
-    return { state: 'running', pid, startedAt, monitorAlive: alive, ...(isFrozen(cgroupLeaf(rec.id)) ? { paused: true } : {}) };
+    const health = readText(`${files.dir}/health`)?.split(' ')[0];
+    return { state: 'running', pid, startedAt, monitorAlive: alive, ...(isFrozen(cgroupLeaf(rec.id)) ? { paused: true } : {}), ...(health ? { health } : {}) };
   }
   // The process is gone. The monitor may have recorded its exit and ended since the first
   // read: read the file again, after the liveness check, or the code is lost ("unknown").

@@ -61,6 +61,15 @@ async function imageRoot(lowers: string[]): Promise<Root> {
   return { layers: lowers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' };
 }
 
+/** The options with the health check resolved against the image's HEALTHCHECK; health code loads only when one is in play. */
+async function withHealth(options: RunOptions, config: ImageRecord['config']): Promise<RunOptions> {
+  if (!options.health && !(config as { Healthcheck?: unknown }).Healthcheck) return options;
+  const { resolveHealth } = await import('./health.ts');
+  const { health: _flags, ...rest } = options;
+  const health = resolveHealth(options.health, config);
+  return health ? { ...rest, health } : rest;
+}
+
 /** Claims the requested name, or a generated one (retrying on the rare collision). */
 function claimName(paths: StorePaths, requested: string | undefined, id: string): string {
   if (requested !== undefined) {
@@ -112,7 +121,8 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     const root = await imageRoot(lowers);
     const hostname = req.options.hostname ?? id.slice(0, 12);
     const args = containerArgs(image.config, req.command, req.options.entrypoint);
-    const options = volumes ? volumes.mountVolumes(paths, req.options, root, made) : req.options;
+    const mounted = volumes ? volumes.mountVolumes(paths, req.options, root, made) : req.options;
+    const options = await withHealth(mounted, image.config);
     const proc = processSettings(root, image.config, options, hostname);
     checkExecutable(root, args[0]!, proc.env, proc.cwd);
     const rec: ContainerRecord = {

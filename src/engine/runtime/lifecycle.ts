@@ -135,6 +135,7 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
   // The name the record holds now: a rename may have happened since the caller read it.
   const current = currentName(paths, id);
   if (current && current !== name) releaseName(paths, current, id);
+  if (existsSync(`${files.dir}/health.pid`)) (await import('./health.ts')).stopHealth(files.dir);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
 }

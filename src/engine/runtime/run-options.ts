@@ -5,6 +5,7 @@ import { describeFsError, UserError } from '../../common/errors.ts';
 import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
 import { parseLabels } from '../../common/labels.ts';
+import { parseDuration } from './duration.ts';
 import { device, findInit, ulimit } from './host-flags.ts';
 import { mountOptions } from './mount-flags.ts';
 import { normalizeCap, ALL_CAPS } from './spec.ts';
@@ -43,6 +44,13 @@ export interface RunFlags {
   ulimit?: string[];
   device?: string[];
   restart?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthRetries?: string;
+  healthStartPeriod?: string;
+  /** commander's --no-healthcheck: false when given. */
+  healthcheck?: boolean;
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -59,6 +67,35 @@ function memory(text: string): number {
   // Docker's floor: below this the runtime's own start fails with an obscure OOM.
   if (n < 6 * 1024 * 1024) throw bad(`invalid memory limit "${text}": the minimum is 6m`);
   return n;
+}
+
+/**
+ * The health flags as a partial check: an empty test stands for the image's
+ * (create fills it in, runtime/health.ts), ["NONE"] for --no-healthcheck.
+ */
+function healthFlags(f: RunFlags): Pick<RunOptions, 'health'> {
+  const given = [f.healthInterval, f.healthTimeout, f.healthRetries, f.healthStartPeriod];
+  if (f.healthcheck === false) {
+    if (f.healthCmd !== undefined || given.some((g) => g !== undefined)) throw bad('--no-healthcheck cannot be combined with other health flags');
+    return { health: { test: ['NONE'] } };
+  }
+  if (f.healthCmd === undefined && given.every((g) => g === undefined)) return {};
+  const positive = (text: string | undefined, flag: string) => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text, flag);
+    if (ms < 1) throw bad(`invalid ${flag} "${text}": it must be at least 1ms`);
+    return ms;
+  };
+  // Undefined fields are left to the image's HEALTHCHECK or Docker's defaults when the container is created.
+  return {
+    health: {
+      test: f.healthCmd === undefined ? [] : ['CMD-SHELL', f.healthCmd],
+      interval: positive(f.healthInterval, '--health-interval'),
+      timeout: positive(f.healthTimeout, '--health-timeout'),
+      retries: f.healthRetries === undefined ? undefined : integer(f.healthRetries, '--health-retries', 1, 1000),
+      startPeriod: f.healthStartPeriod === undefined ? undefined : parseDuration(f.healthStartPeriod, '--health-start-period'),
+    },
+  };
 }
 
 /** `--restart no|always|unless-stopped|on-failure[:N]`. */
@@ -171,6 +208,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     ...(f.ulimit?.length ? { ulimits: f.ulimit.map(ulimit) } : {}),
     ...(f.device?.length ? { devices: f.device.map(device) } : {}),
     ...(f.restart !== undefined ? { restart: restartPolicy(f.restart, !!f.rm) } : {}),
+    ...healthFlags(f),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),
       cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),

@@ -47,6 +47,7 @@ const FRESH: StartMode = { keepOnFailure: false };
 export async function runForeground(paths: StorePaths, c: Created, mode: StartMode = FRESH): Promise<number> {
   const { rec, files, runtime } = c;
   recordMonitor(paths, rec.id, process.pid);
+  if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, process.pid);
   const o = rec.options;
   const stdin = mode.interactive ?? o.interactive;
   const code = await runAttached(runtime, runArgs(paths, rec), { stdin, tty: o.tty, logFile: o.tty ? undefined : files.log });
@@ -76,6 +77,7 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
   }
   recordMonitor(paths, rec.id, child.pid);
   child.unref();
+  if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, child.pid);
   // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
   for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay * 2, 20)) {
     if (existsSync(files.exit) || child.exitCode !== null) {

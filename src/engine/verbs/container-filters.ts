@@ -8,7 +8,8 @@ interface Row {
   status: ContainerStatus;
 }
 
-const KEYS = ['id', 'name', 'label', 'status', 'ancestor', 'exited', 'volume', 'before', 'since'] as const;
+const KEYS = ['id', 'name', 'label', 'status', 'ancestor', 'exited', 'volume', 'health', 'before', 'since'] as const;
+const HEALTH = ['starting', 'healthy', 'unhealthy', 'none'];
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 /** NAME[:TAG] (tag latest by default) or an image id prefix, as `ancestor=` takes them. */
@@ -51,6 +52,10 @@ export function containerFilter(filters: string[], rows: Row[]): (r: Row) => boo
       return ({ status }) => status.state === 'exited' && status.exitCode === Number(v);
     },
     volume: (v) => ({ rec }) => rec.options.volumes.some((m) => m.volume === v || m.destination === v || m.source === v),
+    health: (v) => {
+      if (!HEALTH.includes(v)) throw new UserError(`invalid filter "health=${v}": use one of ${HEALTH.join(', ')}`);
+      return ({ rec, status }) => (rec.options.health ? (status.health ?? 'starting') : 'none') === v;
+    },
     before: (v) => {
       const t = created(v);
       return ({ rec }) => rec.created < t;
