@@ -41,7 +41,7 @@ export class Engine {
   }
 
   system(): Promise<SystemVerbs> {
-    return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores()));
+    return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores(), this.runtime));
   }
 
   volumes(): Promise<VolumeVerbs> {

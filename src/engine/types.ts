@@ -16,3 +16,4 @@ export type { StatsRow } from './runtime/inspect-live.ts';
 export type { ContainerRow, ListOptions, RunReport, RunRequest } from './verbs/containers.ts';
 export type { PruneReport } from './verbs/images.ts';
 export type { VolumeInfo } from './volume-store/store.ts';
+export type { SystemPruneReport } from './verbs/system.ts';

@@ -5,6 +5,7 @@ import { expect, test } from 'bun:test';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
+import { eventually } from '../helpers/poll.ts';
 import { rocker } from '../helpers/rocker.ts';
 
 const { env, root, dir } = containerSuite();
@@ -142,4 +143,41 @@ test('--shm-size, --ulimit (never above the host\'s hard limit), --device', () =
   expect(ok(['run', '--rm', '--device', '/dev/null:/dev/mynull', 'busybox', 'sh', '-c', 'echo x > /dev/mynull && ls -l /dev/mynull']))
     .toMatch(/^crw-rw-rw- +1 root +root +1, +3 .* \/dev\/mynull\n$/);
   fails(['run', '--rm', '--device', '/etc/passwd', 'busybox', 'true'], 125, 'invalid --device "/etc/passwd": /etc/passwd is not a device');
+});
+
+test('anonymous volumes (-v /path, --mount without source): kept by rm, removed by rm -v and --rm', async () => {
+  const volumes = () => ok(['volume', 'ls', '-q']).split('\n').filter(Boolean);
+  expect(volumes()).toEqual([]);
+  ok(['run', '--name', 'anon', '-v', '/etc', 'busybox', 'true']);
+  const [name] = volumes();
+  expect(name).toMatch(/^[0-9a-f]{64}$/);
+  expect(existsSync(join(data(name!), 'passwd'))).toBe(true); // copied up like a named one
+  expect(JSON.parse(ok(['inspect', 'anon']))[0].Mounts[0]).toMatchObject({ Type: 'volume', Name: name, Destination: '/etc' });
+  expect(ok(['rm', '-v', 'anon'])).toBe('anon\n');
+  expect(volumes()).toEqual([]);
+  ok(['run', '--name', 'kept', '--mount', 'type=volume,dst=/data', 'busybox', 'true']);
+  ok(['rm', 'kept']);
+  expect(volumes()).toHaveLength(1); // plain rm keeps them, as Docker does
+  ok(['volume', 'prune']);
+  ok(['run', '--rm', '-v', '/data', 'busybox', 'true']);
+  expect(volumes()).toEqual([]);
+  ok(['run', '-d', '--rm', '-v', '/data', 'busybox', 'true']);
+  await eventually(() => volumes().length === 0, 'the monitor of a --rm container to remove its anonymous volume');
+});
+
+test('system prune: stopped containers, unused images and layers; --volumes also unused volumes', () => {
+  ok(['run', '-d', '--name', 'alive', 'busybox', 'sleep', '1000']);
+  const dead = ok(['create', '--name', 'dead', '-v', 'kept-vol:/x', 'busybox', 'true']).trim();
+  ok(['volume', 'create', 'lonely']);
+  const out = ok(['system', 'prune', '-f']).split('\n');
+  expect(out.slice(0, 3)).toEqual(['Deleted Containers:', dead, '']);
+  expect(out.at(-2)).toMatch(/^Total reclaimed space: /);
+  expect(ok(['ps', '-a', '--format', '{{.Names}}'])).toBe('alive\n');
+  expect(ok(['volume', 'ls', '-q'])).toBe('kept-vol\nlonely\n');
+  const all = ok(['system', 'prune', '-a', '--volumes']);
+  expect(all).toContain('Deleted Volumes:\nkept-vol\nlonely\n');
+  expect(ok(['volume', 'ls', '-q'])).toBe('');
+  expect(ok(['images', '--format', '{{.Repository}}:{{.Tag}}'])).toBe('busybox:latest\n'); // -a, but used by "alive"
+  expect(all).not.toContain('busybox');
+  ok(['rm', '-f', 'alive']);
 });

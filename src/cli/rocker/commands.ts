@@ -48,8 +48,11 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     subcommands: { prune: imagePrune, ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' },
   },
   system: {
-    summary: 'Disk usage (df) and cleanup (prune)',
-    subcommands: { df: { summary: 'Show disk usage: images, containers, layers and blobs', load: () => import('./commands/system-df.ts') }, prune: imagePrune },
+    summary: 'Disk usage (df) and cleanup of everything unused (prune)',
+    subcommands: {
+      df: { summary: 'Show disk usage: images, containers, layers and blobs', load: () => import('./commands/system-df.ts') },
+      prune: { summary: 'Remove stopped containers, unused images, layers, blobs (and --volumes)', load: () => import('./commands/system-prune.ts') },
+    },
   },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
   run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },

@@ -10,7 +10,11 @@ export const RunOptionsSchema = z.object({
   readOnly: z.boolean(),
   env: z.array(z.string()),
   /** Bind mounts; `volume` names a named volume, whose `_data` directory is the source. */
-  volumes: z.array(z.object({ source: z.string(), destination: z.string(), readOnly: z.boolean(), volume: z.optional(z.string()), noCopy: z.optional(z.boolean()) })),
+  volumes: z.array(z.object({
+    source: z.string(), destination: z.string(), readOnly: z.boolean(), volume: z.optional(z.string()), noCopy: z.optional(z.boolean()),
+    /** Made for this container alone (`-v /path`): removed with it by `rm -v` and --rm. */
+    anonymous: z.optional(z.boolean()),
+  })),
   tmpfs: z.array(z.object({ destination: z.string(), options: z.array(z.string()) })),
   workdir: z.optional(z.string()),
   user: z.optional(z.string()),

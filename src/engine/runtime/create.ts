@@ -140,6 +140,7 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     writeFileSync(files.hostname, `${hostname}\n`);
     writeFileSync(files.hosts, `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`);
     writeFileSync(files.log, '');
+    if (options.autoRemove && volumes) writeFileSync(`${files.dir}/anonymous-volumes`, volumes.anonymousList(options));
     // Not atomic: only the runtime reads the bundle, after this returns.
     writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize)));
     // Last: from here on the record keeps the layers from collection, so the pins can go.

@@ -37,5 +37,6 @@ export const MONITOR = [
   // A rename meanwhile moved the name: then the claim is found by its target, the id.
   'if [ "$rm" = 1 ] && [ ! -e "$dir/keep" ]; then id=${dir##*/}',
   '  if [ "$(readlink "$link")" = "$id" ]; then rm -f "$link"; else for l in "${link%/*}"/*; do [ "$(readlink "$l")" = "$id" ] && rm -f "$l"; done; fi',
+  '  [ -f "$dir/anonymous-volumes" ] && while read -r v; do rm -rf "$v"; done <"$dir/anonymous-volumes"',
   '  rm -rf "$dir"; fi',
 ].join('\n');

@@ -38,7 +38,9 @@ function source(text: string, what: string): Pick<Volume, 'source' | 'volume'> {
 function volume(spec: string): Volume {
   const what = `volume "${spec}"`;
   const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3) throw bad(`invalid ${what}: expected HOST:CONTAINER[:ro] or NAME:CONTAINER[:ro] (anonymous volumes are not supported yet)`);
+  // `-v /path`: an anonymous volume, named at create; `rm -v` (and --rm) remove it with the container.
+  if (parts.length === 1) return { source: '', volume: '', anonymous: true, destination: containerPath(spec, `${what}:`), readOnly: false };
+  if (parts.length > 3) throw bad(`invalid ${what}: expected HOST:CONTAINER[:ro], NAME:CONTAINER[:ro] or CONTAINER`);
   const [src = '', dest = '', mode = 'rw'] = parts;
   if (mode !== 'ro' && mode !== 'rw') throw bad(`invalid ${what}: mode "${mode}" is not ro or rw`);
   return { ...source(src, what), destination: containerPath(dest, `${what}:`), readOnly: mode === 'ro' };
@@ -101,8 +103,9 @@ function mount(spec: string): { volume?: Volume; tmpfs?: Tmpfs } {
     return { tmpfs: { destination, options } };
   }
   const src = kv.get('source') ?? kv.get('src');
-  if (!src) throw bad(`invalid ${what}: source is missing${type === 'volume' ? ' (anonymous volumes are not supported yet)' : ''}`);
   const readOnly = kv.has('readonly') ? flag(kv.get('readonly'), 'readonly', what) : kv.has('ro') ? flag(kv.get('ro'), 'ro', what) : false;
+  if (!src && type === 'volume') return { volume: { source: '', volume: '', anonymous: true, destination, readOnly } };
+  if (!src) throw bad(`invalid ${what}: source is missing`);
   const from = source(src, what);
   if (type === 'bind' && from.volume) throw bad(`invalid ${what}: a bind mount's source must be an absolute host path`);
   if (type === 'volume' && !from.volume) throw bad(`invalid ${what}: a volume's source must be a volume name (use type=bind for a host path)`);

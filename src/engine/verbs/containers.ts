@@ -168,9 +168,14 @@ export class ContainerVerbs {
     return waitForEnd(this.paths, resolveContainer(this.paths, text));
   }
 
-  async remove(text: string, force: boolean): Promise<void> {
+  /** Removes the container; with `volumes` (`rm -v`) its anonymous volumes too, as Docker does. */
+  async remove(text: string, force: boolean, volumes = false): Promise<void> {
     const { removeNamed } = await import('../runtime/lifecycle.ts');
+    const anonymous = volumes ? (findContainer(this.paths, text)?.options.volumes ?? []).filter((v) => v.anonymous && v.volume) : [];
     await removeNamed(this.paths, text, force, this.runtime);
+    if (anonymous.length === 0) return;
+    const { removeVolume } = await import('../volume-store/store.ts');
+    for (const v of anonymous) await removeVolume(this.paths, v.volume!, true);
   }
 
   /** Runs a command in a running container; returns its exit code. */
