@@ -63,7 +63,9 @@ test('--mount: bind, volume, tmpfs with Docker keys; bad types, keys and sources
   expect(opts({ mount: ['type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=1777'] }).tmpfs).toEqual([{ destination: '/t', options: ['size=1048576', 'mode=1777'] }]);
   expect(error({ mount: ['type=nfs,dst=/x'] }).message).toContain('type "nfs" is not bind, volume or tmpfs');
   expect(error({ mount: ['type=tmpfs,dst=/x,src=y'] }).message).toContain('unknown key "src"');
-  expect(error({ mount: ['type=volume,dst=/x'] }).message).toContain('source is missing');
+  expect(opts({ mount: ['type=volume,dst=/x'] }).volumes).toEqual([{ source: '', volume: '', anonymous: true, destination: '/x', readOnly: false }]);
+  expect(opts({ volume: ['/y'] }).volumes).toEqual([{ source: '', volume: '', anonymous: true, destination: '/y', readOnly: false }]);
+  expect(error({ mount: ['type=bind,dst=/x'] }).message).toContain('source is missing');
   expect(error({ mount: ['type=bind,src=data,dst=/x'] }).message).toContain('absolute host path');
   expect(error({ mount: ['type=volume,src=/etc,dst=/x'] }).message).toContain('must be a volume name');
   expect(error({ mount: ['type=volume,src=data'] }).message).toContain('target is missing');
