@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { eventually } from '../helpers/poll.ts';
-import { rocker } from '../helpers/rocker.ts';
+import { rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env, root } = containerSuite();
 
@@ -166,4 +166,18 @@ test('help: the command list, a command\'s usage, an unknown command', () => {
   expect(rocker(['help', 'container', 'prune'], env).stdout).toStartWith('Usage: rocker container prune');
   expect(rocker(['help', 'nosuch'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: unknown command "nosuch" (see \'rocker --help\')\n' });
   expect(existsSync(join(root, 'containers'))).toBe(true);
+});
+
+test("attach follows a running container's output from now until it ends, and exits with its code", async () => {
+  ok(['run', '-d', '--name', 'talker', 'busybox', 'sh', '-c', 'echo before; while [ ! -e /go ]; do sleep 0.05; done; echo after; echo err >&2; exit 4']);
+  await eventually(() => rocker(['logs', 'talker'], env).stdout === 'before\n', 'the first line');
+  const attached = Bun.spawn([ROCKER, 'attach', 'talker'], { env, stdout: 'pipe', stderr: 'pipe' });
+  await eventually(() => existsSync(`/proc/${attached.pid}`), 'attach to start');
+  Bun.sleepSync(300); // attach has reached the end of the log by now; what follows is new output
+  ok(['exec', 'talker', 'touch', '/go']);
+  expect(await attached.exited).toBe(4);
+  const out = await new Response(attached.stdout).text();
+  expect(out.split('\n').sort()).toEqual(['', 'after', 'err']);
+  expect(rocker(['attach', 'talker'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: container talker is not running: attach follows a running container (see rocker logs)\n' });
+  ok(['rm', 'talker']);
 });

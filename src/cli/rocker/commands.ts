@@ -68,6 +68,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   rm: { summary: 'Remove containers', load: () => import('./commands/rm.ts') },
   exec: { summary: 'Run a command in a running container', failCode: 125, load: () => import('./commands/exec.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
+  attach: { summary: "Follow a running container's output until it ends", load: () => import('./commands/attach.ts') },
   pause: { summary: 'Freeze all processes of containers', load: () => import('./commands/pause.ts') },
   unpause: { summary: 'Thaw paused containers', load: () => import('./commands/unpause.ts') },
   top: { summary: "Show a running container's processes", load: () => import('./commands/top.ts') },
@@ -88,7 +89,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     summary: 'Manage containers (prune, and ls/rm/inspect/create/start/stop/...)',
     subcommands: {
       ls: 'ps', ps: 'ps', list: 'ps', rm: 'rm', remove: 'rm', prune: containerPrune, inspect: 'inspect', create: 'create', run: 'run',
-      start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', wait: 'wait', rename: 'rename', logs: 'logs', exec: 'exec', commit: 'commit', cp: 'cp', pause: 'pause', unpause: 'unpause', top: 'top', stats: 'stats',
+      start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', wait: 'wait', rename: 'rename', logs: 'logs', exec: 'exec', commit: 'commit', cp: 'cp', attach: 'attach', pause: 'pause', unpause: 'unpause', top: 'top', stats: 'stats',
     },
   },
 };

@@ -148,6 +148,19 @@ export class ContainerVerbs {
     if (opts.follow) await followLog(this.paths, rec, offset, write);
   }
 
+  /**
+   * `attach`: a running container's output from now until it ends, then its
+   * exit code. Output only: a background container's stdin is /dev/null.
+   */
+  async attach(text: string, write: Write): Promise<number | undefined> {
+    const rec = resolveContainer(this.paths, text);
+    if (containerStatus(this.paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running: attach follows a running container (see rocker logs)`);
+    if (rec.options.tty) throw new UserError(`container ${rec.name} has a terminal: its output is not logged and cannot be attached to`);
+    const [{ followLog }, { waitForEnd }, { statSync }] = await Promise.all([import('../container-store/logs.ts'), import('../runtime/lifecycle.ts'), import('node:fs')]);
+    await followLog(this.paths, rec, statSync(containerFiles(this.paths, rec.id).log).size, write);
+    return (await waitForEnd(this.paths, rec))?.exitCode;
+  }
+
   async stop(text: string, timeoutSec: number): Promise<void> {
     const { stopContainer } = await import('../runtime/lifecycle.ts');
     await stopContainer(this.paths, resolveContainer(this.paths, text), timeoutSec);
