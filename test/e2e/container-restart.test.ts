@@ -69,3 +69,19 @@ test('bad policies fail with one line, exit 125', () => {
   expect(rocker(['run', '-d', '--restart', 'always:3', 'busybox', 'true'], env).code).toBe(125);
   expect(rocker(['run', '-d', '--rm', '--restart', 'always', 'busybox', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: 'rocker: --restart cannot be combined with --rm: a container that restarts is never removed at its end\n' });
 });
+
+test('start --all --filter restart-policy=...: the boot story; unless-stopped stays stopped after a stop', () => {
+  ok(['create', '--name', 'boot-always', '--restart', 'always', 'busybox', 'sleep', '1000']);
+  ok(['create', '--name', 'boot-unless', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000']);
+  ok(['create', '--name', 'boot-halted', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000']);
+  ok(['create', '--name', 'boot-none', 'busybox', 'sleep', '1000']);
+  ok(['start', 'boot-halted']);
+  ok(['stop', '-t', '0', 'boot-halted']);
+  const started = ok(['start', '--all', '--filter', 'restart-policy=always', '--filter', 'restart-policy=unless-stopped']);
+  expect(started.trim().split('\n').sort()).toEqual(['boot-always', 'boot-unless']);
+  expect(ok(['ps', '--format', '{{.Names}}']).trim().split('\n').sort()).toEqual(['boot-always', 'boot-unless']);
+  expect(ok(['start', '--all', '--filter', 'restart-policy=always'])).toBe(''); // already running
+  expect(rocker(['start', '--all', '--filter', 'restart-policy=sometimes'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: invalid filter "restart-policy=sometimes": use one of no, always, unless-stopped, on-failure\n' });
+  expect(rocker(['start', '--all', 'boot-none'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: start --all takes no container names, -a or -i\n' });
+  ok(['rm', '-f', 'boot-always', 'boot-unless', 'boot-halted', 'boot-none']);
+});

@@ -8,7 +8,8 @@ interface Row {
   status: ContainerStatus;
 }
 
-const KEYS = ['id', 'name', 'label', 'status', 'ancestor', 'exited', 'volume', 'health', 'before', 'since'] as const;
+const KEYS = ['id', 'name', 'label', 'status', 'ancestor', 'exited', 'volume', 'health', 'restart-policy', 'before', 'since'] as const;
+const POLICIES = ['no', 'always', 'unless-stopped', 'on-failure'];
 const HEALTH = ['starting', 'healthy', 'unhealthy', 'none'];
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
@@ -55,6 +56,10 @@ export function containerFilter(filters: string[], rows: Row[]): (r: Row) => boo
     health: (v) => {
       if (!HEALTH.includes(v)) throw new UserError(`invalid filter "health=${v}": use one of ${HEALTH.join(', ')}`);
       return ({ rec, status }) => (rec.options.health ? (status.health ?? 'starting') : 'none') === v;
+    },
+    'restart-policy': (v) => {
+      if (!POLICIES.includes(v)) throw new UserError(`invalid filter "restart-policy=${v}": use one of ${POLICIES.join(', ')}`);
+      return ({ rec }) => (rec.options.restart?.policy ?? 'no') === v;
     },
     before: (v) => {
       const t = created(v);

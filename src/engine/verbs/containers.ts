@@ -84,6 +84,31 @@ export class ContainerVerbs {
     return startContainer(this.paths, resolveContainer(this.paths, text).id, req);
   }
 
+  /**
+   * `start --all [--filter ...]`: starts, in the background, every container
+   * the filters select that is not running; the boot story of restart
+   * policies (docs/containers.md). As Docker's daemon does at boot, an
+   * `unless-stopped` container that was stopped by hand stays stopped.
+   * Reports each container's name and, if it failed, why.
+   */
+  async startAll(filters: string[]): Promise<Array<{ name: string; error?: string }>> {
+    const [{ startContainer }, { existsSync }] = await Promise.all([import('../runtime/start-again.ts'), import('node:fs')]);
+    const { containers } = await this.list({ filters, full: true });
+    const out: Array<{ name: string; error?: string }> = [];
+    for (const { rec, record, status } of containers) {
+      if (status.state === 'running' || status.state === 'restarting' || status.monitorAlive) continue;
+      if (record?.options.restart?.policy === 'unless-stopped' && existsSync(containerFiles(this.paths, rec.id).stopped)) continue;
+      try {
+        await startContainer(this.paths, rec.id, { attach: false, interactive: false });
+        out.push({ name: rec.name });
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        out.push({ name: rec.name, error: err.message });
+      }
+    }
+    return out;
+  }
+
   async restart(text: string, timeoutSec: number): Promise<void> {
     const { restartContainer } = await import('../runtime/start-again.ts');
     await restartContainer(this.paths, resolveContainer(this.paths, text), timeoutSec);
