@@ -57,7 +57,7 @@ test('ps --filter: status, name (regex), label, ancestor, id, exited; OR within 
   expect(names([`id=${id.slice(0, 6)}`])).toEqual(['fmt-up']);
   expect(names(['since=fmt-up'])).toEqual(['fmt-done', 'fmt-new']);
   expect(names(['before=fmt-new'])).toEqual(['fmt-up']);
-  fails(['ps', '--filter', 'colour=red'], 'invalid filter "colour=red": use KEY=VALUE with KEY one of id, name, label, status, ancestor, exited, volume, health, before, since');
+  fails(['ps', '--filter', 'colour=red'], 'invalid filter "colour=red": use KEY=VALUE with KEY one of id, name, label, status, ancestor, exited, volume, health, restart-policy, before, since');
   fails(['ps', '--filter', 'status=sleepy'], 'invalid filter "status=sleepy": use one of created, restarting, running, removing, paused, exited, dead');
   fails(['ps', '--filter', 'name=(['], 'invalid filter "name=([": not a valid regular expression');
   fails(['ps', '--filter', 'before=ghost'], 'invalid filter: no such container: ghost');

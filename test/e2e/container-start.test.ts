@@ -162,7 +162,7 @@ test('help: the command list, a command\'s usage, an unknown command', () => {
   for (const c of ['create', 'start', 'restart', 'rename', 'container', 'help']) expect(all.stdout).toMatch(new RegExp(`^  ${c} +\\S`, 'm'));
   const start = rocker(['help', 'start'], env);
   expect(start.code).toBe(0);
-  expect(start.stdout).toStartWith('Usage: rocker start [options] <container...>');
+  expect(start.stdout).toStartWith('Usage: rocker start [options] [container...]');
   expect(rocker(['help', 'container', 'prune'], env).stdout).toStartWith('Usage: rocker container prune');
   expect(rocker(['help', 'nosuch'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: unknown command "nosuch" (see \'rocker --help\')\n' });
   expect(existsSync(join(root, 'containers'))).toBe(true);

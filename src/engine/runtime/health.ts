@@ -4,7 +4,6 @@
 // results. Files in the container directory: health ("STATUS STREAK"),
 // health.log (START END CODE OUTPUT, tab-separated), health.pid.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { UserError } from '../../common/errors.ts';
 import { check, z } from '../../common/schema.ts';
 import { processAlive, procStartTime } from '../container-store/proc.ts';
 import type { ContainerRecord, RunOptions } from '../container-store/record.ts';

@@ -57,7 +57,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .option('-a, --all', 'show all containers, not only running ones')
     .option('-q, --quiet', 'print only the ids')
     .option('--no-trunc', 'full ids and commands')
-    .option('-f, --filter <KEY=VALUE>', 'id, name (a regular expression), label, status, ancestor, exited, volume, health, before, since (repeatable)', collect, [])
+    .option('-f, --filter <KEY=VALUE>', 'id, name (a regular expression), label, status, ancestor, exited, volume, health, restart-policy, before, since (repeatable)', collect, [])
     .option('-n, --last <n>', 'the n containers created last, in any state')
     .option('-l, --latest', 'the container created last, in any state')
     .option('-s, --size', "also show the bytes each container has written")
