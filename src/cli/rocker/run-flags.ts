@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../common/errors.ts';
 import type { RunFlags, RunRequest } from '../../engine/types.ts';
-import { commandParser, parseArgs } from './parse.ts';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
+import { collect, commandParser, parseArgs } from './parse.ts';
 
 interface Flags extends RunFlags {
   image?: string;
@@ -20,7 +18,7 @@ function runParser(name: string, summary: string): Command {
     .option('--image <image>', 'image to run, NAME[:TAG] or an id prefix')
     .option('--name <name>', 'name the container (default: a generated name)')
     .option('-t, --tty', 'give the container a pseudo-terminal')
-    .option('-i, --interactive', "keep stdin attached to the container's")
+    .option('-i, --interactive', "connect your stdin to the container's stdin")
     .option('--rm', 'remove the container when it exits')
     .option('-m, --memory <size>', 'memory limit, e.g. 256m, 1g')
     .option('--cpushare <shares>', 'relative CPU weight (cgroup cpu shares, default 1024)')

@@ -1,7 +1,5 @@
 import type { Context } from '../context.ts';
-import { commandParser, parseArgs } from '../parse.ts';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
+import { collect, commandParser, parseArgs } from '../parse.ts';
 
 interface Flags {
   interactive?: boolean;

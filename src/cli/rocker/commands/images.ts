@@ -2,11 +2,9 @@ import { formatGoTime, formatSize, humanDuration } from '../../../common/format.
 import { formatTable } from '../../../common/table.ts';
 import type { ImageRecord } from '../../../engine/types.ts';
 import type { Context } from '../context.ts';
-import { commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
+import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
 
 const EMPTY = "No images found. Use 'rocker import <tar-file> <image-name>' to import an image.";
-const collect = (v: string, prev: string[]) => [...prev, v];
-
 const HEADERS: Record<string, string> = {
   ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE', Containers: 'CONTAINERS',
 };

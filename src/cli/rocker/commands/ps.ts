@@ -1,11 +1,9 @@
 import type { Context } from '../context.ts';
-import { commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
+import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
 import { formatLocalTime, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import type { ContainerRow, ContainerStatus } from '../../../engine/types.ts';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 interface Flags {
   all?: boolean;

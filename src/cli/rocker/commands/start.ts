@@ -1,7 +1,7 @@
 import { oneLine, UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { forEachOperand } from '../each.ts';
-import { commandParser, parseArgs } from '../parse.ts';
+import { collect, commandParser, parseArgs } from '../parse.ts';
 
 export default async function start(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('start', 'Start created or stopped containers (again, with the files they had)')
@@ -9,7 +9,7 @@ export default async function start(args: string[], ctx: Context): Promise<numbe
     .option('-a, --attach', "stay attached to the container's output and exit with its code")
     .option('-i, --interactive', "connect stdin to the container's")
     .option('--all', 'start every stopped container the filters select (at boot: --filter restart-policy=always)')
-    .option('-f, --filter <KEY=VALUE>', "with --all: ps's filters, and restart-policy (repeatable)", (v: string, p: string[]) => [...p, v], []);
+    .option('-f, --filter <KEY=VALUE>', "with --all: ps's filters, and restart-policy (repeatable)", collect, []);
   const { opts, operands } = parseArgs<{ attach?: boolean; interactive?: boolean; all?: boolean; filter: string[] }>(cmd, args);
   const containers = await ctx.engine.containers();
   if (opts.all) {

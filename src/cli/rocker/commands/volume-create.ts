@@ -1,9 +1,7 @@
 import { UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { parseLabels } from '../../../common/labels.ts';
-import { commandParser, parseArgs } from '../parse.ts';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
+import { collect, commandParser, parseArgs } from '../parse.ts';
 
 export default async function create(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('volume create', 'Create a named volume (a random name if none is given); an existing one is kept as it is')
