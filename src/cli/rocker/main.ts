@@ -53,8 +53,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const word = argv[i];
   if (word === undefined) {
-    process.stderr.write(`${usage()}\n`);
-    return 1;
+    // Docker prints its help and succeeds.
+    process.stdout.write(`${usage()}\n`);
+    return 0;
   }
   if (word === 'version') {
     process.stdout.write(`rocker version ${VERSION}\n`);
@@ -82,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const [{ openEngine }, mod] = await Promise.all([import('../../engine/engine.ts'), entry.load()]);
   const engine = openEngine({ root: global.root, runRoot: global.runroot, runtime: global.runtime });
-  return runCommand('rocker', name, () => mod.default(args, { engine }), failCode);
+  // Usage errors (an unknown flag, a missing operand) are Docker's 125 on every command.
+  return runCommand('rocker', name, () => mod.default(args, { engine }), failCode, 125);
 }
 
 /** `rocker image` alone or with --help lists its subcommands; an unknown one is an error. */
