@@ -89,7 +89,9 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
     list.push({ destination: '/etc/resolv.conf', type: 'bind', source: '/etc/resolv.conf', options: ['rbind', 'rprivate', 'ro'] });
   }
   for (const t of o.tmpfs) {
-    list.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...t.options] });
+    // Docker's defaults: noexec, nosuid, nodev, each undone by its opposite (exec, suid, dev) among the options.
+    const defaults = [['noexec', 'exec'], ['nosuid', 'suid'], ['nodev', 'dev']].filter(([, off]) => !t.options.includes(off!)).map(([on]) => on!);
+    list.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: [...defaults, ...t.options] });
   }
   for (const v of o.volumes) {
     list.push({ destination: v.destination, type: 'bind', source: v.source, options: ['rbind', 'rprivate', v.readOnly ? 'ro' : 'rw'] });
