@@ -153,6 +153,8 @@ test('exec -d starts a process and returns; -d with -t is refused', async () => 
   await eventually(() => rocker(['exec', 'host', 'cat', '/marker'], env).stdout === 'done\n', 'the detached exec to finish');
   expect(rocker(['exec', '-d', '-t', 'host', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: 'rocker: exec -d cannot be combined with -t or -i\n' });
   expect(rocker(['exec', '-d', 'host', 'nosuchcmd'], env).code).toBe(127);
+  expect(rocker(['exec', '-w', '/missing', 'host', 'pwd'], env)).toEqual({ code: 125, stdout: '', stderr: 'rocker: cannot exec in container host: working directory /missing does not exist\n' });
+  expect(rocker(['exec', '-w', '/etc/passwd', 'host', 'pwd'], env)).toEqual({ code: 125, stdout: '', stderr: 'rocker: cannot exec in container host: working directory /etc/passwd is not a directory\n' });
   ok(['rm', '-f', 'host']);
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
@@ -8,7 +8,7 @@ import { containerStatus } from '../container-store/status.ts';
 import { runAttached } from './attach.ts';
 import { exitCodeForRuntimeError, findRuntime, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 import { mergeEnv } from './process-config.ts';
-import { checkExecutable, resolveUser, singleRoot } from './rootfs-lookup.ts';
+import { checkExecutable, resolveInRoot, resolveUser, singleRoot } from './rootfs-lookup.ts';
 
 export interface ExecRequest {
   command: string[];
@@ -36,6 +36,9 @@ export async function execInContainer(paths: StorePaths, rec: ContainerRecord, r
   const user = req.user !== undefined ? resolveUser(rootfs, req.user) : undefined;
   const cwd = req.workdir ?? rec.process.cwd;
   if (!cwd.startsWith('/')) throw new UserError(`invalid working directory "${cwd}": it must be an absolute path`, 125);
+  // Checked here, in the container's own view: the runtime's failure would come as two lines of its own text.
+  const dir = resolveInRoot(rootfs, cwd);
+  if (!dir || !statSync(dir).isDirectory()) throw new UserError(`cannot exec in container ${rec.name}: working directory ${cwd} ${dir ? 'is not a directory' : 'does not exist'}`, 125);
   const env = mergeEnv(rec.process.env, req.tty ? ['TERM=xterm'] : [], req.env);
   checkExecutable(rootfs, req.command[0]!, env, cwd);
   const tmp = mkdtempSync(join(tmpdir(), 'rocker-exec-'));
