@@ -47,6 +47,18 @@ test('a check that outlives its timeout fails; no check: no Health, health=none'
   ok(['rm', '-f', 'slow', 'plain']);
 });
 
+test('the check loop ends with its container, not at its next tick', async () => {
+  const loops = () => Bun.spawnSync(['pgrep', '-f', `rocker-health ${env.ROCKER_ROOT}`]).stdout.toString().trim();
+  ok(['run', '-d', '--name', 'brief', '--health-cmd', 'true', '--health-interval', '1h', 'busybox', 'sh', '-c', 'while [ ! -e /go ]; do sleep 0.05; done']);
+  expect(loops()).not.toBe('');
+  ok(['exec', 'brief', 'touch', '/go']);
+  expect(ok(['wait', 'brief'])).toBe('0\n');
+  await eventually(() => loops() === '', 'the loop to end with the container');
+  ok(['run', '--rm', '--health-cmd', 'true', '--health-interval', '1h', 'busybox', 'true']);
+  expect(loops()).toBe('');
+  ok(['rm', 'brief']);
+});
+
 test('bad health flags fail with one line, exit 125', () => {
   expect(rocker(['run', '--rm', '--health-cmd', 'true', '--health-interval', 'soon', 'busybox', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: 'rocker: invalid --health-interval "soon": use a duration such as 30s, 1m30s or 500ms\n' });
   expect(rocker(['run', '--rm', '--no-healthcheck', '--health-cmd', 'true', 'busybox', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: 'rocker: --no-healthcheck cannot be combined with other health flags\n' });

@@ -34,6 +34,8 @@ export const MONITOR = [
   '  n=$((n + 1)); echo $n >"$dir/restarts"',
   '  rm -f "$dir/exit" "$dir/pid" "$dir/restarting"',
   'done',
+  // The health-check loop ends with the container, not at its next tick.
+  'if [ -f "$dir/health.pid" ]; then read -r hp hs <"$dir/health.pid" && kill "$hp" 2>/dev/null; fi',
   // A rename meanwhile moved the name: then the claim is found by its target, the id.
   'if [ "$rm" = 1 ] && [ ! -e "$dir/keep" ]; then id=${dir##*/}',
   '  if [ "$(readlink "$link")" = "$id" ]; then rm -f "$link"; else for l in "${link%/*}"/*; do [ "$(readlink "$l")" = "$id" ] && rm -f "$l"; done; fi',

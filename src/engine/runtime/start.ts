@@ -53,6 +53,7 @@ export async function runForeground(paths: StorePaths, c: Created, mode: StartMo
   const code = await runAttached(runtime, runArgs(paths, rec), { stdin, tty: o.tty, logFile: o.tty ? undefined : files.log });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
+  if (o.health) (await import('./health.ts')).stopHealth(files.dir);
   const removing = (o.autoRemove && !existsSync(files.keep)) || (failure && !mode.keepOnFailure);
   if (removing && o.volumes.some((v) => v.anonymous)) (await import('./volumes.ts')).discardAnonymous(paths, o);
   if (removing) await removeFiles(paths, rec.id, runtime, rec.name);
