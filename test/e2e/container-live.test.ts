@@ -2,7 +2,7 @@
 // and counters, read from its cgroup.
 import { expect, test } from 'bun:test';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { rocker } from '../helpers/rocker.ts';
+import { rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env } = containerSuite();
 
@@ -53,7 +53,7 @@ test("top lists the container's processes, with ps options too; not for a stoppe
   ok(['rm', 'busy']);
 });
 
-test('stats --no-stream: CPU, memory against the limit, pids; templates; a stopped container is refused', () => {
+test('stats --no-stream: CPU, memory against the limit, pids; templates; a stopped container is refused', async () => {
   ok(['run', '-d', '--name', 'spin', '-m', '64m', 'busybox', 'sh', '-c', 'while :; do :; done']);
   ok(['run', '-d', '--name', 'idle', 'busybox', 'sleep', '1000']);
   const table = ok(['stats', '--no-stream']).trimEnd().split('\n');
@@ -64,6 +64,14 @@ test('stats --no-stream: CPU, memory against the limit, pids; templates; a stopp
   expect(ok(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'idle'])).toBe('idle 1\n');
   const [json] = JSON.parse(ok(['stats', '--no-stream', '--format', 'json', 'spin']));
   expect(Object.keys(json)).toEqual(['ID', 'Container', 'Name', 'CPUPerc', 'MemUsage', 'MemPerc', 'PIDs']);
+  // Without --no-stream: a table about every second until interrupted.
+  const stream = Bun.spawn([ROCKER, 'stats', 'idle'], { env, stdout: 'pipe', stderr: 'pipe' });
+  const reader = stream.stdout.getReader();
+  let seen = '';
+  while ((seen.match(/^CONTAINER ID/gm) ?? []).length < 2) seen += new TextDecoder().decode((await reader.read()).value);
+  stream.kill('SIGINT');
+  await stream.exited;
+  expect(seen.split('\n').filter((l) => / idle /.test(l)).length).toBeGreaterThanOrEqual(2);
   ok(['rm', '-f', 'spin']);
   ok(['stop', '-t', '0', 'idle']);
   expect(rocker(['stats', '--no-stream', 'idle'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: container idle is not running\n' });

@@ -1,6 +1,7 @@
-import { UserError } from '../../../common/errors.ts';
 import { formatTable } from '../../../common/table.ts';
+import type { StatsRow } from '../../../engine/types.ts';
 import type { Context } from '../context.ts';
+import { renderTemplate } from '../template-output.ts';
 import { commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
 
 /** Docker's stats sizes: 1000-based for MB/GB and 1024-based within (its units.BytesSize): "1.5MiB". */
@@ -13,15 +14,8 @@ function bytes(n: number): string {
 
 const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', PIDs: 'PIDS' };
 
-export default async function stats(args: string[], ctx: Context): Promise<number> {
-  const cmd = commandParser('stats', "One reading of containers' CPU, memory and process counts (every running one by default)")
-    .argument('[container...]', 'names or id prefixes')
-    .option('--no-stream', 'print one reading and exit (the only mode rocker has)')
-    .option('--no-trunc', 'full ids')
-    .addOption(templateFormatOption());
-  const { opts, operands } = parseArgs<{ stream: boolean; trunc: boolean; format: string }>(cmd, args);
-  if (opts.stream && process.stdout.isTTY) throw new UserError('stats streams only with --no-stream for now: add --no-stream');
-  const rows = (await (await ctx.engine.containers()).stats(operands)).map((r) => ({
+function render(stats: StatsRow[], opts: { trunc: boolean; format: string }): string {
+  const rows = stats.map((r) => ({
     ID: opts.trunc ? r.id.slice(0, 12) : r.id,
     Container: r.name,
     Name: r.name,
@@ -30,8 +24,24 @@ export default async function stats(args: string[], ctx: Context): Promise<numbe
     MemPerc: `${((r.memory / r.memoryLimit) * 100).toFixed(2)}%`,
     PIDs: String(r.pids),
   }));
-  if (opts.format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (isTemplate(opts.format)) process.stdout.write((await import('../template-output.ts')).renderTemplate(opts.format, rows, HEADERS));
-  else process.stdout.write(`${formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'PIDS'], rows.map((r) => [r.ID, r.Name, r.CPUPerc, r.MemUsage, r.MemPerc, r.PIDs]))}\n`);
+  if (opts.format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (isTemplate(opts.format)) return renderTemplate(opts.format, rows, HEADERS);
+  return `${formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'PIDS'], rows.map((r) => [r.ID, r.Name, r.CPUPerc, r.MemUsage, r.MemPerc, r.PIDs]))}\n`;
+}
+
+export default async function stats(args: string[], ctx: Context): Promise<number> {
+  const cmd = commandParser('stats', "Containers' CPU, memory and process counts, about every second (every running one by default; --no-stream: once)")
+    .argument('[container...]', 'names or id prefixes')
+    .option('--no-stream', 'print one reading and exit (default: a reading about every second until interrupted)')
+    .option('--no-trunc', 'full ids')
+    .addOption(templateFormatOption());
+  const { opts, operands } = parseArgs<{ stream: boolean; trunc: boolean; format: string }>(cmd, args);
+  const containers = await ctx.engine.containers();
+  // Without --no-stream, Docker's stream: a reading about every second until interrupted (in a terminal, in place).
+  for (let first = true; first || opts.stream; first = false) {
+    const text = render(await containers.stats(operands), opts);
+    process.stdout.write(opts.stream && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}` : text);
+    if (opts.stream) await new Promise((r) => setTimeout(r, 500));
+  }
   return 0;
 }
