@@ -45,6 +45,19 @@ test('volume create, ls, inspect, rm: Docker\'s outputs; an existing name is kep
   fails(['volume', 'rm', 'first'], 1, 'no such volume: first');
   expect(ok(['volume', 'rm', '-f', 'first'])).toBe('first\n');
   fails(['volume', 'create', '-d', 'nfs', 'x1'], 1, 'volume driver "nfs" is not supported: only local');
+  // --format and --filter, Docker's keys.
+  ok(['volume', 'create', '-l', 'team=web', 'labelled']);
+  ok(['volume', 'create', 'used']);
+  ok(['create', '--name', 'vol-user', '-v', 'used:/u', 'busybox', 'true']);
+  expect(ok(['volume', 'ls', '--format', 'table {{.Name}}\t{{.Labels}}'])).toBe('VOLUME NAME   LABELS\nlabelled      team=web\nused\n');
+  expect(ok(['volume', 'ls', '--filter', 'dangling=true', '-q'])).toBe('labelled\n');
+  expect(ok(['volume', 'ls', '--filter', 'dangling=false', '-q'])).toBe('used\n');
+  expect(ok(['volume', 'ls', '--filter', 'label=team=web', '--format', '{{.Name}} {{.Driver}}'])).toBe('labelled local\n');
+  expect(ok(['volume', 'ls', '--filter', 'name=se', '-q'])).toBe('used\n');
+  fails(['volume', 'ls', '--filter', 'size=1'], 1, 'invalid filter "size=1": use KEY=VALUE with KEY one of name, label, dangling, driver');
+  fails(['volume', 'ls', '--format', '{{.Nope}}'], 1, 'invalid --format "{{.Nope}}": template: can\'t evaluate field Nope in type object');
+  ok(['rm', 'vol-user']);
+  ok(['volume', 'rm', 'labelled', 'used']);
 });
 
 test('hostile volume names never leave <root>/volumes: one line each', () => {

@@ -13,8 +13,25 @@ export class VolumeVerbs {
     return createVolume(this.paths, name === undefined ? randomHex(32) : checkVolumeName(name), labels).volume;
   }
 
-  list(): VolumeInfo[] {
-    return listVolumes(this.paths);
+  /** Volumes by name; `filters` are Docker's: name (a substring), label, dangling (no container mounts it), driver. */
+  async list(filters: string[] = []): Promise<VolumeInfo[]> {
+    const volumes = listVolumes(this.paths);
+    if (!filters.length) return volumes;
+    const { allOf, boolValue, groupFilters, labelTest } = await import('./filters.ts');
+    const users = volumeUsers(this.paths);
+    const keep = allOf<VolumeInfo>(groupFilters(filters, ['name', 'label', 'dangling', 'driver']), {
+      name: (v) => (vol) => vol.Name.includes(v),
+      label: (v) => {
+        const test = labelTest(v);
+        return (vol) => test(vol.Labels);
+      },
+      dangling: (v) => {
+        const want = boolValue(v, 'dangling');
+        return (vol) => !users.has(vol.Name) === want;
+      },
+      driver: (v) => (vol) => vol.Driver === v,
+    });
+    return volumes.filter(keep);
   }
 
   inspect(name: string): VolumeInfo {
