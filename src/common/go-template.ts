@@ -284,8 +284,10 @@ function runPipeline(pipe: Pipeline, scope: Scope): Value {
     const args = cmd.args.map((a) => argValue(a, scope));
     if (n > 0) args.push(carried);
     if (cmd.fn === undefined) {
-      if (args.length > 1) throw new TemplateError(`can't give argument to non-function ${show(args[0])}`);
-      carried = args[0];
+      // A field that is a function is a method, as Go calls them: {{.Label "com.example.x"}}.
+      if (typeof args[0] === 'function') carried = (args[0] as (...a: Value[]) => Value)(...args.slice(1));
+      else if (args.length > 1) throw new TemplateError(`can't give argument to non-function ${show(args[0])}`);
+      else carried = args[0];
       return;
     }
     const fn = FUNCS[cmd.fn];

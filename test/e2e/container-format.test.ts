@@ -21,6 +21,7 @@ test('ps --format: fields, json, table with Docker\'s headers, functions; unknow
   expect(ok(['ps', '-a', '--format', '{{.Names}} {{.State}}'])).toBe('fmt-done exited\nfmt-new created\nfmt-up running\n');
   expect(ok(['ps', '--format', '{{.ID}}|{{.Image}}|{{.Command}}|{{.Labels}}|{{.Networks}}|{{.Pid}}'])).toMatch(new RegExp(`^${up.slice(0, 12)}\\|busybox:latest\\|"sleep 1000"\\|env=prod,tier=web\\|none\\|\\d+\\n$`));
   expect(ok(['ps', '--no-trunc', '--format', '{{.ID}}'])).toBe(`${up}\n`);
+  expect(ok(['ps', '--format', '{{.Label "tier"}}|{{.Label "nope"}}'])).toBe('web|\n');
   expect(ok(['ps', '-a', '--filter', 'name=fmt-done', '--format', '{{.Status}}'])).toMatch(/^Exited \(3\) .* ago\n$/);
   expect(ok(['ps', '--format', '{{.Status}}'])).toMatch(/^Up /);
   expect(ok(['ps', '--format', '{{.Names | upper}} {{len .Names}} {{if eq .State "running"}}yes{{end}}'])).toBe('FMT-UP 6 yes\n');

@@ -49,6 +49,12 @@ test('if/else if/else, with, range over lists and maps with variables, $', () =>
   expect(render('{{$n := .Names}}{{$n}}', c)).toBe('web');
 });
 
+test('a field that is a function is called as a method with the arguments', () => {
+  const data = { Label: (k: unknown) => ({ a: '1' } as Record<string, string>)[String(k)] ?? '' };
+  expect(render('{{.Label "a"}}|{{.Label "b"}}', data)).toBe('1|');
+  expect(render('{{.Label "a" | upper}}', { Label: () => 'x' })).toBe('X');
+});
+
 test('errors: unknown fields and functions, bad syntax, one line each', () => {
   expect(error('{{.Nope}}', c)).toBe("can't evaluate field Nope in type object");
   expect(error('{{.State.Nope}}', c)).toBe("can't evaluate field Nope in type object");

@@ -41,6 +41,8 @@ export function containerView(row: ContainerRow, trunc: boolean): Record<string,
     State: status.paused ? 'paused' : status.state,
     Ports: '',
     Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort().join(','),
+    /** Docker's method: {{.Label "KEY"}}, empty when the label is not set. Not in {{json .}}. */
+    Label: (key: unknown) => labels[String(key)] ?? '',
     Mounts: (record?.options.volumes ?? []).map((v) => v.volume ?? v.source).join(','),
     Networks: record?.options.network ?? '',
     Size: row.size === undefined ? '0B' : formatSize(row.size),
