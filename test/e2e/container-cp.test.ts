@@ -91,6 +91,19 @@ test('a running container: both ways, through its own view (volumes too)', () =>
   ok(['volume', 'rm', 'cpvol']);
 });
 
+test("a stopped container's volumes are copied through their sources; a read-only one is refused", () => {
+  ok(['run', '--name', 'cp-vols', '-v', 'cpdata:/data', '-v', 'cpro:/ro:ro', 'busybox', 'sh', '-c', 'echo vol > /data/v']);
+  ok(['cp', 'cp-vols:/data', join(dir, 'voldata')]);
+  expect(readFileSync(join(dir, 'voldata', 'v'), 'utf8')).toBe('vol\n');
+  ok(['cp', 'cp-vols:/data/v', join(dir, 'v-file')]);
+  expect(readFileSync(join(dir, 'v-file'), 'utf8')).toBe('vol\n');
+  ok(['cp', join(dir, 'v-file'), 'cp-vols:/data/from-host']);
+  expect(ok(['run', '--rm', '-v', 'cpdata:/d', 'busybox', 'cat', '/d/from-host'])).toBe('vol\n');
+  fails(['cp', join(dir, 'v-file'), 'cp-vols:/ro/x'], 'cannot copy into cp-vols:/ro/x: /ro is mounted read-only');
+  ok(['rm', 'cp-vols']);
+  ok(['volume', 'rm', 'cpdata', 'cpro']);
+});
+
 test('links and .. never lead out of the container; bad operands fail with one line', () => {
   ok(['run', '--name', 'cp-links', 'busybox', 'sh', '-c', 'ln -s / /rootlink && ln -s ../../../../etc /up']);
   const marker = join(dir, 'host-marker');

@@ -19,18 +19,35 @@ export interface ContainerFs {
   root: Root;
   writeBase: string;
   running: boolean;
+  /** A stopped container's bind mounts and volumes: their paths are read and written in their sources. */
+  mounts: Array<{ destination: string; source: string; readOnly: boolean }>;
 }
 
 export async function containerFs(paths: StorePaths, rec: ContainerRecord, layerPath: (diffId: string) => string): Promise<ContainerFs> {
   const s = containerStatus(paths, rec);
   if (s.state === 'running' && s.pid) {
     const base = `/proc/${s.pid}/root`;
-    return { root: singleRoot(base), writeBase: base, running: true };
+    return { root: singleRoot(base), writeBase: base, running: true, mounts: [] };
   }
   const upper = containerFiles(paths, rec.id).upper;
   const layers = [upper, ...[...rec.layers].reverse().map(layerPath)];
   const { getXattr } = await import('../sys/libc.ts');
-  return { root: { layers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' }, writeBase: upper, running: false };
+  const root: Root = { layers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' };
+  // Longest first, so a mount inside another mount wins.
+  const mounts = [...rec.options.volumes].sort((a, b) => b.destination.length - a.destination.length);
+  return { root, writeBase: upper, running: false, mounts };
+}
+
+/**
+ * The file system a container path lives in: a stopped container's mount
+ * (volume or bind) when the path is under one, as the running container
+ * would see it; else the container's own. `writing` refuses a read-only one.
+ */
+function within(fs: ContainerFs, name: string, path: string, writing: boolean): { fs: ContainerFs; path: string } {
+  const m = fs.mounts.find((v) => path === v.destination || path.startsWith(`${v.destination}/`));
+  if (!m) return { fs, path };
+  if (writing && m.readOnly) throw new UserError(`cannot copy into ${name}:${path}: ${m.destination} is mounted read-only`);
+  return { fs: { root: singleRoot(m.source), writeBase: m.source, running: false, mounts: [] }, path: path.slice(m.destination.length) || '/' };
 }
 
 const notFound = (name: string, path: string) => new UserError(`no such file or directory in container ${name}: ${path}`);
@@ -58,9 +75,10 @@ function copyEntry(src: string, st: Stats, dst: string, layers?: string[], isOpa
  * container resolve within it, never out of it; links in what is copied are
  * copied as links.
  */
-export function copyFromContainer(fs: ContainerFs, name: string, src: string, dest: string): void {
+export function copyFromContainer(outer: ContainerFs, name: string, src: string, dest: string): void {
   const contents = /\/\.$/.test(src);
-  const path = posix.normalize(`/${src}`).replace(/\/+$/, '') || '/';
+  const full = posix.normalize(`/${src}`).replace(/\/+$/, '') || '/';
+  const { fs, path } = within(outer, name, full, false);
   let cpath = '/';
   let entry: { host: string; st: Stats };
   if (path === '/') entry = { host: fs.root.layers[0]!, st: lstatSync(fs.root.layers[0]!) };
@@ -76,7 +94,7 @@ export function copyFromContainer(fs: ContainerFs, name: string, src: string, de
   if (contents && !isDir) throw new UserError(`cannot copy the contents of ${src}: not a directory`);
   let target = dest;
   const destSt = statOr(dest);
-  if (destSt?.isDirectory()) target = contents ? dest : join(dest, posix.basename(cpath) || 'root');
+  if (destSt?.isDirectory()) target = contents ? dest : join(dest, posix.basename(full) || 'root');
   else if (destSt) {
     if (isDir) throw new UserError(`cannot copy directory ${src} to ${dest}: it is a file`);
   } else if (!statOr(dirname(dest))?.isDirectory()) throw new UserError(`cannot copy to ${dest}: ${dirname(dest)} is not a directory`);
@@ -112,7 +130,7 @@ function ensureParents(fs: ContainerFs, target: string): void {
 }
 
 /** `cp SRC CONTAINER:DEST`: the same rules the other way; DEST's links resolve within the container. */
-export function copyToContainer(fs: ContainerFs, name: string, src: string, dest: string): void {
+export function copyToContainer(outer: ContainerFs, name: string, src: string, dest: string): void {
   const contents = /\/\.$/.test(src);
   let st: Stats;
   try {
@@ -121,7 +139,7 @@ export function copyToContainer(fs: ContainerFs, name: string, src: string, dest
     throw new UserError(`cannot copy ${src}: ${describeFsError(err)}`);
   }
   if (contents && !st.isDirectory()) throw new UserError(`cannot copy the contents of ${src}: not a directory`);
-  const path = posix.normalize(`/${dest}`).replace(/(.)\/+$/, '$1');
+  const { fs, path } = within(outer, name, posix.normalize(`/${dest}`).replace(/(.)\/+$/, '$1'), true);
   const resolved = canonicalInRoot(fs.root, path);
   let target: string;
   if (resolved) {
