@@ -2,15 +2,19 @@
 // `--version` loads this.
 import { oneLine, UserError } from '../common/errors.ts';
 
-/** Runs a command, turning what it throws into one line on stderr and an exit code. */
-export async function runCommand(prog: string, name: string, run: () => Promise<number | void>, failCode: number): Promise<number> {
+/**
+ * Runs a command, turning what it throws into one line on stderr and an exit
+ * code: `usageCode` for a bad flag or operand (Docker's 125 for rocker),
+ * `failCode` for the command's own failures.
+ */
+export async function runCommand(prog: string, name: string, run: () => Promise<number | void>, failCode: number, usageCode = failCode): Promise<number> {
   try {
     return (await run()) ?? 0;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
       // Commander has already printed its message (or the help text).
-      return (err as { exitCode?: number }).exitCode === 0 ? 0 : failCode;
+      return (err as { exitCode?: number }).exitCode === 0 ? 0 : usageCode;
     }
     if (err instanceof UserError) {
       process.stderr.write(`${prog}: ${oneLine(err)}\n`);

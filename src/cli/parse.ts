@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 
 /**
  * A commander parser for one command of `prog`. Errors throw instead of
@@ -10,7 +10,9 @@ export function makeParser(prog: string, name: string, description: string): Com
     .description(description)
     .exitOverride()
     .allowExcessArguments(false)
-    .configureOutput({ outputError: (str, write) => write(`${prog}: ${str.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (str, write) => write(`${prog}: ${str.replace(/^error: /, '')}`) })
+    // A repeatable option starts from an empty list: "(default: [])" in the help says nothing.
+    .configureHelp({ optionDescription: (o) => new Help().optionDescription(o).replace(/ \(default: \[\]\)$/, '') });
 }
 
 /** Parses `args` (the words after the command name) and returns options and operands. */
@@ -23,3 +25,6 @@ export function parseArgs<T>(cmd: Command, args: string[]): { opts: T; operands:
 export function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 }
+
+/** The argument parser of a repeatable option (`-e A -e B`): the values in order. */
+export const collect = (v: string, prev: string[]): string[] => [...prev, v];

@@ -48,3 +48,30 @@ export function parseSize(text: string): number | undefined {
   const n = Math.floor(Number(m[1]) * (mult[(m[2] ?? '').toLowerCase()] ?? 1));
   return Number.isFinite(n) ? n : undefined;
 }
+
+/** Docker's units.HumanDuration, for "Up 5 minutes": "Less than a second", "About a minute", "3 hours"... */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const m = Math.floor(s / 60);
+  const h = Math.floor(m / 60);
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
+  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
+  return `${Math.floor(h / 24 / 365)} years`;
+}
+
+/** Go's time.Time String() in local time: "2026-11-23 13:04:47 +0000 UTC", as Docker's CreatedAt. */
+export function formatGoTime(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off < 0 ? '-' : '+';
+  const hhmm = `${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}${String(Math.abs(off) % 60).padStart(2, '0')}`;
+  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return `${formatLocalTime(d)} ${sign}${hhmm} ${zone}`;
+}

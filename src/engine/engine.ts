@@ -8,6 +8,7 @@ import type { ImageVerbs } from './verbs/images.ts';
 import type { NetworkVerbs } from './verbs/networks.ts';
 import type { RegistryVerbs } from './verbs/registry.ts';
 import type { SystemVerbs } from './verbs/system.ts';
+import type { VolumeVerbs } from './verbs/volumes.ts';
 
 export interface EngineOptions {
   /** Persistent store (`--root`, ROCKER_ROOT; default /var/lib/rocker). */
@@ -45,7 +46,11 @@ export class Engine {
   }
 
   system(): Promise<SystemVerbs> {
-    return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores()));
+    return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores(), this.runtime));
+  }
+
+  volumes(): Promise<VolumeVerbs> {
+    return this.once('volumes', async () => new (await import('./verbs/volumes.ts')).VolumeVerbs(this.paths));
   }
 
   private stores(): Promise<Stores> {

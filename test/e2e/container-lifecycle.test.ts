@@ -224,10 +224,13 @@ test('inspect shows a container with its live state', () => {
   const id = rocker(['run', '-d', '--name', 'insp', 'busybox', 'sleep', '1000'], env).stdout.trim();
   const r = rocker(['inspect', 'insp'], env);
   expect(r.code).toBe(0);
+  // Docker's inspect shape (deliberately changed from rocker's record: Id, Config.Image, State.Status).
   const [rec] = JSON.parse(r.stdout);
-  expect(rec.id).toBe(id);
-  expect(rec.image.name).toBe('busybox');
-  expect(rec.state.state).toBe('running');
+  expect(rec.Id).toBe(id);
+  expect(rec.Name).toBe('/insp');
+  expect(rec.Config.Image).toBe('busybox:latest');
+  expect(rec.State).toMatchObject({ Status: 'running', Running: true, ExitCode: 0, FinishedAt: '0001-01-01T00:00:00Z' });
+  expect(rec.State.Pid).toBeGreaterThan(0);
   expect(rocker(['rm', '-f', 'insp'], env).code).toBe(0);
   expect(rocker(['inspect', 'insp'], env)).toMatchObject({ code: 1, stderr: 'rocker: no such image or container: insp\n' });
 });

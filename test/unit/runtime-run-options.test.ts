@@ -46,10 +46,49 @@ test('volumes: HOST:CONTAINER[:ro], absolute paths, existing source', () => {
   expect(opts({ volume: [`${dir}:/data:ro`] }).volumes).toEqual([{ source: dir, destination: '/data', readOnly: true }]);
   expect(opts({ volume: [`${dir}/:/data/`] }).volumes[0]).toMatchObject({ source: dir, destination: '/data', readOnly: false });
   expect(error({ volume: [`${dir}/missing:/x`] }).message).toMatch(/missing: no such file or directory/);
-  expect(error({ volume: ['rel:/x'] }).message).toContain('absolute');
+  // A relative source that is a valid volume name is a named volume, as in Docker; anything else is refused.
+  expect(opts({ volume: ['rel:/x'] }).volumes).toEqual([{ source: '', volume: 'rel', destination: '/x', readOnly: false }]);
+  expect(error({ volume: ['./rel:/x'] }).message).toContain('neither an absolute host path nor a volume name');
+  expect(error({ volume: ['../../etc:/x'] }).message).toContain('neither an absolute host path nor a volume name');
   expect(error({ volume: [`${dir}:x`] }).message).toContain('absolute');
   expect(error({ volume: [`${dir}:/`] }).message).toContain('cannot mount over');
   expect(error({ volume: [`${dir}:/x:rx`] }).message).toContain('"rx"');
+});
+
+test('--mount: bind, volume, tmpfs with Docker keys; bad types, keys and sources; duplicate targets', () => {
+  const dir = tempDir();
+  expect(opts({ mount: [`type=bind,source=${dir},target=/b,readonly`] }).volumes).toEqual([{ source: dir, destination: '/b', readOnly: true }]);
+  expect(opts({ mount: ['type=volume,src=data,dst=/v,volume-nocopy'] }).volumes).toEqual([{ source: '', volume: 'data', destination: '/v', readOnly: false, noCopy: true }]);
+  expect(opts({ mount: ['src=data,dst=/v,ro=false'] }).volumes[0]).toMatchObject({ volume: 'data', readOnly: false });
+  expect(opts({ mount: ['type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=1777'] }).tmpfs).toEqual([{ destination: '/t', options: ['size=1048576', 'mode=1777'] }]);
+  expect(error({ mount: ['type=nfs,dst=/x'] }).message).toContain('type "nfs" is not bind, volume or tmpfs');
+  expect(error({ mount: ['type=tmpfs,dst=/x,src=y'] }).message).toContain('unknown key "src"');
+  expect(opts({ mount: ['type=volume,dst=/x'] }).volumes).toEqual([{ source: '', volume: '', anonymous: true, destination: '/x', readOnly: false }]);
+  expect(opts({ volume: ['/y'] }).volumes).toEqual([{ source: '', volume: '', anonymous: true, destination: '/y', readOnly: false }]);
+  expect(error({ mount: ['type=bind,dst=/x'] }).message).toContain('source is missing');
+  expect(error({ mount: ['type=bind,src=data,dst=/x'] }).message).toContain('absolute host path');
+  expect(error({ mount: ['type=volume,src=/etc,dst=/x'] }).message).toContain('must be a volume name');
+  expect(error({ mount: ['type=volume,src=data'] }).message).toContain('target is missing');
+  expect(error({ mount: ['type=volume,src=data,dst=/x,readonly=maybe'] }).message).toContain('not true or false');
+  expect(error({ volume: ['a1:/x'], tmpfs: ['/x'] }).message).toBe('duplicate mount point: /x');
+});
+
+test('--ulimit, --device, --shm-size, --label, --entrypoint, --init', () => {
+  expect(opts({ ulimit: ['nofile=100:200', 'core=unlimited'] }).ulimits).toEqual([{ name: 'nofile', soft: 100, hard: 200 }, { name: 'core', soft: -1, hard: -1 }]);
+  expect(error({ ulimit: ['nofile=200:100'] }).message).toContain('soft limit is above the hard limit');
+  expect(error({ ulimit: ['nofile=1:99999999999'] }).message).toContain('needs CAP_SYS_RESOURCE');
+  expect(error({ ulimit: ['bogus=1'] }).message).toContain('unknown limit "bogus"');
+  expect(error({ ulimit: ['nofile'] }).message).toContain('NAME=SOFT[:HARD]');
+  expect(opts({ device: ['/dev/null:/dev/n:rw'] }).devices).toEqual([{ path: '/dev/n', type: 'c', major: 1, minor: 3, fileMode: 0o666, access: 'rw' }]);
+  expect(opts({ device: ['/dev/null:r'] }).devices![0]).toMatchObject({ path: '/dev/null', access: 'r' });
+  expect(error({ device: ['/etc/passwd'] }).message).toContain('is not a device');
+  expect(error({ device: ['/dev/nosuch'] }).message).toContain('no such file');
+  expect(error({ device: ['/dev/null:/dev/n:rx'] }).message).toContain('permissions "rx"');
+  expect(opts({ shmSize: '1m' }).shmSize).toBe(1048576);
+  expect(error({ shmSize: 'big' }).message).toContain('--shm-size');
+  expect(opts({ label: ['a=1', 'b'] }).labels).toEqual({ a: '1', b: '' });
+  expect(error({ label: ['=x'] }).message).toContain('invalid label');
+  expect(opts({ entrypoint: '' }).entrypoint).toBe('');
 });
 
 test('env: -e KEY=VAL, bare KEY from the host, env files with comments; later wins', () => {
@@ -109,4 +148,17 @@ test('networking flags: -p grammar, --add-host, --dns, and what needs a bridge n
   expect(opts({ dns: ['1.1.1.1'] }).dns).toEqual(['1.1.1.1']);
   expect(error({ dns: ['one'] }).message).toContain('invalid --dns');
   expect(error({ network: 'host', dns: ['1.1.1.1'] }).message).toContain('--dns needs a bridge network');
+});
+
+test('health: flags are a partial check the image completes; durations; --no-healthcheck', async () => {
+  const { resolveHealth } = await import('../../src/engine/runtime/health.ts');
+  expect(opts({ healthCmd: 'true', healthInterval: '1m30s', healthRetries: '2' }).health).toEqual({ test: ['CMD-SHELL', 'true'], interval: 90_000, timeout: undefined, retries: 2, startPeriod: undefined });
+  expect(opts({ healthTimeout: '500ms' }).health).toMatchObject({ test: [], timeout: 500 });
+  expect(opts({ healthcheck: false }).health).toEqual({ test: ['NONE'] });
+  expect(error({ healthInterval: '5x' }).message).toContain('--health-interval');
+  const image = { Healthcheck: { Test: ['CMD', 'check'], Interval: 5e9, Retries: 7 } };
+  expect(resolveHealth(undefined, image)).toEqual({ test: ['CMD', 'check'], interval: 5000, timeout: 30_000, retries: 7, startPeriod: 0 });
+  expect(resolveHealth({ test: [], timeout: 500 }, image)).toEqual({ test: ['CMD', 'check'], interval: 5000, timeout: 500, retries: 7, startPeriod: 0 });
+  expect(resolveHealth({ test: ['NONE'] }, image)).toBeUndefined();
+  expect(resolveHealth(undefined, {})).toBeUndefined();
 });

@@ -73,7 +73,8 @@ test('volumes, tmpfs, read-only root, tty and no-new-privileges', () => {
     readOnly: true, tty: true, noNewPrivileges: true,
   });
   expect(s.mounts).toContainEqual({ destination: '/c', type: 'bind', source: '/h', options: ['rbind', 'rprivate', 'ro'] });
-  expect(s.mounts).toContainEqual({ destination: '/t', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'size=1m'] });
+  // Docker's tmpfs defaults (deliberately changed: noexec is now among them).
+  expect(s.mounts).toContainEqual({ destination: '/t', type: 'tmpfs', source: 'tmpfs', options: ['noexec', 'nosuid', 'nodev', 'size=1m'] });
   expect(s.root.readonly).toBe(true);
   expect(s.process.terminal).toBe(true);
   expect(s.process.noNewPrivileges).toBe(true);

@@ -23,6 +23,14 @@ const imagePrune: CommandEntry = {
   load: () => import('./commands/image-prune.ts'),
 };
 
+const containerPrune: CommandEntry = {
+  summary: 'Remove every container that is not running',
+  load: () => import('./commands/container-prune.ts'),
+};
+
+const volumeLs: CommandEntry = { summary: 'List volumes', load: () => import('./commands/volume-ls.ts') };
+const volumeRm: CommandEntry = { summary: 'Remove volumes', load: () => import('./commands/volume-rm.ts') };
+
 // Loaded lazily so that `rocker --version` and each command load only what they use.
 export const commands: Record<string, CommandEntry | CommandGroup> = {
   import: { summary: 'Import a root filesystem tarball as an image', load: () => import('./commands/import.ts') },
@@ -42,11 +50,18 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     subcommands: { prune: imagePrune, build: 'build', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' },
   },
   system: {
-    summary: 'Disk usage (df) and cleanup (prune)',
-    subcommands: { df: { summary: 'Show disk usage: images, containers, layers and blobs', load: () => import('./commands/system-df.ts') }, prune: imagePrune },
+    summary: 'Disk usage (df) and cleanup of everything unused (prune)',
+    subcommands: {
+      df: { summary: 'Show disk usage: images, containers, layers and blobs', load: () => import('./commands/system-df.ts') },
+      prune: { summary: 'Remove stopped containers, unused images, layers, blobs (and --volumes)', load: () => import('./commands/system-prune.ts') },
+    },
   },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
   run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },
+  create: { summary: 'Create a container without starting it', failCode: 125, load: () => import('./commands/create.ts') },
+  start: { summary: 'Start created or stopped containers (-a: attached)', load: () => import('./commands/start.ts') },
+  restart: { summary: 'Stop and start containers again', load: () => import('./commands/restart.ts') },
+  rename: { summary: 'Rename a container', load: () => import('./commands/rename.ts') },
   ps: { summary: 'List containers', load: () => import('./commands/ps.ts') },
   logs: { summary: "Print a container's output", load: () => import('./commands/logs.ts') },
   stop: { summary: 'Stop running containers (SIGTERM, then SIGKILL)', load: () => import('./commands/stop.ts') },
@@ -70,6 +85,30 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   },
   port: { summary: "List a container's published ports", load: () => import('./commands/port.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
+  attach: { summary: "Follow a running container's output until it ends", load: () => import('./commands/attach.ts') },
+  pause: { summary: 'Freeze all processes of containers', load: () => import('./commands/pause.ts') },
+  unpause: { summary: 'Thaw paused containers', load: () => import('./commands/unpause.ts') },
+  top: { summary: "Show a running container's processes", load: () => import('./commands/top.ts') },
+  stats: { summary: "Show containers' CPU, memory and process counts", load: () => import('./commands/stats.ts') },
+  cp: { summary: 'Copy files between a container and the host', load: () => import('./commands/cp.ts') },
+  volume: {
+    summary: 'Manage named volumes (create, ls, inspect, rm, prune)',
+    subcommands: {
+      create: { summary: 'Create a named volume', load: () => import('./commands/volume-create.ts') },
+      ls: volumeLs, list: volumeLs,
+      inspect: { summary: 'Show volumes as JSON', load: () => import('./commands/volume-inspect.ts') },
+      rm: volumeRm, remove: volumeRm,
+      prune: { summary: 'Remove every volume no container uses', load: () => import('./commands/volume-prune.ts') },
+    },
+  },
+  // `rocker container X` is `rocker X`, as with Docker's management commands.
+  container: {
+    summary: 'Manage containers (prune, and ls/rm/inspect/create/start/stop/...)',
+    subcommands: {
+      ls: 'ps', ps: 'ps', list: 'ps', rm: 'rm', remove: 'rm', prune: containerPrune, inspect: 'inspect', create: 'create', run: 'run',
+      start: 'start', stop: 'stop', restart: 'restart', kill: 'kill', wait: 'wait', rename: 'rename', logs: 'logs', exec: 'exec', commit: 'commit', cp: 'cp', attach: 'attach', pause: 'pause', unpause: 'unpause', top: 'top', stats: 'stats',
+    },
+  },
 };
 
 /**

@@ -5,15 +5,15 @@ import { commands, findCommand, type CommandGroup } from './commands.ts';
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
 
 function usage(): string {
-  const names = Object.keys(commands);
-  const width = Math.max(...names.map((n) => n.length));
+  const rows: Array<[string, string]> = [...Object.keys(commands).map((n): [string, string] => [n, commands[n]!.summary]), ['help', "Show this text, or a command's ('rocker help run')"]];
+  const width = Math.max(...rows.map(([n]) => n.length));
   return [
     'Usage: rocker [--root DIR] [--runtime PATH] COMMAND [ARG...]',
     '',
     'A daemonless container engine.',
     '',
     'Commands:',
-    ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),
+    ...rows.map(([n, summary]) => `  ${n.padEnd(width)}  ${summary}`),
     '',
     'Global options:',
     '  --root DIR       store root (env ROCKER_ROOT, default /var/lib/rocker)',
@@ -53,22 +53,29 @@ async function main(argv: string[]): Promise<number> {
   }
   const word = argv[i];
   if (word === undefined) {
-    process.stderr.write(`${usage()}\n`);
-    return 1;
+    // Docker prints its help and succeeds.
+    process.stdout.write(`${usage()}\n`);
+    return 0;
   }
   if (word === 'version') {
     process.stdout.write(`rocker version ${VERSION}\n`);
     return 0;
   }
-  const found = findCommand(argv.slice(i));
+  // `rocker help [COMMAND...]` is `rocker [COMMAND...] --help`.
+  const words = word === 'help' ? [...argv.slice(i + 1), '--help'] : argv.slice(i);
+  if (words[0] === '--help') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const found = findCommand(words);
   if (!found) {
-    process.stderr.write(`rocker: unknown command "${word}" (see 'rocker --help')\n`);
+    process.stderr.write(`rocker: unknown command "${words[0]}" (see 'rocker --help')\n`);
     return 1;
   }
   if ('group' in found) return groupUsage(found.name, found.group, found.sub);
   const { entry, name } = found;
   const failCode = entry.failCode ?? 1;
-  const args = argv.slice(i + found.used);
+  const args = words.slice(found.used);
   const wantsHelp = args.includes('--help') || args.includes('-h');
   if (!wantsHelp && process.getuid?.() !== 0) {
     process.stderr.write(`rocker: ${name} needs root (run it with sudo); rootless mode is not supported yet\n`);
@@ -76,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const [{ openEngine }, mod] = await Promise.all([import('../../engine/engine.ts'), entry.load()]);
   const engine = openEngine({ root: global.root, runRoot: global.runroot, runtime: global.runtime });
-  return runCommand('rocker', name, () => mod.default(args, { engine }), failCode);
+  // Usage errors (an unknown flag, a missing operand) are Docker's 125 on every command.
+  return runCommand('rocker', name, () => mod.default(args, { engine }), failCode, 125);
 }
 
 /** `rocker image` alone or with --help lists its subcommands; an unknown one is an error. */

@@ -138,7 +138,7 @@ export class EngineAdapter {
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, cancel(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
     try {
-      const code = await runForeground(this.paths, created, opts.echo);
+      const code = await runForeground(this.paths, created, undefined, opts.echo);
       if (interrupted) throw new UserError(`build cancelled (${interrupted})`, interrupted === 'SIGINT' ? 130 : 143);
       // Output that was not shown as it came (-q) is handed back for the failure's report.
       if (code !== 0) return { code, output: opts.echo ? undefined : readFileSync(created.files.log, 'utf8') };

@@ -9,7 +9,12 @@ export const RunOptionsSchema = z.object({
   autoRemove: z.boolean(),
   readOnly: z.boolean(),
   env: z.array(z.string()),
-  volumes: z.array(z.object({ source: z.string(), destination: z.string(), readOnly: z.boolean() })),
+  /** Bind mounts; `volume` names a named volume, whose `_data` directory is the source. */
+  volumes: z.array(z.object({
+    source: z.string(), destination: z.string(), readOnly: z.boolean(), volume: z.optional(z.string()), noCopy: z.optional(z.boolean()),
+    /** Made for this container alone (`-v /path`): removed with it by `rm -v` and --rm. */
+    anonymous: z.optional(z.boolean()),
+  })),
   tmpfs: z.array(z.object({ destination: z.string(), options: z.array(z.string()) })),
   workdir: z.optional(z.string()),
   user: z.optional(z.string()),
@@ -42,6 +47,26 @@ export const RunOptionsSchema = z.object({
   dnsSearch: z.optional(z.array(z.string())),
   ip: z.optional(z.string()),
   aliases: z.optional(z.array(z.string())),
+  // Added with create/start: optional, so records written before them still read.
+  /** `--entrypoint` as given ("" clears the image's). */
+  entrypoint: z.optional(z.string()),
+  labels: z.optional(z.record(z.string(), z.string())),
+  /** The host's init binary (tini, catatonit), bind-mounted as the container's PID 1. */
+  init: z.optional(z.string()),
+  shmSize: z.optional(z.int().check(z.positive())),
+  /**
+   * The health check, times in ms. From the flags it may be partial (an empty
+   * test: the image's); create resolves it against the image's HEALTHCHECK.
+   */
+  health: z.optional(z.object({
+    test: z.array(z.string()), interval: z.optional(z.number()), timeout: z.optional(z.number()), retries: z.optional(z.int()), startPeriod: z.optional(z.number()),
+  })),
+  /** `--restart`: what the monitor of a background container does when it ends. */
+  restart: z.optional(z.object({ policy: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maxRetries: z.int().check(z.nonnegative()) })),
+  ulimits: z.optional(z.array(z.object({ name: z.string(), soft: z.number(), hard: z.number() }))),
+  devices: z.optional(z.array(z.object({
+    path: z.string(), type: z.enum(['c', 'b']), major: z.int(), minor: z.int(), fileMode: z.int(), access: z.string(),
+  }))),
   resources: z.object({
     memory: z.optional(z.int().check(z.positive())),
     cpuShares: z.optional(z.int().check(z.positive())),

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { StorePaths } from '../paths.ts';
+import { isFrozen } from './cgroup.ts';
 import { inCgroup, processAlive } from './proc.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
 
-export type ContainerState = 'created' | 'running' | 'exited';
+/** `restarting`: ended, and its monitor waits to run it again under its restart policy. */
+export type ContainerState = 'created' | 'running' | 'exited' | 'restarting';
 
 export interface ContainerStatus {
   state: ContainerState;
@@ -13,8 +15,28 @@ export interface ContainerStatus {
   /** Undefined when the container ended without anyone recording its code (its monitor was killed too). */
   exitCode?: number;
   finishedAt?: Date;
+  /** When the current or last run started (the runtime wrote the pid file), with `times`. */
+  startedAt?: Date;
+  /** The health check's verdict while running: starting, healthy or unhealthy (containers with a check only). */
+  health?: string;
+  /** Frozen by `rocker pause` (the state stays running, as Docker's State.Running does). */
+  paused?: boolean;
   /** Whether the process that waits for the container (and cleans up after it) is still there; false once the exit is recorded. */
   monitorAlive: boolean;
+}
+
+/** Times cost a stat each: asked for only by the listings that show them. */
+export interface StatusOptions {
+  finishedAt?: boolean;
+  startedAt?: boolean;
+}
+
+function mtime(path: string): Date | undefined {
+  try {
+    return statSync(path).mtime;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cgroup (and runtime container id) of a container: one flat name, so removal leaves no parent directories behind. */
@@ -33,12 +55,16 @@ function readText(path: string, likely = false): string | undefined {
 }
 
 export function monitorAlive(paths: StorePaths, id: string): boolean {
-  const [pid, start] = (readText(containerFiles(paths, id).monitor) ?? '').trim().split(' ');
+  return monitorAliveAt(containerFiles(paths, id).monitor);
+}
+
+function monitorAliveAt(file: string): boolean {
+  const [pid, start] = (readText(file) ?? '').trim().split(' ');
   return !!pid && !!start && processAlive(Number(pid), start);
 }
 
 /** The exit the monitor recorded, if it has: the exited status, else undefined. */
-function recordedExit(files: ReturnType<typeof containerFiles>, opts: { finishedAt?: boolean }): ContainerStatus | undefined {
+function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOptions): ContainerStatus | undefined {
   const exit = readText(files.exit, true);
   if (exit === undefined || !/^\d+\s*$/.test(exit)) return undefined;
   let finishedAt: Date | undefined;
@@ -49,8 +75,11 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: { finished
       // removed meanwhile
     }
   }
-  // Once the exit is recorded nothing waits on the monitor; not looking saves `ps` a /proc read per container.
-  return { state: 'exited', exitCode: Number(exit), finishedAt, monitorAlive: false };
+  if (existsSync(files.restarting) && monitorAliveAt(files.monitor)) {
+    return { state: 'restarting', exitCode: Number(exit), finishedAt, monitorAlive: true };
+  }
+  // Once the exit is recorded nothing else waits on the monitor; not looking saves `ps` a /proc read per container.
+  return { state: 'exited', exitCode: Number(exit), finishedAt, startedAt: opts.startedAt ? mtime(files.pid) : undefined, monitorAlive: false };
 }
 
 /**
@@ -60,7 +89,7 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: { finished
  * survives pid reuse and reboots); a pid without that process means it
  * ended unrecorded (killed monitor, reboot).
  */
-export function containerStatus(paths: StorePaths, rec: { id: string }, opts: { finishedAt?: boolean } = {}): ContainerStatus {
+export function containerStatus(paths: StorePaths, rec: { id: string }, opts: StatusOptions = {}): ContainerStatus {
   const files = containerFiles(paths, rec.id);
   // In a store of many containers most have ended: read the exit file straight away.
   const recorded = recordedExit(files, opts);
@@ -69,8 +98,12 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: { 
   const pidText = readText(files.pid);
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
   const pid = Number(pidText.trim());
-  if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) return { state: 'running', pid, monitorAlive: alive };
+  const startedAt = opts.startedAt ? mtime(files.pid) : undefined;
+  if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) {
+    const health = readText(`${files.dir}/health`)?.split(' ')[0];
+    return { state: 'running', pid, startedAt, monitorAlive: alive, ...(isFrozen(cgroupLeaf(rec.id)) ? { paused: true } : {}), ...(health ? { health } : {}) };
+  }
   // The process is gone. The monitor may have recorded its exit and ended since the first
   // read: read the file again, after the liveness check, or the code is lost ("unknown").
-  return recordedExit(files, opts) ?? { state: 'exited', monitorAlive: alive };
+  return recordedExit(files, opts) ?? { state: 'exited', startedAt, monitorAlive: alive };
 }

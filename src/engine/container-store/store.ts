@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, 
 import { join } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
 import { NAME_PATTERN } from './names.ts';
 import { readRecordFile, readSummaryFile, type ContainerRecord, type ContainerSummary } from './record.ts';
@@ -33,9 +34,22 @@ export function containerFiles(paths: StorePaths, id: string) {
     /** "PID STARTTIME" of the process that waits for the container (rocker or the sh monitor). */
     monitor: `${dir}/monitor`,
     runtimeLog: `${dir}/runtime.log`,
+    /** Present while `restart` stops a --rm container: its end must not remove it, it is about to start again. */
+    keep: `${dir}/keep`,
+    /** An explicit stop: no restart policy starts the container again until `start`. */
+    stopped: `${dir}/stopped`,
+    /** While the monitor waits to run the container again under its restart policy. */
+    restarting: `${dir}/restarting`,
+    /** How many times the restart policy has started the container again. */
+    restarts: `${dir}/restarts`,
   };
 }
 export type ContainerFiles = ReturnType<typeof containerFiles>;
+
+/** One lock per container, for the steps that must not interleave (start, rename). */
+export function containerLock(paths: StorePaths, id: string): string {
+  return join(paths.locks, `container-${id}`);
+}
 
 /** Name reservations: `<root>/containers/.names/<name>` is a symlink to the id, made atomically. */
 function nameLink(paths: StorePaths, name: string): string {
@@ -172,4 +186,24 @@ export function resolveContainer(paths: StorePaths, text: string): ContainerReco
 /** Ids of containers (valid or not) matching a prefix: lets `rm -f` clear a damaged directory. */
 export function matchingIds(paths: StorePaths, prefix: string): string[] {
   return /^[0-9a-f]+$/.test(prefix) ? containerIds(paths).filter((id) => id.startsWith(prefix)) : [];
+}
+
+/**
+ * Gives a container another name: the new claim is made first (so a taken
+ * name fails before anything changes), then the record, then the old claim
+ * goes. Under the container's lock, so two renames cannot interleave.
+ */
+export async function renameContainer(paths: StorePaths, id: string, newName: string): Promise<void> {
+  await withLock(containerLock(paths, id), () => {
+    const rec = readRecord(paths, id);
+    if (newName === rec.name) throw new UserError(`container ${rec.name} already has the name "${newName}"`);
+    reserveName(paths, newName, id);
+    try {
+      writeRecord(paths, { ...rec, name: newName });
+    } catch (err) {
+      releaseName(paths, newName, id);
+      throw err;
+    }
+    releaseName(paths, rec.name, id);
+  });
 }

@@ -13,7 +13,7 @@ import { containerArgs, processSettings } from './process-config.ts';
 import { checkExecutable, type Root } from './rootfs-lookup.ts';
 import { hostsText, addHostEntries } from '../network/hosts.ts';
 import { isBridgeNetwork } from '../network/paths.ts';
-import { buildSpec } from './spec.ts';
+import { buildSpec, specJson } from './spec.ts';
 
 export interface CreateRequest {
   image: string;
@@ -68,6 +68,15 @@ async function imageRoot(lowers: string[]): Promise<Root> {
   return { layers: lowers, isOpaque: (dir) => getXattr(dir, 'trusted.overlay.opaque') === 'y' };
 }
 
+/** The options with the health check resolved against the image's HEALTHCHECK; health code loads only when one is in play. */
+async function withHealth(options: RunOptions, config: ImageRecord['config']): Promise<RunOptions> {
+  if (!options.health && !(config as { Healthcheck?: unknown }).Healthcheck) return options;
+  const { resolveHealth } = await import('./health.ts');
+  const { health: _flags, ...rest } = options;
+  const health = resolveHealth(options.health, config);
+  return health ? { ...rest, health } : rest;
+}
+
 /** Claims the requested name, or a generated one (retrying on the rare collision). */
 function claimName(paths: StorePaths, requested: string | undefined, id: string): string {
   if (requested !== undefined) {
@@ -94,7 +103,15 @@ function claimName(paths: StorePaths, requested: string | undefined, id: string)
  * Any failure undoes everything, so bad input leaves nothing behind.
  */
 export async function createContainer(images: ImageStore, req: CreateRequest): Promise<Created> {
+  if (!req.options.volumes.some((v) => v.volume !== undefined)) return create(images, req, undefined);
+  // Named volumes: held from their creation to the record that names them, so `volume rm` cannot come between.
+  const [{ withVolumeLock }, volumes] = await Promise.all([import('../volume-store/store.ts'), import('./volumes.ts')]);
+  return withVolumeLock(images.paths, () => create(images, req, volumes));
+}
+
+async function create(images: ImageStore, req: CreateRequest, volumes: typeof import('./volumes.ts') | undefined): Promise<Created> {
   const { paths } = images;
+  const made: string[] = [];
   const runtime = findRuntime(req.runtime);
   const { image, layers } = req.from ? { image: req.from, layers: images.layers } : pinnedImage(images, req.image);
   const id = generateId();
@@ -102,15 +119,19 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
   let name: string | undefined;
   let network: typeof import('../network/attach.ts') | undefined;
   try {
-    name = claimName(paths, req.name, id);
+    // The directory first: a name claim whose directory is missing counts as stale and is taken
+    // over (reserveName), so claiming before the directory exists let two runs win one name.
     for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    name = claimName(paths, req.name, id);
     // The upper directory's mode becomes the mode of the container's "/"; rootfs stays an empty directory under the overlay.
     mkdirSync(files.upper, { mode: 0o755 });
     const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
     const root = await imageRoot(lowers);
     const hostname = req.options.hostname ?? id.slice(0, 12);
-    const args = containerArgs(image.config, req.command);
-    const proc = processSettings(root, image.config, req.options, hostname);
+    const args = containerArgs(image.config, req.command, req.options.entrypoint);
+    const mounted = volumes ? volumes.mountVolumes(paths, req.options, root, made) : req.options;
+    const options = await withHealth(mounted, image.config);
+    const proc = processSettings(root, image.config, options, hostname);
     checkExecutable(root, args[0]!, proc.env, proc.cwd);
     const rec: ContainerRecord = {
       id,
@@ -122,7 +143,7 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
       process: { env: proc.env, cwd: proc.cwd, uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids },
       hostname,
       runtime,
-      options: req.options,
+      options,
     };
     writeFileSync(files.hostname, `${hostname}\n`);
     let netns: string | undefined;
@@ -137,8 +158,9 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
       writeFileSync(files.hosts, hostsText({ ip: '127.0.1.1', names: [hostname] }, addHostEntries(req.options.addHosts ?? [], '127.0.0.1')));
     }
     writeFileSync(files.log, '');
+    if (options.autoRemove && volumes) writeFileSync(`${files.dir}/anonymous-volumes`, volumes.anonymousList(options));
     // Not atomic: only the runtime reads the bundle, after this returns.
-    writeFileSync(files.config, JSON.stringify(buildSpec(rec, files, lowers, req.consoleSize, netns)));
+    writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize, netns)));
     // Last: from here on the record keeps the layers from collection, so the pins can go.
     writeRecord(paths, rec);
     return { rec, files, runtime };
@@ -146,6 +168,7 @@ export async function createContainer(images: ImageStore, req: CreateRequest): P
     if (network) await network.releaseContainer(paths, id).catch(() => undefined);
     rmSync(files.dir, { recursive: true, force: true });
     if (name !== undefined) releaseName(paths, name, id);
+    volumes?.discardVolumes(paths, made);
     throw err;
   } finally {
     if (!req.from) for (const l of image.layers) layers.unpin(l);

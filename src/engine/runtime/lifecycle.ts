@@ -1,18 +1,21 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { processAlive } from '../container-store/proc.ts';
 import { UserError } from '../../common/errors.ts';
 import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { containerFiles, findContainer, matchingIds, releaseName } from '../container-store/store.ts';
+import { containerFiles, findContainer, matchingIds, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
+import { treeSize } from '../image-store/disk-usage.ts';
 import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
+import { thawIfPaused } from './pause.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Ended for good: exited, and whoever waited on it has recorded that (or is gone). */
 function ended(s: ContainerStatus): boolean {
-  return (s.state === 'exited' && (s.exitCode !== undefined || !s.monitorAlive)) || (s.state === 'created' && !s.monitorAlive);
+  return s.state === 'restarting' || (s.state === 'exited' && (s.exitCode !== undefined || !s.monitorAlive)) || (s.state === 'created' && !s.monitorAlive);
 }
 
 /** Waits until the container has ended; undefined when `timeoutMs` passes first. */
@@ -24,6 +27,21 @@ export async function waitForEnd(paths: StorePaths, rec: ContainerRecord, timeou
     if (Date.now() >= deadline) return undefined;
     await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
   }
+}
+
+/**
+ * An explicit stop: marks the container so its monitor does not start it
+ * again, and ends a monitor that is waiting out a restart back-off (it holds
+ * no container process then). Docker's rule: a policy never undoes a stop.
+ */
+export function holdRestarts(paths: StorePaths, rec: ContainerRecord): void {
+  const files = containerFiles(paths, rec.id);
+  if (!existsSync(files.dir)) return;
+  writeFileSync(files.stopped, '');
+  if (containerStatus(paths, rec).state !== 'restarting') return;
+  const [pid, start] = readFileSync(files.monitor, 'utf8').trim().split(' ');
+  if (pid && start && processAlive(Number(pid), start)) process.kill(Number(pid), 'SIGKILL');
+  rmSync(files.restarting, { force: true });
 }
 
 /**
@@ -61,6 +79,8 @@ async function killUntilEnded(paths: StorePaths, rec: ContainerRecord, timeoutMs
  * ended. A PID 1 that ignores SIGTERM (sleep) is thus still stopped.
  */
 export async function stopContainer(paths: StorePaths, rec: ContainerRecord, timeoutSec: number): Promise<ContainerStatus> {
+  holdRestarts(paths, rec);
+  thawIfPaused(paths, rec);
   if (signalContainer(paths, rec, 'SIGTERM')) {
     const s = await waitForEnd(paths, rec, timeoutSec * 1000);
     if (s) return s;
@@ -77,9 +97,11 @@ export async function stopContainer(paths: StorePaths, rec: ContainerRecord, tim
  */
 export async function removeContainer(paths: StorePaths, rec: ContainerRecord, force: boolean, runtimeName: string): Promise<void> {
   const s = containerStatus(paths, rec);
-  if (s.state === 'running' || ((s.state === 'created' || s.exitCode === undefined) && s.monitorAlive)) {
-    if (!force) throw new UserError(`container ${rec.name} is ${s.state === 'running' ? 'running' : 'starting'}: stop it first, or use 'rocker rm -f'`);
+  if (s.state === 'running' || s.state === 'restarting' || ((s.state === 'created' || s.exitCode === undefined) && s.monitorAlive)) {
+    if (!force) throw new UserError(`container ${rec.name} is ${s.state === 'created' || s.state === 'exited' ? 'starting' : s.state}: stop it first, or use 'rocker rm -f'`);
+    holdRestarts(paths, rec);
     // If it still has not ended, the runtime's forced delete below kills what is left.
+    thawIfPaused(paths, rec);
     await killUntilEnded(paths, rec, 30_000);
   }
   await removeFiles(paths, rec.id, runtimeName, rec.name);
@@ -118,6 +140,42 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
   }
   // Its network (address, ports, veth, namespace) first: a failure keeps the container to retry with.
   if (existsSync(attachmentFile(paths, id))) await (await import('../network/attach.ts')).releaseContainer(paths, id);
+  // The name the record holds now: a rename may have happened since the caller read it.
+  const current = currentName(paths, id);
+  if (current && current !== name) releaseName(paths, current, id);
+  if (existsSync(`${files.dir}/health.pid`)) (await import('./health.ts')).stopHealth(files.dir);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
+}
+
+function currentName(paths: StorePaths, id: string): string | undefined {
+  try {
+    return readRecord(paths, id).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `container prune`: removes every container that is not running or
+ * starting; returns their ids and the bytes their directories held. One
+ * started meanwhile is skipped, not killed.
+ */
+export async function pruneContainers(paths: StorePaths, runtimeName: string): Promise<{ ids: string[]; reclaimed: number }> {
+  const ids: string[] = [];
+  let reclaimed = 0;
+  for (const summary of scanContainers(paths).containers) {
+    const s = containerStatus(paths, summary);
+    if (s.state === 'restarting' || !ended(s)) continue;
+    const size = treeSize(containerFiles(paths, summary.id).dir);
+    try {
+      await removeContainer(paths, readRecord(paths, summary.id), false, runtimeName);
+    } catch (err) {
+      if (err instanceof UserError) continue;
+      throw err;
+    }
+    ids.push(summary.id);
+    reclaimed += size;
+  }
+  return { ids, reclaimed };
 }

@@ -14,9 +14,14 @@ export function mergeEnv(...lists: string[][]): string[] {
   return [...map.values()];
 }
 
-/** Docker's rule: entrypoint + (the command given, or else the image's Cmd). */
-export function containerArgs(config: ImageConfig, command: string[]): string[] {
-  const args = [...(config.Entrypoint ?? []), ...(command.length > 0 ? command : (config.Cmd ?? []))];
+/**
+ * Docker's rule: entrypoint + (the command given, or else the image's Cmd).
+ * `--entrypoint` replaces the image's ("" clears it) and drops its Cmd too.
+ */
+export function containerArgs(config: ImageConfig, command: string[], entrypoint?: string): string[] {
+  const ep = entrypoint === undefined ? (config.Entrypoint ?? []) : entrypoint === '' ? [] : [entrypoint];
+  const cmd = command.length > 0 || entrypoint !== undefined ? command : (config.Cmd ?? []);
+  const args = [...ep, ...cmd];
   if (args.length === 0) throw new UserError('no command given and the image has no Cmd or Entrypoint: name a command after the image');
   return args;
 }

@@ -38,6 +38,20 @@ const split = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
  * Undefined when a component does not exist.
  */
 export function resolveInRoot(root: Root, path: string): string | undefined {
+  return resolveParts(root, path)?.host;
+}
+
+/**
+ * `path` with every symbolic link resolved the way the container sees it
+ * (never leaving the root): the container path it names, or undefined when
+ * a component does not exist.
+ */
+export function canonicalInRoot(root: Root, path: string): string | undefined {
+  const r = resolveParts(root, path);
+  return r && `/${r.parts.join('/')}`;
+}
+
+function resolveParts(root: Root, path: string): { host: string; parts: string[] } | undefined {
   const { layers } = root;
   const top = layers.length - 1;
   let rest = split(path);
@@ -95,7 +109,7 @@ export function resolveInRoot(root: Root, path: string): string | undefined {
     bound = lowest;
     done.push(part);
   }
-  return host;
+  return { host, parts: done };
 }
 
 function isExecutableFile(hostPath: string): 'ok' | 'missing' | 'denied' {

@@ -1,12 +1,16 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, normalize } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { describeFsError, UserError } from '../../common/errors.ts';
 import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
 import { securityOptions } from './security.ts';
 import { ALL_CAPS, containerCaps, heldCaps, normalizeCap } from './capabilities.ts';
 import { networkOptions, type NetworkFlags } from '../network/flags.ts';
+import { parseLabels } from '../../common/labels.ts';
+import { parseDuration } from './duration.ts';
+import { device, findInit, ulimit } from './host-flags.ts';
+import { mountOptions } from './mount-flags.ts';
 
 /** `rocker run`'s flags as commander hands them over (all strings). */
 export interface RunFlags extends NetworkFlags {
@@ -25,6 +29,8 @@ export interface RunFlags extends NetworkFlags {
   envFile: string[];
   volume: string[];
   tmpfs: string[];
+  /** `--mount type=bind|volume|tmpfs,...` */
+  mount?: string[];
   workdir?: string;
   user?: string;
   hostname?: string;
@@ -32,6 +38,21 @@ export interface RunFlags extends NetworkFlags {
   capDrop: string[];
   securityOpt: string[];
   privileged?: boolean;
+  entrypoint?: string;
+  label?: string[];
+  labelFile?: string[];
+  init?: boolean;
+  shmSize?: string;
+  ulimit?: string[];
+  device?: string[];
+  restart?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthRetries?: string;
+  healthStartPeriod?: string;
+  /** commander's --no-healthcheck: false when given. */
+  healthcheck?: boolean;
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -50,6 +71,49 @@ function memory(text: string): number {
   return n;
 }
 
+/**
+ * The health flags as a partial check: an empty test stands for the image's
+ * (create fills it in, runtime/health.ts), ["NONE"] for --no-healthcheck.
+ */
+function healthFlags(f: RunFlags): Pick<RunOptions, 'health'> {
+  const given = [f.healthInterval, f.healthTimeout, f.healthRetries, f.healthStartPeriod];
+  if (f.healthcheck === false) {
+    if (f.healthCmd !== undefined || given.some((g) => g !== undefined)) throw bad('--no-healthcheck cannot be combined with other health flags');
+    return { health: { test: ['NONE'] } };
+  }
+  if (f.healthCmd === undefined && given.every((g) => g === undefined)) return {};
+  const positive = (text: string | undefined, flag: string) => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text, flag);
+    if (ms < 1) throw bad(`invalid ${flag} "${text}": it must be at least 1ms`);
+    return ms;
+  };
+  // Undefined fields are left to the image's HEALTHCHECK or Docker's defaults when the container is created.
+  return {
+    health: {
+      test: f.healthCmd === undefined ? [] : ['CMD-SHELL', f.healthCmd],
+      interval: positive(f.healthInterval, '--health-interval'),
+      timeout: positive(f.healthTimeout, '--health-timeout'),
+      retries: f.healthRetries === undefined ? undefined : integer(f.healthRetries, '--health-retries', 1, 1000),
+      startPeriod: f.healthStartPeriod === undefined ? undefined : parseDuration(f.healthStartPeriod, '--health-start-period'),
+    },
+  };
+}
+
+/** `--restart no|always|unless-stopped|on-failure[:N]`. */
+function restartPolicy(text: string, autoRemove: boolean): NonNullable<RunOptions['restart']> {
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) throw bad(`invalid --restart "${text}": use no, always, unless-stopped or on-failure[:MAX-RETRIES]`);
+  if (autoRemove && m[1] !== 'no') throw bad('--restart cannot be combined with --rm: a container that restarts is never removed at its end');
+  return { policy: m[1] as NonNullable<RunOptions['restart']>['policy'], maxRetries: Number(m[2] ?? 0) };
+}
+
+function shmSize(text: string): number {
+  const n = parseSize(text);
+  if (n === undefined || n === 0) throw bad(`invalid --shm-size "${text}": use a size such as 64m or 1g`);
+  return n;
+}
+
 function cpus(text: string): number {
   const n = Number(text);
   const max = availableParallelism();
@@ -63,39 +127,6 @@ function cpuset(text: string): string {
   const max = availableParallelism() - 1;
   for (const n of text.split(/[,-]/).map(Number)) if (n > max) throw bad(`invalid --cpuset-cpus "${text}": CPU ${n} does not exist (0-${max})`);
   return text;
-}
-
-function containerPath(path: string, what: string): string {
-  if (!isAbsolute(path)) throw bad(`invalid ${what} "${path}": the container path must be absolute`);
-  const p = normalize(path).replace(/\/+$/, '');
-  if (p === '') throw bad(`invalid ${what} "${path}": cannot mount over the container's /`);
-  return p;
-}
-
-function volume(spec: string): RunOptions['volumes'][number] {
-  const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3) throw bad(`invalid volume "${spec}": expected HOST:CONTAINER[:ro]`);
-  const [source = '', dest = '', mode = 'rw'] = parts;
-  if (mode !== 'ro' && mode !== 'rw') throw bad(`invalid volume "${spec}": mode "${mode}" is not ro or rw`);
-  if (!isAbsolute(source)) throw bad(`invalid volume "${spec}": the host path must be absolute`);
-  try {
-    statSync(source);
-  } catch (err) {
-    throw bad(`invalid volume "${spec}": host path ${source}: ${describeFsError(err)}`);
-  }
-  return { source: normalize(source).replace(/(.)\/+$/, '$1'), destination: containerPath(dest, `volume "${spec}":`), readOnly: mode === 'ro' };
-}
-
-function tmpfs(spec: string): RunOptions['tmpfs'][number] {
-  const colon = spec.indexOf(':');
-  const path = colon < 0 ? spec : spec.slice(0, colon);
-  const options = colon < 0 ? [] : spec.slice(colon + 1).split(',').filter(Boolean);
-  for (const o of options) {
-    if (!/^(size=\d+[kmg%]?|mode=[0-7]{3,4}|uid=\d+|gid=\d+|nr_inodes=\d+[kmg]?|ro|rw|noexec|exec|nosuid|suid|nodev|dev)$/.test(o)) {
-      throw bad(`invalid --tmpfs "${spec}": unknown option "${o}"`);
-    }
-  }
-  return { destination: containerPath(path, '--tmpfs'), options };
 }
 
 const ENV_KEY = /^[^=\s]+$/;
@@ -154,8 +185,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     autoRemove: !!f.rm,
     readOnly: !!f.readOnly,
     env,
-    volumes: f.volume.map(volume),
-    tmpfs: f.tmpfs.map(tmpfs),
+    ...mountOptions(f.volume, f.tmpfs, f.mount ?? []),
     workdir: f.workdir,
     user: f.user,
     hostname: f.hostname,
@@ -164,6 +194,14 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     privileged,
     ...securityOptions(f.securityOpt, containerCaps({ capAdd, capDrop, privileged }), privileged),
     ...networkOptions(f),
+    ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
+    ...(f.label?.length || f.labelFile?.length ? { labels: parseLabels(f.label ?? [], f.labelFile ?? []) } : {}),
+    ...(f.init ? { init: findInit() } : {}),
+    ...(f.shmSize !== undefined ? { shmSize: shmSize(f.shmSize) } : {}),
+    ...(f.ulimit?.length ? { ulimits: f.ulimit.map(ulimit) } : {}),
+    ...(f.device?.length ? { devices: f.device.map(device) } : {}),
+    ...(f.restart !== undefined ? { restart: restartPolicy(f.restart, !!f.rm) } : {}),
+    ...healthFlags(f),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),
       cpuShares: shares === undefined ? undefined : integer(shares, '--cpushare', 2, 262144),

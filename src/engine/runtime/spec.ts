@@ -13,6 +13,17 @@ const MASKED_PATHS = [
 ];
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
+/** Where --init's binary is mounted: Docker's path. */
+const INIT_PATH = '/sbin/docker-init';
+
+/**
+ * The spec as JSON. An rlimit of -1 (unlimited) becomes RLIM_INFINITY,
+ * 2^64-1, which no JavaScript number holds exactly, so it is spelled out.
+ */
+export function specJson(spec: object): string {
+  return JSON.stringify(spec).replace(/"(soft|hard)":-1\b/g, '"$1":18446744073709551615');
+}
+
 interface Mount {
   destination: string;
   type: string;
@@ -41,7 +52,7 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${o.shmSize ?? 64 * 1024 * 1024}`] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     o.network === 'host'
       ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', sysMode] }
@@ -56,11 +67,14 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
     list.push({ destination: '/etc/resolv.conf', type: 'bind', source: files.resolvConf, options: ['rbind', 'rprivate'] });
   }
   for (const t of o.tmpfs) {
-    list.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...t.options] });
+    // Docker's defaults: noexec, nosuid, nodev, each undone by its opposite (exec, suid, dev) among the options.
+    const defaults = [['noexec', 'exec'], ['nosuid', 'suid'], ['nodev', 'dev']].filter(([, off]) => !t.options.includes(off!)).map(([on]) => on!);
+    list.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: [...defaults, ...t.options] });
   }
   for (const v of o.volumes) {
     list.push({ destination: v.destination, type: 'bind', source: v.source, options: ['rbind', 'rprivate', v.readOnly ? 'ro' : 'rw'] });
   }
+  if (o.init) list.push({ destination: INIT_PATH, type: 'bind', source: o.init, options: ['rbind', 'rprivate', 'ro'] });
   return list;
 }
 
@@ -77,6 +91,7 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
   }
   if (Object.keys(cpu).length) out.cpu = cpu;
   if (r.pidsLimit !== undefined) out.pids = { limit: r.pidsLimit };
+  for (const d of rec.options.devices ?? []) (out.devices as object[]).push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: d.access });
   return out;
 }
 
@@ -100,7 +115,9 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       terminal: o.tty,
       ...(o.tty && consoleSize ? { consoleSize } : {}),
       user: { uid: rec.process.uid, gid: rec.process.gid, additionalGids: rec.process.additionalGids },
-      args: rec.command,
+      // --init: the host's tini or catatonit is PID 1 and reaps zombies; it runs the command as its child.
+      args: o.init ? [INIT_PATH, '--', ...rec.command] : rec.command,
+      ...(o.ulimits?.length ? { rlimits: o.ulimits.map((u) => ({ type: `RLIMIT_${u.name.toUpperCase()}`, soft: u.soft, hard: u.hard })) } : {}),
       env: rec.process.env,
       cwd: rec.process.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [] },
@@ -112,6 +129,7 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
     mounts: mounts(rec, files, lowers),
     linux: {
       cgroupsPath: `/${cgroupLeaf(rec.id)}`,
+      ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
       resources: resources(rec),
       namespaces,
       maskedPaths: confinedPaths ? MASKED_PATHS : [],

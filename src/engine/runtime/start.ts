@@ -9,6 +9,7 @@ import { runAttached } from './attach.ts';
 import type { Created } from './create.ts';
 import { removeFiles, waitForEnd } from './lifecycle.ts';
 import { isBridgeNetwork } from '../network/paths.ts';
+import { MONITOR } from './monitor.ts';
 import { exitCodeForRuntimeError, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 
 function runArgs(paths: StorePaths, rec: ContainerRecord): string[] {
@@ -29,48 +30,49 @@ function startFailure(paths: StorePaths, rec: ContainerRecord): UserError | unde
 }
 
 /**
+ * How a start treats the container: `run` removes a container whose process
+ * never started (bad input leaves nothing behind); `start` keeps it, with
+ * the failure recorded as its exit, as Docker does. `interactive` overrides
+ * the -i the container was created with (`start -a` without `-i`).
+ */
+export interface StartMode {
+  keepOnFailure: boolean;
+  interactive?: boolean;
+}
+const FRESH: StartMode = { keepOnFailure: false };
+
+/**
  * Runs the container attached: rocker itself waits for it, records its exit
  * code, and with --rm removes it. Returns the container's exit code.
  */
-export async function runForeground(paths: StorePaths, c: Created, echo = true): Promise<number> {
+export async function runForeground(paths: StorePaths, c: Created, mode: StartMode = FRESH, echo = true): Promise<number> {
   const { rec, files, runtime } = c;
   recordMonitor(paths, rec.id, process.pid);
+  if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, process.pid);
   const o = rec.options;
-  const code = await runAttached(runtime, runArgs(paths, rec), { stdin: o.interactive, tty: o.tty, logFile: o.tty ? undefined : files.log, echo });
+  const stdin = mode.interactive ?? o.interactive;
+  const code = await runAttached(runtime, runArgs(paths, rec), { stdin, tty: o.tty, logFile: o.tty ? undefined : files.log, echo });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
+  if (o.health) (await import('./health.ts')).stopHealth(files.dir);
   // A failed release must not replace the container's exit code: the attachment stays, and rm or a later run retries it.
   if (isBridgeNetwork(o.network)) await (await import('../network/attach.ts')).releaseContainer(paths, rec.id).catch(() => undefined);
-  if (o.autoRemove || failure) await removeFiles(paths, rec.id, runtime, rec.name);
+  const removing = (o.autoRemove && !existsSync(files.keep)) || (failure && !mode.keepOnFailure);
+  if (removing && o.volumes.some((v) => v.anonymous)) (await import('./volumes.ts')).discardAnonymous(paths, o);
+  if (removing) await removeFiles(paths, rec.id, runtime, rec.name);
   if (failure) throw failure;
   return code;
 }
 
-/*
- * The monitor of a detached container: a small `sh` that runs `runc run`
- * with the container's output going to container.log, then writes the exit
- * status (and with --rm removes the container). runc run stays the container's parent, so its exit
- * status (128+N after a kill from outside) is the container's; sh costs
- * about 1 MB against a Bun process's 30 MB, and needs no extra package
- * (conmon). A container on a bridge network has a network-release script
- * (the network code's): it releases the address, ports and namespace.
- * Arguments: DIR RM NAMELINK RUNTIME ARGS...
- */
-const MONITOR = [
-  'dir=$1; rm=$2; link=$3; shift 3',
-  '"$@" </dev/null >>"$dir/container.log" 2>&1',
-  'echo $? >"$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"',
-  '[ ! -f "$dir/network-release" ] || /bin/sh "$dir/network-release" >/dev/null 2>&1',
-  'if [ "$rm" = 1 ]; then rm -f "$link"; rm -rf "$dir"; fi',
-].join('\n');
-
 /** Starts the container in the background and returns once its process runs (or throws why it could not). */
-export async function runDetached(paths: StorePaths, c: Created): Promise<void> {
+export async function runDetached(paths: StorePaths, c: Created, mode: StartMode = FRESH): Promise<void> {
   const { rec, files, runtime } = c;
   const link = join(paths.containers, '.names', rec.name);
   let child: ReturnType<typeof Bun.spawn>;
   try {
-    child = Bun.spawn(['/bin/sh', '-c', MONITOR, 'rocker-monitor', files.dir, rec.options.autoRemove ? '1' : '0', link, runtime, ...runArgs(paths, rec)], {
+    const restart = rec.options.restart ?? { policy: 'no', maxRetries: 0 };
+    const monitorArgs = [files.dir, rec.options.autoRemove ? '1' : '0', link, restart.policy, String(restart.maxRetries)];
+    child = Bun.spawn(['/bin/sh', '-c', MONITOR, 'rocker-monitor', ...monitorArgs, runtime, ...runArgs(paths, rec)], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore'],
       cwd: '/',
@@ -81,13 +83,14 @@ export async function runDetached(paths: StorePaths, c: Created): Promise<void> 
   }
   recordMonitor(paths, rec.id, child.pid);
   child.unref();
+  if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, child.pid);
   // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
   for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay * 2, 20)) {
     if (existsSync(files.exit) || child.exitCode !== null) {
       await waitForEnd(paths, rec, 5_000);
       const failure = startFailure(paths, rec);
       if (failure) {
-        await removeFiles(paths, rec.id, runtime, rec.name);
+        if (!mode.keepOnFailure) await removeFiles(paths, rec.id, runtime, rec.name);
         throw failure;
       }
       return;

@@ -29,13 +29,36 @@ export class ImageVerbs {
     private readonly runtime: string,
   ) {}
 
-  list(): { images: ImageRecord[]; damaged: DamagedRecord[] } {
-    return this.stores.images.list();
+  /**
+   * Images, newest first; `filters` are Docker's (`reference=busy*`,
+   * `dangling=true`, `label=k=v`, `before=`, `since=`), and `repository`
+   * (`images REPO[:TAG]`) keeps one name, or one name and tag.
+   */
+  async list(opts: { filters?: string[]; repository?: string } = {}): Promise<{ images: ImageRecord[]; damaged: DamagedRecord[] }> {
+    const listed = this.stores.images.list();
+    let images = listed.images;
+    if (opts.repository !== undefined) {
+      const { parseImageRef } = await import('../reference.ts');
+      const hasTag = /:[^/]*$/.test(opts.repository);
+      const ref = parseImageRef(opts.repository, 'repository');
+      images = images.filter((r) => r.name === ref.name && (!hasTag || r.tag === ref.tag));
+    }
+    if (opts.filters?.length) {
+      const { imageFilter } = await import('./image-filters.ts');
+      images = images.filter(imageFilter(opts.filters, (t) => this.stores.images.resolve(t)));
+    }
+    return { images, damaged: listed.damaged };
   }
 
   /** One image by NAME[:TAG] or id prefix (a UserError when there is none). */
   inspect(text: string): ImageRecord {
     return this.stores.images.resolve(text);
+  }
+
+  /** One image in Docker's `image inspect` shape, the seed's record fields kept too. */
+  async inspectDocker(text: string): Promise<Record<string, unknown>> {
+    const { dockerImage } = await import('../image-store/inspect.ts');
+    return dockerImage(this.stores.images.resolve(text));
   }
 
   remove(texts: string[], force: boolean): Promise<ImageRecord[]> {

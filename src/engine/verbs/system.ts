@@ -1,9 +1,33 @@
 import type { DiskUsage, UsageRow } from '../image-store/disk-usage.ts';
 import type { Stores } from '../stores.ts';
+import type { PruneReport } from './images.ts';
 
-/** Whole-store verbs: disk usage. */
+export interface SystemPruneReport {
+  containers: string[];
+  volumes: string[];
+  images: PruneReport;
+  reclaimed: number;
+}
+
+/** Whole-store verbs: disk usage, prune. */
 export class SystemVerbs {
-  constructor(private readonly stores: Stores) {}
+  constructor(
+    private readonly stores: Stores,
+    private readonly runtime: string,
+  ) {}
+
+  /**
+   * `system prune`: containers that are not running, then (with `volumes`)
+   * volumes no container mounts, then images as `image prune` takes them
+   * (`all`: every image no container uses) with their unused layers and blobs.
+   */
+  async prune(opts: { all: boolean; volumes: boolean }): Promise<SystemPruneReport> {
+    const [{ pruneContainers }, { ImageVerbs }] = await Promise.all([import('../runtime/lifecycle.ts'), import('./images.ts')]);
+    const containers = await pruneContainers(this.stores.paths, this.runtime);
+    const volumes = opts.volumes ? await (await import('../volume-store/store.ts')).pruneVolumes(this.stores.paths) : { names: [], reclaimed: 0 };
+    const images = await new ImageVerbs(this.stores, this.runtime).prune(opts.all);
+    return { containers: containers.ids, volumes: volumes.names, images, reclaimed: containers.reclaimed + volumes.reclaimed + images.reclaimed };
+  }
 
   /** Disk usage of images, containers, layers, blobs and the build cache. */
   async df(): Promise<DiskUsage & { build_cache: UsageRow }> {

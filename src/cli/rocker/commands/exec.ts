@@ -1,7 +1,5 @@
 import type { Context } from '../context.ts';
-import { commandParser, parseArgs } from '../parse.ts';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
+import { collect, commandParser, parseArgs } from '../parse.ts';
 
 interface Flags {
   interactive?: boolean;
@@ -9,6 +7,7 @@ interface Flags {
   env: string[];
   user?: string;
   workdir?: string;
+  detach?: boolean;
 }
 
 export default async function exec(args: string[], ctx: Context): Promise<number> {
@@ -17,6 +16,7 @@ export default async function exec(args: string[], ctx: Context): Promise<number
     .allowExcessArguments(true)
     .argument('<container>', 'name or id prefix')
     .argument('<command...>', 'the command and its arguments')
+    .option('-d, --detach', 'start the command in the background and return (its output is discarded)')
     .option('-i, --interactive', 'keep stdin attached')
     .option('-t, --tty', 'give the process a pseudo-terminal')
     .option('-e, --env <KEY=VAL>', 'set an environment variable (repeatable)', collect, [])
@@ -25,5 +25,6 @@ export default async function exec(args: string[], ctx: Context): Promise<number
   const { opts, operands } = parseArgs<Flags>(cmd, args);
   const [text, ...command] = operands;
   const env = opts.env.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
-  return (await ctx.engine.containers()).exec(text!, { command, interactive: !!opts.interactive, tty: !!opts.tty, env, user: opts.user, workdir: opts.workdir });
+  const req = { command, interactive: !!opts.interactive, tty: !!opts.tty, env, user: opts.user, workdir: opts.workdir, detach: !!opts.detach };
+  return (await ctx.engine.containers()).exec(text!, req);
 }

@@ -1,14 +1,19 @@
 import type { Context } from '../context.ts';
-import { commandParser, formatOption, parseArgs } from '../parse.ts';
-import { formatLocalTime } from '../../../common/format.ts';
+import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
+import { UserError } from '../../../common/errors.ts';
+import { formatLocalTime, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
-import type { ContainerStatus } from '../../../engine/types.ts';
+import type { ContainerRow, ContainerStatus } from '../../../engine/types.ts';
 
 interface Flags {
   all?: boolean;
   trunc: boolean;
   quiet?: boolean;
-  format?: string;
+  format: string;
+  filter: string[];
+  last?: string;
+  latest?: boolean;
+  size?: boolean;
 }
 
 /** A command line as a shell would show it: words with spaces or quotes are quoted. */
@@ -22,7 +27,28 @@ function truncate(text: string, max: number): string {
 
 /** The STATUS column: the state, with the exit code once the container has ended. */
 export function describeStatus(s: ContainerStatus): string {
-  return s.state === 'exited' ? `exited (${s.exitCode ?? 'unknown'})` : s.state;
+  if (s.state === 'exited' || s.state === 'restarting') return `${s.state} (${s.exitCode ?? 'unknown'})`;
+  return s.paused ? 'paused' : s.health ? `${s.state} (${s.health})` : s.state;
+}
+
+function jsonRows(rows: ContainerRow[], incomplete: string[]): object[] {
+  const out: object[] = rows.map(({ rec, status, size, ports }) => ({
+    id: rec.id,
+    name: rec.name,
+    image: `${rec.image.name}:${rec.image.tag}`,
+    image_id: rec.image.digest,
+    pid: status.pid ?? null,
+    status: status.state as string,
+    exit_code: status.exitCode ?? null,
+    command: rec.command,
+    created_time: formatLocalTime(new Date(rec.created)),
+    created: rec.created,
+    finished: status.finishedAt?.toISOString() ?? null,
+    ports,
+    ...(size === undefined ? {} : { size }),
+  }));
+  for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null, ports: [] });
+  return out;
 }
 
 export default async function ps(args: string[], ctx: Context): Promise<void> {
@@ -30,39 +56,39 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     .option('-a, --all', 'show all containers, not only running ones')
     .option('-q, --quiet', 'print only the ids')
     .option('--no-trunc', 'full ids and commands')
-    .addOption(formatOption());
+    .option('-f, --filter <KEY=VALUE>', 'id, name (a regular expression), label, status, ancestor, exited, volume, health, restart-policy, before, since (repeatable)', collect, [])
+    .option('-n, --last <n>', 'the n containers created last, in any state')
+    .option('-l, --latest', 'the container created last, in any state')
+    .option('-s, --size', "also show the bytes each container has written")
+    .addOption(templateFormatOption());
   const { opts } = parseArgs<Flags>(cmd, args);
-  const { containers, incomplete: broken } = await (await ctx.engine.containers()).list({ finishedAt: opts.format === 'json' });
-  const rows = containers
-    .filter((r) => opts.all || r.status.state === 'running')
-    .reverse(); // newest first, as Docker lists them
-  const incomplete = opts.all ? broken : [];
+  if (opts.last !== undefined && !/^\d+$/.test(opts.last)) throw new UserError(`invalid --last "${opts.last}": expected a whole number`);
+  const last = opts.latest ? 1 : opts.last === undefined ? undefined : Number(opts.last);
+  const template = isTemplate(opts.format);
+  const { containers, incomplete: broken } = await (await ctx.engine.containers()).list({
+    finishedAt: opts.format !== 'table', startedAt: template, full: template, filters: opts.filter, size: opts.size,
+  });
+  // --last and --latest count every container, as Docker's do; -a is implied.
+  const all = opts.all || last !== undefined || opts.filter.some((f) => /^(status|exited)=/.test(f));
+  let rows = containers.filter((r) => all || r.status.state === 'running' || r.status.state === 'restarting').reverse(); // newest first, as Docker lists them
+  if (last !== undefined) rows = rows.slice(0, last);
+  const incomplete = opts.all && last === undefined ? broken : [];
   if (opts.quiet) {
     const ids = [...rows.map((r) => r.rec.id), ...incomplete].map((id) => (opts.trunc ? id.slice(0, 12) : id));
     if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
     return;
   }
   if (opts.format === 'json') {
-    const out = rows.map(({ rec, status, ports }) => ({
-      id: rec.id,
-      name: rec.name,
-      image: `${rec.image.name}:${rec.image.tag}`,
-      image_id: rec.image.digest,
-      pid: status.pid ?? null,
-      status: status.state as string,
-      exit_code: status.exitCode ?? null,
-      command: rec.command,
-      created_time: formatLocalTime(new Date(rec.created)),
-      created: rec.created,
-      finished: status.finishedAt?.toISOString() ?? null,
-      ports,
-    }));
-    for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null, ports: [] });
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonRows(rows, incomplete), null, 2)}\n`);
+    return;
+  }
+  if (template) {
+    const [{ renderTemplate }, { containerView, PS_HEADERS }] = await Promise.all([import('../template-output.ts'), import('../container-view.ts')]);
+    process.stdout.write(renderTemplate(opts.format, rows.map((r) => containerView(r, opts.trunc)), PS_HEADERS));
     return;
   }
   const short = (id: string) => (opts.trunc ? id.slice(0, 12) : id);
-  const table = rows.map(({ rec, status, ports }) => [
+  const table = rows.map(({ rec, status, size, ports }) => [
     short(rec.id),
     rec.name,
     `${rec.image.name}:${rec.image.tag}`,
@@ -71,7 +97,9 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
     formatLocalTime(new Date(rec.created)),
     ports.join(', '),
+    ...(size === undefined ? [] : [formatSize(size)]),
   ]);
-  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-', '']);
-  process.stdout.write(`${formatTable(['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS'], table)}\n`);
+  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-', '', ...(opts.size ? ['-'] : [])]);
+  const header = ['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS', ...(opts.size ? ['SIZE'] : [])];
+  process.stdout.write(`${formatTable(header, table)}\n`);
 }

@@ -1,0 +1,31 @@
+import type { ImageRecord } from './record.ts';
+
+/**
+ * An image in the shape of Docker's `image inspect` (Id, RepoTags, Config,
+ * RootFS...), with the seed's own record fields kept beside them (name,
+ * tag, id, digest, layers...), which scripts written for rocker read.
+ */
+export function dockerImage(rec: ImageRecord): Record<string, unknown> {
+  const c = rec.config;
+  return {
+    ...rec,
+    Id: rec.digest,
+    RepoTags: rec.name === 'untagged' ? [] : [`${rec.name}:${rec.tag}`],
+    RepoDigests: [],
+    Created: rec.created,
+    Size: rec.size,
+    Architecture: rec.architecture,
+    Os: rec.os,
+    Config: {
+      Env: c.Env ?? [],
+      Cmd: c.Cmd ?? null,
+      Entrypoint: c.Entrypoint ?? null,
+      WorkingDir: c.WorkingDir ?? '',
+      User: c.User ?? '',
+      Labels: c.Labels ?? null,
+      ...(c.ExposedPorts ? { ExposedPorts: c.ExposedPorts } : {}),
+      ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
+    },
+    RootFS: { Type: 'layers', Layers: rec.layers },
+  };
+}
