@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian/Ubuntu machine (as root), then runs the
-# main job: a busybox image made from Debian's busybox-static is imported and
-# a container runs in it. Safe to run again.
+# main job: a busybox image made from Debian's busybox-static is imported, a
+# container runs in it, and a small image is built on it and run. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -35,3 +35,5 @@ mkdir -p "$cache"
 rocker import "$cache/busybox.tar" busybox
 rocker images
 rocker run --rm --image busybox /bin/echo "Hello World"
+printf 'FROM busybox\nRUN echo built > /hello\nCMD ["cat", "/hello"]\n' | rocker build -q -t hello -
+rocker run --rm hello

@@ -19,11 +19,11 @@ import type { StorePaths } from '../paths.ts';
 import type { Stores } from '../stores.ts';
 import { createContainer } from '../runtime/create.ts';
 import { removeFiles, signalContainer } from '../runtime/lifecycle.ts';
-import { resolveUser, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
+import { isWhiteout, lstatOr, resolveUser, splitPath, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
 import { runForeground } from '../runtime/start.ts';
 
 export type { BuildState, HistoryEntry, ImageConfig, ImageRecord, ResolvedUser, Root, StorePaths, TarItem };
-export { resolveUser };
+export { isWhiteout, lstatOr, resolveUser, splitPath };
 
 export class EngineAdapter {
   /** Every layer this build pinned or made, unpinned when it ends (committed images and cache entries hold them then). */

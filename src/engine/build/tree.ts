@@ -1,18 +1,10 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import type { Root } from './engine-adapter.ts';
+import { isWhiteout, lstatOr, splitPath, type Root } from './engine-adapter.ts';
 
-function lstatOr(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
+export { splitPath };
 
-const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
-export const splitPath = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
 
 export interface Entry {
   /** The file on the host (in the layer that shows it). */

@@ -2,6 +2,7 @@
 // and what they returned, kept so that DEL gets exactly what ADD got.
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dirEntries } from '../../common/dir.ts';
 import { pidAlive } from '../../common/process.ts';
 import { errnoCode } from '../../common/errors.ts';
 import { check, z } from '../../common/schema.ts';
@@ -53,13 +54,7 @@ export function writeAttachment(paths: StorePaths, a: Attachment): void {
 /** Half-written records of rockers killed while writing them. */
 export function removeStaleTemps(paths: StorePaths): void {
   const dir = networkPaths(paths).attachments;
-  let files: string[];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of files) {
+  for (const f of dirEntries(dir)) {
     const m = /\.(\d+)\.tmp$/.exec(f);
     if (m && !pidAlive(Number(m[1]))) rmSync(join(dir, f), { force: true });
   }

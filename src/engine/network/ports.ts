@@ -2,10 +2,11 @@
 // port so that two rocker containers never publish the same one (portmap
 // only writes DNAT rules; nothing on the host holds the port).
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
+import { dirEntries } from '../../common/dir.ts';
 import type { StorePaths } from '../paths.ts';
 import type { PortSpec } from './flags.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
@@ -94,13 +95,7 @@ export async function claimPorts(paths: StorePaths, id: string, specs: PortSpec[
 /** Claims whose container has no attachment: a rocker killed between claiming its ports and recording the attachment. */
 export function collectStaleClaims(paths: StorePaths): void {
   const dir = networkPaths(paths).ports;
-  let files: string[];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of files) {
+  for (const f of dirEntries(dir)) {
     try {
       const owner = readFileSync(join(dir, f), 'utf8');
       if (!existsSync(attachmentFile(paths, owner)) && !claimIsFresh(join(dir, f))) rmSync(join(dir, f), { force: true });
@@ -122,13 +117,7 @@ function claimIsFresh(file: string): boolean {
 /** Frees every port `id` claims, found by the claims themselves: a rocker killed while claiming never recorded them all. */
 export function releasePorts(paths: StorePaths, id: string): void {
   const dir = networkPaths(paths).ports;
-  let files: string[];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of files) {
+  for (const f of dirEntries(dir)) {
     try {
       if (readFileSync(join(dir, f), 'utf8') === id) rmSync(join(dir, f), { force: true });
     } catch {

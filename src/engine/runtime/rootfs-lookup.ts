@@ -18,7 +18,7 @@ export function singleRoot(dir: string): Root {
   return { layers: [dir], isOpaque: () => false };
 }
 
-function lstatOr(path: string): Stats | undefined {
+export function lstatOr(path: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch {
@@ -26,8 +26,8 @@ function lstatOr(path: string): Stats | undefined {
   }
 }
 
-const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
-const split = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
+export const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
+export const splitPath = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
 
 /**
  * The host path of `path` inside `root`, following symlinks the way the
@@ -54,7 +54,7 @@ export function canonicalInRoot(root: Root, path: string): string | undefined {
 function resolveParts(root: Root, path: string): { host: string; parts: string[] } | undefined {
   const { layers } = root;
   const top = layers.length - 1;
-  let rest = split(path);
+  let rest = splitPath(path);
   let done: string[] = [];
   let bound = top; // the lowest layer that still shows through at `done`
   let host = layers[0]!;
@@ -83,7 +83,7 @@ function resolveParts(root: Root, path: string): { host: string; parts: string[]
     if (st.isSymbolicLink()) {
       if (++links > 40) return undefined;
       const target = readlinkSync(host);
-      rest = target.startsWith('/') ? [...split(target), ...rest] : [...done, ...split(target), ...rest];
+      rest = target.startsWith('/') ? [...splitPath(target), ...rest] : [...done, ...splitPath(target), ...rest];
       done = [];
       bound = top;
       host = layers[0]!;
