@@ -4,30 +4,36 @@
 import { afterAll, beforeAll, expect } from 'bun:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { forceCleanup, hostSnapshot, leaksSince, type HostSnapshot } from './leaks.ts';
+import { forceCleanup, hostSnapshot, leaksSince, watchContainerIds, type HostSnapshot } from './leaks.ts';
 import { busyboxTar, rocker, tempStore } from './rocker.ts';
 
 export function containerSuite() {
   const store = tempStore();
   const dir = join(store.root, '..');
   const state: { before?: HostSnapshot } = {};
+  const ids = watchContainerIds(join(store.root, 'containers'));
+  /**
+   * What this file's containers left on the host since its start: mounts, cgroups, processes.
+   * All scoped to this file's store (its directory names its mounts and processes): other
+   * suites, in other worktrees too, run on the machine meanwhile.
+   */
+  const leaks = async () => leaksSince(state.before!, hostSnapshot(dir, await ids.settled()));
   beforeAll(() => {
-    state.before = hostSnapshot();
+    state.before = hostSnapshot(dir);
     const r = rocker(['import', busyboxTar(), 'busybox'], store.env);
     if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
   });
-  afterAll(() => {
+  afterAll(async () => {
     try {
-      const ids = rocker(['ps', '-aq'], store.env).stdout.split('\n').filter(Boolean);
-      if (ids.length) rocker(['rm', '-f', ...ids], store.env);
+      const left = rocker(['ps', '-aq'], store.env).stdout.split('\n').filter(Boolean);
+      if (left.length) rocker(['rm', '-f', ...left], store.env);
       expect(readdirSync(join(store.root, 'containers')).filter((e) => e !== '.names')).toEqual([]);
-      expect(leaksSince(state.before!)).toEqual({ mounts: [], cgroups: [], processes: [] });
+      expect(await leaks()).toEqual({ mounts: [], cgroups: [], processes: [] });
     } finally {
+      ids.close();
       forceCleanup(dir);
       store.cleanup();
     }
   });
-  /** The host as it was before the file's first test. */
-  const before = () => state.before!;
-  return { ...store, dir, before };
+  return { ...store, dir, leaks };
 }

@@ -1,7 +1,7 @@
 // What rocker's containers could leave behind on the host: overlay mounts,
 // cgroup directories, monitor and runtime processes. Tests take a snapshot
 // first and compare at the end, so a leak fails the suite.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface HostSnapshot {
@@ -23,13 +23,17 @@ function mounts(marker: string): string[] {
     .sort();
 }
 
-/** Every rocker-* cgroup directory, in every hierarchy (v1 controllers and v2). */
-function cgroups(): string[] {
+/**
+ * The cgroup directories (rocker-<id>, in every hierarchy, v1 controllers and
+ * v2) of the containers `ids`: only this store's, since other suites on the
+ * machine make and remove their own meanwhile.
+ */
+function cgroups(ids: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const base = '/sys/fs/cgroup';
   const scan = (dir: string) => {
     try {
-      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && e.name.startsWith('rocker-')) out.push(join(dir, e.name));
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && ids.has(e.name.slice('rocker-'.length))) out.push(join(dir, e.name));
     } catch {
       // not a cgroup directory we can read
     }
@@ -53,12 +57,42 @@ function processes(marker: string): string[] {
   return out.sort();
 }
 
-export function hostSnapshot(marker = 'rocker-test-'): HostSnapshot {
-  return { mounts: mounts(marker), cgroups: cgroups(), processes: processes(marker) };
+/** `marker`: the test store's directory; `ids`: the containers whose cgroups count (see watchContainerIds). */
+export function hostSnapshot(marker: string, ids: ReadonlySet<string> = new Set()): HostSnapshot {
+  return { mounts: mounts(marker), cgroups: cgroups(ids), processes: processes(marker) };
+}
+
+/**
+ * Every container id a store has had, --rm ones included, from inotify events
+ * on its containers directory (names are made there before anything else).
+ */
+export function watchContainerIds(containersDir: string) {
+  mkdirSync(containersDir, { recursive: true });
+  const ids = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  const watcher = watch(containersDir, (_event, name) => {
+    if (!name) return;
+    if (/^[0-9a-f]{64}$/.test(name)) ids.add(name);
+    waiting.get(name)?.();
+  });
+  let syncs = 0;
+  return {
+    /** The ids so far, once every event from before the call is in: inotify keeps order, so a marker file's event comes after them. */
+    async settled(): Promise<ReadonlySet<string>> {
+      const marker = `.sync-${process.pid}-${syncs++}`;
+      const seen = new Promise<void>((resolve) => waiting.set(marker, resolve));
+      writeFileSync(join(containersDir, marker), '');
+      await seen;
+      waiting.delete(marker);
+      rmSync(join(containersDir, marker), { force: true });
+      return ids;
+    },
+    close: () => watcher.close(),
+  };
 }
 
 /** The differences between two snapshots: what `after` has that `before` had not. */
-export function leaksSince(before: HostSnapshot, after: HostSnapshot = hostSnapshot()): HostSnapshot {
+export function leaksSince(before: HostSnapshot, after: HostSnapshot): HostSnapshot {
   const added = (a: string[], b: string[]) => b.filter((x) => !a.includes(x));
   return {
     mounts: added(before.mounts, after.mounts),
