@@ -234,7 +234,12 @@ export class ImageStore {
   }
 
   private unlinkRecord(r: ImageRecord): void {
-    const dir = this.tagDir(r.name, r.tag);
+    this.unlinkTag(r.name, r.tag);
+  }
+
+  /** Removes name:tag's record, readable or not (system check repairs damaged ones with it). */
+  unlinkTag(name: string, tag: string): void {
+    const dir = this.tagDir(name, tag);
     rmSync(join(dir, RECORD), { force: true });
     rmSync(join(dir, 'rootfs'), { force: true });
     // Remove the emptied tag and name directories, up to images/.

@@ -37,6 +37,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const [sub, ...rest] = args;
   if (sub === 'df') return df(rest, ctx);
   if (sub === 'prune') return image(['prune', ...rest], ctx);
+  if (sub === 'check') return (await import('./system-check.ts')).default(rest, ctx);
   if (sub === undefined || sub === '--help' || sub === '-h') {
     process.stdout.write('Usage: rocker system df | rocker system prune [-a]\n');
     return 0;
