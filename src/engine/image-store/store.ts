@@ -212,6 +212,27 @@ export class ImageStore {
     });
   }
 
+  /**
+   * `rmi -f` of names whose records are damaged (unreadable, not JSON, not a
+   * record): those records go, with what only they referenced. Returns the
+   * texts handled and the name:tag each removed; the other texts are for `remove`.
+   */
+  async removeDamaged(texts: string[]): Promise<Array<{ text: string; ref: string }>> {
+    const damaged = texts.filter((t) => {
+      if (nameProblem(t.replace(/(:[^/:]*|@.*)$/, ''))) return false;
+      const ref = parseImageRef(t);
+      const got = this.readRecord(join(this.tagDir(ref.name, ref.tag), RECORD), ref.name, ref.tag);
+      return isDamaged(got) && got.reason !== 'missing';
+    });
+    if (damaged.length === 0) return [];
+    return this.layers.lock(() => {
+      const refs = damaged.map((text) => ({ text, ...parseImageRef(text) }));
+      for (const r of refs) this.unlinkTag(r.name, r.tag);
+      this.collect();
+      return refs.map((r) => ({ text: r.text, ref: `${r.name}:${r.tag}` }));
+    });
+  }
+
   /** Removes layers and blobs nothing references. Call under the lock. Returns the removed layers. */
   private collect(): string[] {
     const { images } = this.list();
