@@ -1,6 +1,7 @@
 import { formatSize } from '../../../common/format.ts';
 import { containerUsages } from '../../../engine/container-store/usage.ts';
 import { openEngine } from '../../../engine/engine.ts';
+import type { ImageRecord } from '../../../engine/image-store/record.ts';
 import { formatRef } from '../../../engine/reference.ts';
 import { commands, type CommandRun } from '../commands.ts';
 import type { Context } from '../context.ts';
@@ -21,10 +22,17 @@ async function prune(args: string[], ctx: Context): Promise<number> {
   {
     const used = new Set(containerUsages(ctx.paths).map((u) => u.digest));
     const unused = engine.images.list().images.filter((r) => !used.has(r.digest) && (opts.all || r.name === 'untagged'));
-    if (unused.length) {
-      const removed = await engine.images.remove(unused.map(formatRef), false);
-      out.push('Deleted Images:', ...removed.map((r) => `untagged: ${formatRef(r)}`));
+    const removed: ImageRecord[] = [];
+    for (const r of unused) {
+      try {
+        removed.push(...(await engine.images.remove([formatRef(r)], false)));
+      } catch (err) {
+        // A concurrent rmi or prune took it first, or a container started using it since: skip it, as Docker does.
+        const gone = engine.images.find(r.name, r.tag)?.digest !== r.digest;
+        if (!gone && !containerUsages(ctx.paths).some((u) => u.digest === r.digest)) throw err;
+      }
     }
+    if (removed.length) out.push('Deleted Images:', ...removed.map((r) => `untagged: ${formatRef(r)}`));
   }
   await engine.images.prune();
   // Layers removed by the image removals above were collected there; count every layer now gone.
