@@ -1,5 +1,6 @@
 // Entry point of `rocker`. Kept free of heavy imports: `--version` must start fast.
 import { runCommand, start } from '../entry.ts';
+import { noSpaceError } from '../../common/errors.ts';
 import { aliases, commands } from './commands.ts';
 
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
@@ -81,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
     runRoot: global.runroot ?? DEFAULT_RUNROOT,
     runtime: global.runtime ?? 'runc',
   });
-  return runCommand('rocker', name, () => mod.default(args, ctx), failCode);
+  return runCommand('rocker', name, () => mod.default(args, ctx).catch((err: unknown) => {
+    throw noSpaceError(err, `${name} failed`, ctx.paths.root) ?? err;
+  }), failCode);
 }
 
 start('rocker', main, 125);

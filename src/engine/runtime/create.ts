@@ -41,7 +41,13 @@ function pinnedImage(paths: StorePaths, text: string): { image: ImageRecord; lay
   const { layers, images } = openEngine(paths);
   for (let attempt = 0; ; attempt++) {
     const image = images.resolve(text);
-    for (const l of image.layers) layers.pin(l);
+    try {
+      for (const l of image.layers) layers.pin(l);
+    } catch (err) {
+      // A pin half-made (a full disk) must not outlive the failure.
+      for (const l of image.layers) layers.unpin(l);
+      throw err;
+    }
     const again = images.resolve(text);
     const missing = image.layers.find((l) => !layers.has(l));
     if (again.digest === image.digest && !missing) return { image, layers };
