@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { pidAlive } from '../../common/process.ts';
 import type { ImageStore } from '../image-store/store.ts';
 import { readLayerBlobs } from '../layer-store/blobs.ts';
 import type { LayerStore } from '../layer-store/store.ts';
@@ -28,6 +29,9 @@ export function checkBlobs(images: ImageStore, problems: Problem[]): Set<string>
   for (const name of entries(dir)) {
     const path = join(dir, name);
     const remove = { action: 'removed it', apply: () => rmSync(path, { force: true }) };
+    // A blob being written (writeFileAtomic's temporary): its writer's, unless the writer has died.
+    const writer = Number(/^\.tmp-(\d+)-/.exec(name)?.[1]);
+    if (writer && pidAlive(writer)) continue;
     if (!HEX.test(name)) {
       problems.push(problem(`blob file ${path}`, 'not named by a digest', remove));
       continue;
