@@ -1,5 +1,5 @@
 // The store's content against its digests: blobs, layers, image records.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { pidAlive } from '../../common/process.ts';
@@ -8,19 +8,11 @@ import { readLayerBlobs } from '../layer-store/blobs.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef } from '../reference.ts';
-import { fileDigest } from './digest.ts';
+import { entries, fileDigest } from './fs.ts';
 import { problem, type Problem } from './problems.ts';
 
 const HEX = /^[0-9a-f]{64}$/;
 const short = (digest: string) => digest.slice(0, 19);
-
-function entries(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
 
 /** Every blob hashed; returns the digests that are present and intact. */
 export function checkBlobs(images: ImageStore, problems: Problem[]): Set<string> {

@@ -1,23 +1,16 @@
 // Containers and what they may leave on the host: records, mounts, cgroups,
 // runtime state, and staging of processes that died mid-way.
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pidAlive } from '../../common/process.ts';
 import { cgroupLeaf, containerStatus } from '../container-store/status.ts';
 import { containerFiles, scanContainers } from '../container-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { findRuntime, runtimeCommand, runtimeStateDir } from '../runtime/oci-runtime.ts';
+import { entries } from './fs.ts';
 import { problem, type Problem } from './problems.ts';
 
 const short = (id: string) => id.slice(0, 12);
-
-function entries(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
 
 /** The container's cgroup directories, in every hierarchy (v2, or each v1 controller). */
 function cgroupDirs(id: string): string[] {

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+// The file-system reads every check makes.
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 /** The sha256 of a file, read in chunks: blobs can be far larger than memory should hold. */
@@ -12,4 +13,13 @@ export function fileDigest(path: string): string {
     closeSync(fd);
   }
   return `sha256:${hash.digest('hex')}`;
+}
+
+/** A directory's entries; none when it is missing or unreadable (what is there is what is checked). */
+export function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
