@@ -71,9 +71,14 @@ function mountsUnder(root: string): string[] {
     .reverse();
 }
 
-/** Staging and pins in tmp/ of processes that have died (the next import would clear them too). */
+/**
+ * Staging in tmp/ of processes that have died (the next import would clear
+ * it too). Pins are not counted: empty markers that protect nothing once
+ * their process is gone, as any rocker killed mid-start leaves them.
+ */
 export function checkStaging(paths: StorePaths, problems: Problem[]): void {
   for (const name of entries(paths.tmp)) {
+    if (name.startsWith('pin-')) continue;
     const pid = Number(/^[a-z]+-(\d+)-/.exec(name)?.[1]);
     if (!pid || pidAlive(pid)) continue;
     const path = join(paths.tmp, name);
