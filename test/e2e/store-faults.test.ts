@@ -3,13 +3,13 @@
 // a stack trace), and leaves a store that `rocker system check` passes.
 import { expect, test } from 'bun:test';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { testUnless } from '../helpers/poll.ts';
 import { busyboxTar, ROCKER, rocker, type Result } from '../helpers/rocker.ts';
 
-const { env, root } = containerSuite();
+const { env, root, dir } = containerSuite();
 
 const hasCapsh = spawnSync('sh', ['-c', 'command -v capsh'], { stdio: 'ignore' }).status === 0;
 /** rocker as root without the capabilities that let root read any file: mode 000 then means what it says. */
@@ -90,4 +90,34 @@ test('run racing rmi -f and image prune, 50 rounds: a container that starts neve
     if (run.code === 0) expect(run).toEqual({ code: 0, stdout: 'true', stderr: '' });
     else expect(run).toEqual({ code: 125, stdout: 'false', stderr: 'rocker: no such image: racy\n' });
   }
+});
+
+test('names that climb out of the store, in tag targets and inside load archives, are refused in one line', () => {
+  const before = readdirSync(join(root, 'images')).sort();
+  for (const target of ['../../evil', 'ok/../../x:1', 'evil:../../y', '/abs/x']) {
+    const r = rocker(['tag', 'busybox', target], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toStartWith(`rocker: invalid target image name "${target}": `);
+    expect(r.stderr.trimEnd().split('\n').length).toBe(1);
+  }
+  // A real archive, its names rewritten: Docker's RepoTags and the OCI index's ref.name annotation.
+  const work = join(dir, 'hostile-load');
+  mkdirSync(work, { recursive: true });
+  expect(rocker(['save', '-o', join(work, 'bb.tar'), 'busybox'], env).code).toBe(0);
+  const unpacked = join(work, 'x');
+  mkdirSync(unpacked);
+  expect(spawnSync('tar', ['-xf', join(work, 'bb.tar'), '-C', unpacked]).status).toBe(0);
+  const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8'));
+  const index = JSON.parse(readFileSync(join(unpacked, 'index.json'), 'utf8'));
+  for (const name of ['../../../../tmp/evil:latest', 'ok/../../x:1']) {
+    manifest[0].RepoTags = [name];
+    writeFileSync(join(unpacked, 'manifest.json'), JSON.stringify(manifest));
+    for (const m of index.manifests) m.annotations = { ...m.annotations, 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name.split(':')[1] };
+    writeFileSync(join(unpacked, 'index.json'), JSON.stringify(index));
+    const archive = join(work, 'hostile.tar');
+    expect(spawnSync('tar', ['-cf', archive, '-C', unpacked, '.']).status).toBe(0);
+    expect(rocker(['load', '-i', archive], env)).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(new RegExp(`^rocker: invalid image name "${name.replaceAll('.', '\\.')}": it has a "\\." or "\\.\\." component\n$`)) });
+  }
+  expect(readdirSync(join(root, 'images')).sort()).toEqual(before);
+  expect(existsSync('/tmp/evil')).toBe(false);
 });
