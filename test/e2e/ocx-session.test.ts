@@ -7,7 +7,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { dockerCli } from '../helpers/docker.ts';
 import { ocx, ocxBackground, portOutsideEphemeralRange, sandbox, waitFor } from '../helpers/ocx.ts';
-import { testUnless } from '../helpers/poll.ts';
+import { testUnless } from '../helpers/require.ts';
 
 const sb = sandbox();
 const dir = sb.project('sess', {

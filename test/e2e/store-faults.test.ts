@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { testUnless } from '../helpers/poll.ts';
+import { testUnless } from '../helpers/require.ts';
 import { busyboxTar, ROCKER, rocker, type Result } from '../helpers/rocker.ts';
 
 const { env, root, dir } = containerSuite();
