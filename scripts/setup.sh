@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 # System packages: the OCI runtime, decompressors, test peers (dockerd, the
-# CNCF registry, podman, debootstrap for a Debian base image) and hyperfine
+# CNCF registry, podman, debootstrap for a Debian base image, capsh for the
+# unreadable-store tests) and hyperfine
 # for bench/.
 pkgs=(runc busybox-static tar gzip bzip2 xz-utils zstd util-linux procps ca-certificates
-      debootstrap docker.io docker-registry apache2-utils podman hyperfine)
+      debootstrap docker.io docker-registry apache2-utils podman hyperfine libcap2-bin)
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
