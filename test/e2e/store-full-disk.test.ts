@@ -61,7 +61,7 @@ test('import, pull, commit and run on a full disk: one line naming the store; no
   const full = `: no space left on device in the store (${root})\n`;
   expect(rocker(['import', busyboxTar(), 'second'], env)).toEqual({ code: 1, stdout: '', stderr: `rocker: cannot import ${busyboxTar()}${full}` });
   const pull = await rockerAsync(['pull', '-q', `${fake.host}/lib/small:1`]);
-  expect(pull).toEqual({ code: 1, stdout: '', stderr: `rocker: pull failed${full}` });
+  expect(pull).toEqual({ code: 1, stdout: '', stderr: `rocker: cannot pull ${fake.host}/lib/small:1${full}` });
   expect(rocker(['commit', 'changed', 'snapshot'], env)).toEqual({ code: 1, stdout: '', stderr: `rocker: cannot import container changed${full}` });
   expect(rocker(['run', '--rm', 'busybox', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: `rocker: run failed${full}` });
   // Nothing half-written: the store is as it was, with no staging left.

@@ -1,3 +1,4 @@
+import { oneLine, UserError } from '../../../common/errors.ts';
 import { openEngine } from '../../../engine/engine.ts';
 import { DOCKER_HUB, parseRemoteRef } from '../../../engine/registry/names.ts';
 import { parsePlatform } from '../../../engine/registry/platform.ts';
@@ -26,6 +27,9 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   let result;
   try {
     result = await pullImage(engine, operands[0]!, { platform: opts.platform, insecure: opts.insecure, progress: opts.quiet ? undefined : view.onEvent });
+  } catch (err) {
+    // The registry's faults are worded already; the store's own (a full disk, a mode-000 file) get the reference too.
+    throw err instanceof UserError ? err : new UserError(`cannot pull ${operands[0]}: ${oneLine(err)}`);
   } finally {
     view.finish();
   }
