@@ -3,7 +3,7 @@
 // half-written (system check finds nothing), and everything works again
 // once space is freed.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { closeSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FakeRegistry, makeImage } from '../helpers/registry.ts';
@@ -67,6 +67,8 @@ test('import, pull, commit and run on a full disk: one line naming the store; no
   // Nothing half-written: the store is as it was, with no staging left.
   expect({ images: entries('images'), layers: entries('layers/sha256'), containers: entries('containers') }).toEqual(before);
   expect(entries('tmp')).toEqual([]);
+  // No lock left behind either: one without its owner would hold every later command off until it went stale.
+  expect(existsSync(join(root, 'locks')) ? entries('locks') : []).toEqual([]);
   expect(rocker(['system', 'check'], env)).toEqual({ code: 0, stdout: 'no problems found\n', stderr: '' });
 
   rmSync(filler);
