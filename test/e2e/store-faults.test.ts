@@ -58,6 +58,12 @@ test('a layer gone from under an image: run names the damage in one line', () =>
   const dir = join(root, 'layers', 'sha256', layer.slice(7));
   renameSync(join(dir, 'layer.json'), join(dir, 'layer.json.away'));
   try {
+    // images still lists it (so that rmi can name it) and says on stderr what is wrong.
+    const listed = rocker(['images'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^layerless +latest /m);
+    // busybox, from the same tarball, shares the layer: both are named, newest first.
+    expect(listed.stderr).toBe(['layerless', 'busybox'].map((n) => `rocker: image ${n}:latest is damaged: layer ${layer} is missing or unreadable (see 'rocker system check')\n`).join(''));
     expect(rocker(['run', '--rm', 'layerless', 'true'], env)).toEqual({
       code: 125, stdout: '', stderr: `rocker: image layerless is damaged: layer ${layer} is missing or unreadable in ${dir} (see 'rocker system check')\n`,
     });

@@ -11,8 +11,14 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('-q, --quiet', 'print image ids only')
     .addOption(formatOption());
   const { opts } = parseArgs<{ quiet?: boolean; format: string }>(cmd, args);
-  const { images, damaged } = openEngine(ctx.paths).images.list();
+  const engine = openEngine(ctx.paths);
+  const { images, damaged } = engine.images.list();
   for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
+  // Listed all the same, so that rmi can name it; the layer test is an existsSync per layer.
+  for (const i of images) {
+    const lost = i.layers.find((l) => !engine.layers.has(l));
+    if (lost) process.stderr.write(`rocker: image ${i.name}:${i.tag} is damaged: layer ${lost} is missing or unreadable (see 'rocker system check')\n`);
+  }
   if (opts.format === 'json') {
     process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
   } else if (opts.quiet) {
