@@ -103,10 +103,12 @@ export async function createContainer(paths: StorePaths, req: CreateRequest): Pr
   const files = containerFiles(paths, id);
   let name: string | undefined;
   try {
-    name = claimName(paths, req.name, id);
     for (const d of [files.dir, files.work, files.rootfs]) mkdirSync(d, { recursive: true, mode: 0o700 });
     // The upper directory's mode becomes the mode of the container's "/"; rootfs stays an empty directory under the overlay.
     mkdirSync(files.upper, { mode: 0o755 });
+    // After the directory: a name whose container directory is missing is taken over as abandoned,
+    // so a claim made first could be taken by a concurrent run with the same --name (both won).
+    name = claimName(paths, req.name, id);
     const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
     const root = await imageRoot(lowers);
     const hostname = req.options.hostname ?? id.slice(0, 12);
