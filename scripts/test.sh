@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 bun=node_modules/.bin/bun
 [ -x "$bun" ] || { echo "test: run 'npm ci' first (or scripts/setup.sh)" >&2; exit 1; }
 # In CI a test that cannot run here fails instead of skipping (test/helpers/require.ts).
-[ -n "${CI:-}" ] && export ROCKER_TEST_REQUIRE_ALL=1
+if [ -n "${CI:-}" ]; then export ROCKER_TEST_REQUIRE_ALL=1; fi
 
 passed=0 failed=0 skipped=0
 out=$(mktemp)

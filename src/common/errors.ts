@@ -35,3 +35,16 @@ export function describeFsError(err: unknown): string {
   const code = errnoCode(err);
   return (code && causes[code]) || oneLine(err);
 }
+
+/**
+ * A full disk, said once and plainly: whatever failed to write (a tar
+ * member, a record, a blob) matters less than where space ran out. Keeps
+ * the command's own "cannot X" when it said one, else says `fallback`;
+ * undefined for other errors.
+ */
+export function noSpaceError(err: unknown, fallback: string, store: string): UserError | undefined {
+  const message = err instanceof Error ? err.message : String(err);
+  if (errnoCode(err) !== 'ENOSPC' && !/no space left on device/i.test(message)) return undefined;
+  const what = err instanceof UserError && message.startsWith('cannot ') ? message.slice(0, message.indexOf(': ')) : fallback;
+  return new UserError(`${what}: no space left on device in the store (${store})`, err instanceof UserError ? err.exitCode : undefined);
+}

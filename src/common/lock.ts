@@ -56,16 +56,20 @@ export async function withLock<T>(dir: string, fn: () => Promise<T> | T): Promis
   for (let wait = 5; ; wait = Math.min(wait * 1.5, 200)) {
     try {
       mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (isStale(dir)) breakStale(dir, owner(dir));
+      else await new Promise((r) => setTimeout(r, wait));
+      continue;
+    }
+    try {
       writeFileSync(join(dir, 'owner'), String(process.pid));
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A full disk: a lock without its owner would hold every other process off until it went stale.
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
     }
-    if (isStale(dir)) {
-      breakStale(dir, owner(dir));
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, wait));
   }
   const refresh = setInterval(() => {
     try {

@@ -116,6 +116,11 @@ test('a damaged image.json is named on stderr and the others still list', () => 
   expect(r.stderr).toContain(`${join(root, 'images', 'broken', 'latest', 'image.json')}: not valid JSON`);
   expect(r.stdout).toMatch(/^busybox +latest /m);
   expect(r.stdout).not.toMatch(/^broken/m);
+  // rmi without -f refuses, naming the damage; rmi -f removes the record and what only it used.
+  const plain = rocker(['rmi', 'broken'], env);
+  expect(plain).toEqual({ code: 1, stdout: '', stderr: `rocker: image broken:latest is damaged: ${join(root, 'images', 'broken', 'latest', 'image.json')}: not valid JSON\n` });
+  expect(rocker(['rmi', '-f', 'broken'], env)).toEqual({ code: 0, stdout: 'Untagged: broken:latest (damaged record)\n', stderr: '' });
+  expect(rocker(['images'], env).stderr).toBe('');
 });
 
 test('image names are checked before anything is written', () => {

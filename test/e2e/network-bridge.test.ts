@@ -83,7 +83,7 @@ test('-p: reachable from the host on 127.0.0.1 and the host address; port, ps, i
   expect(await httpGet(`http://127.0.0.1:${port}/www`)).toBe('');
   expect(rocker(['port', 'pub'], env).stdout).toBe('');
   expect(rocker(['rm', id], env).code).toBe(0);
-  expect(leaks().network.filter(perContainer)).toEqual([]);
+  expect((await leaks()).network.filter(perContainer)).toEqual([]);
 });
 
 test('a host port taken by another program is refused before the container exists', async () => {
@@ -137,17 +137,17 @@ test('rocker killed with SIGKILL while starting: a later command releases addres
   expect(entries('netns')).toEqual([]);
   expect(entries('ports')).toEqual([]);
   expect(reservations()).toEqual([]);
-  const left = leaks();
+  const left = await leaks();
   expect(left.mounts).toEqual([]);
   expect(left.network.filter(perContainer)).toEqual([]);
 });
 
-test('network rm removes the bridge and the shared CNI chains; the default network comes back on first use', () => {
+test('network rm removes the bridge and the shared CNI chains; the default network comes back on first use', async () => {
   const bridge = JSON.parse(rocker(['network', 'inspect', 'bridge'], env).stdout)[0].Options['com.docker.network.bridge.name'];
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(true);
   expect(rocker(['network', 'rm', 'bridge'], env)).toEqual({ code: 0, stdout: 'bridge\n', stderr: '' });
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(false);
-  expect(leaks().network).toEqual([]);
+  expect((await leaks()).network).toEqual([]);
   expect(rocker(['run', '--rm', 'busybox', 'true'], env).code).toBe(0);
   expect(rocker(['network', 'ls', '-q'], env).stdout).toMatch(/^[0-9a-f]{12}\n$/);
 });

@@ -99,12 +99,12 @@ test('--internal has no way out; --ip and --network-alias on a user network', ()
   expect(rocker(['network', 'rm', 'inner'], env).code).toBe(0);
 });
 
-test('network rm and prune remove bridges and rules; nothing of the containers is left', () => {
+test('network rm and prune remove bridges and rules; nothing of the containers is left', async () => {
   const bridge = inspectNet('beta').Options['com.docker.network.bridge.name'];
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(true);
   expect(rocker(['network', 'rm', 'beta'], env)).toEqual({ code: 0, stdout: 'beta\n', stderr: '' });
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(false);
   expect(rocker(['network', 'prune'], env).stdout).toMatch(/^Deleted Networks:\n(alpha\nbridge|bridge\nalpha)\n$/);
   expect(rocker(['network', 'ls', '-q'], env).stdout).toBe('');
-  expect(leaks().network).toEqual([]);
+  expect((await leaks()).network).toEqual([]);
 });

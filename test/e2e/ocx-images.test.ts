@@ -1,17 +1,13 @@
 // image prune and remove-all against the real engine: what goes, what stays
 // and why, and that an image a container uses (even a stopped one) is never removed.
 import { afterAll, expect, test } from 'bun:test';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerCli } from '../helpers/docker.ts';
-import { ocx, sandbox } from '../helpers/ocx.ts';
+import { OPENCODE, ocx, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
-const versions = JSON.parse(spawnSync('npm', ['view', 'opencode-linux-x64', 'versions', '--json'], { encoding: 'utf8' }).stdout) as string[];
-const LATEST = spawnSync('npm', ['view', 'opencode-linux-x64', 'version'], { encoding: 'utf8' }).stdout.trim();
-const stable = versions.filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-const OLD = stable[stable.indexOf(LATEST) - 1]!;
+const { LATEST, OLD } = OPENCODE;
 const dir = sb.project('delta');
 const inventory = () => (JSON.parse(ocx(['image', 'list', '--json'], dir, sb.env).stdout) as Array<{ ref: string; id: string }>).map((i) => `${i.ref} ${i.id}`);
 const exists = (ref: string) => dockerCli(['image', 'inspect', ref]).code === 0;

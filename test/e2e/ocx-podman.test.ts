@@ -1,13 +1,14 @@
 // The same flow on Podman, where it is installed. These machines have no
-// Podman: the test is then skipped, and says so.
+// Podman: the test is then skipped, with the reason in its name (in CI it fails).
 import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO, TEST_CACHE } from '../helpers/docker.ts';
 import { ocx, sandbox } from '../helpers/ocx.ts';
+import { testUnless } from '../helpers/require.ts';
 
 const hasPodman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasPodman) console.log('SKIP ocx-podman: podman is not installed (apt-get install podman to run these tests)');
+const noPodman = hasPodman ? undefined : 'podman is not installed (apt-get install podman)';
 
 /** debian:bookworm-slim in Podman's storage, from the same debootstrap tarball (no Docker Hub here). */
 function podmanDebian(): void {
@@ -17,7 +18,7 @@ function podmanDebian(): void {
   expect(spawnSync('podman', ['import', tar, 'docker.io/library/debian:bookworm-slim'], { stdio: 'ignore' }).status).toBe(0);
 }
 
-test.skipIf(!hasPodman)('podman: build, then ocx opencode --version runs the real binary; remove-all cleans up', () => {
+testUnless(noPodman)('podman: build, then ocx opencode --version runs the real binary; remove-all cleans up', () => {
   podmanDebian();
   const sb = sandbox({ OCX_ENGINE: 'podman' }, false);
   const dir = sb.project('pod', { network: 'host' });

@@ -118,6 +118,29 @@ test('a blob whose digest does not match is refused before it is used', async ()
   await expectRetryFetchesOnlyMissing();
 });
 
+/** The whole error of a pull whose `what` digest did not match (the bytes served always hash to sha256:<hex>). */
+const mismatch = (ref: string, what: string, expected: string) =>
+  new RegExp(`^rocker: cannot pull ${ref.replaceAll('.', '\\.')}: ${what} digest mismatch \\(expected ${expected}, got sha256:[0-9a-f]{64}\\)\n$`);
+
+test('a config blob whose digest does not match is refused; nothing is left', async () => {
+  fake.faults = [{ kind: 'corrupt', digest: img.configDigest }];
+  const r = await pull();
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(mismatch(`${fake.host}/lib/app:1`, 'image config', img.configDigest));
+  expectNothingLeft();
+  await expectRetryFetchesOnlyMissing();
+});
+
+test('a manifest whose digest does not match is refused, by tag, by digest and through an index', async () => {
+  fake.faults = [{ kind: 'corrupt', digest: img.manifestDigest }];
+  for (const ref of [`${fake.host}/lib/app:1`, `${fake.host}/lib/app@${img.manifestDigest}`, `${fake.host}/lib/multi:1`]) {
+    const r = await pull(ref);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(mismatch(ref, 'manifest', img.manifestDigest));
+    expectNothingLeft();
+  }
+});
+
 test('a truncated download is refused and the retry reuses the complete layers', async () => {
   fake.faults = [{ kind: 'truncate', digest: img.layers[0]!.digest }];
   expectOneLineError(await pull(), new RegExp(`layer ${img.layers[0]!.digest.slice(7, 19)}`), /: (the download is truncated \(\d+ of \d+ bytes\)|download failed after \d+ of \d+ bytes: .+)$/);

@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar, rocker, tempStore } from '../helpers/rocker.ts';
+import { testUnless } from '../helpers/require.ts';
 
 const hasPodman = spawnSync('sh', ['-c', 'command -v podman'], { stdio: 'ignore' }).status === 0;
+const noPodman = hasPodman ? undefined : 'podman is not installed (apt-get install podman)';
 const s = tempStore('rocker-podman-');
 const { env, root } = s;
 const pod = join(root, '..', 'podman');
@@ -26,7 +28,7 @@ beforeAll(() => {
 });
 afterAll(() => s.cleanup());
 
-test.skipIf(!hasPodman)('rocker save | podman load: podman sees the image under its name', () => {
+testUnless(noPodman)('rocker save | podman load: podman sees the image under its name', () => {
   const file = join(root, '..', 'to-podman.tar');
   ok(rocker(['save', '-o', file, 'pod/bb:1'], env));
   const r = ok(podman('load', '-i', file));
@@ -36,7 +38,7 @@ test.skipIf(!hasPodman)('rocker save | podman load: podman sees the image under 
   expect(inspect[0].RootFS.Layers.length).toBe(1);
 });
 
-test.skipIf(!hasPodman)('podman save (OCI and docker archives) | rocker load, then run', () => {
+testUnless(noPodman)('podman save (OCI and docker archives) | rocker load, then run', () => {
   for (const format of ['oci-archive', 'docker-archive']) {
     const file = join(root, '..', `from-podman-${format}.tar`);
     ok(podman('save', '--format', format, '-o', file, 'docker.io/pod/bb:1'));

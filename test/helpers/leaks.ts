@@ -1,8 +1,8 @@
 // What rocker's containers could leave behind on the host: overlay mounts,
 // cgroup directories, monitor and runtime processes, and from networking
-// links (veths, bridges) and CNI firewall rules. Tests take a snapshot
+// veths, bridges and CNI's iptables rules. Tests take a snapshot
 // first and compare at the end, so a leak fails the suite.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface HostSnapshot {
@@ -26,40 +26,23 @@ function mounts(marker: string): string[] {
 }
 
 /**
- * Whether a container cgroup could be this store's: empty (a leftover, whoever
- * made it), or holding a process whose root overlay names the store. Other
- * test runs on the machine start containers of their own meanwhile.
+ * The cgroup directories (rocker-<id>, in every hierarchy, v1 controllers and
+ * v2) of the containers `ids`: only this store's, since other suites on the
+ * machine make and remove their own meanwhile.
  */
-function ours(cgroup: string, marker: string): boolean {
-  let pids: string[];
-  try {
-    pids = readFileSync(join(cgroup, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return false; // removed meanwhile
-  }
-  return pids.length === 0 || pids.some((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** The rocker-* cgroup directories of test stores matching `marker`, in every hierarchy (v1 controllers and v2). */
-function cgroups(marker: string): string[] {
+function cgroups(ids: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const base = '/sys/fs/cgroup';
   const scan = (dir: string) => {
     try {
-      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && e.name.startsWith('rocker-')) out.push(join(dir, e.name));
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && ids.has(e.name.slice('rocker-'.length))) out.push(join(dir, e.name));
     } catch {
       // not a cgroup directory we can read
     }
   };
   scan(base);
   for (const e of readdirSync(base, { withFileTypes: true })) if (e.isDirectory()) scan(join(base, e.name));
-  return out.filter((c) => ours(c, marker)).sort();
+  return out.sort();
 }
 
 /** Processes whose command line names a test store: monitors, runtimes, rockers. */
@@ -76,7 +59,11 @@ function processes(marker: string): string[] {
   return out.sort();
 }
 
-/** veths, rocker's bridges, and iptables rules that CNI wrote (every such rule names a CNI chain). */
+/**
+ * veths, rocker's bridges, and iptables rules that CNI wrote (every such rule
+ * names a CNI chain). Host-wide: a suite's bridges and rules have no store
+ * name in them; CI runs one suite at a time.
+ */
 function network(): string[] {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const links = readdirSync('/sys/class/net').filter((l) => /^(veth|rocker\d|br-)/.test(l)).map((l) => `link ${l}`);
@@ -86,12 +73,42 @@ function network(): string[] {
   return [...links, ...rules].sort();
 }
 
-export function hostSnapshot(marker = 'rocker-test-'): HostSnapshot {
-  return { mounts: mounts(marker), cgroups: cgroups(marker), processes: processes(marker), network: network() };
+/** `marker`: the test store's directory; `ids`: the containers whose cgroups count (see watchContainerIds). */
+export function hostSnapshot(marker: string, ids: ReadonlySet<string> = new Set()): HostSnapshot {
+  return { mounts: mounts(marker), cgroups: cgroups(ids), processes: processes(marker), network: network() };
+}
+
+/**
+ * Every container id a store has had, --rm ones included, from inotify events
+ * on its containers directory (names are made there before anything else).
+ */
+export function watchContainerIds(containersDir: string) {
+  mkdirSync(containersDir, { recursive: true });
+  const ids = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  const watcher = watch(containersDir, (_event, name) => {
+    if (!name) return;
+    if (/^[0-9a-f]{64}$/.test(name)) ids.add(name);
+    waiting.get(name)?.();
+  });
+  let syncs = 0;
+  return {
+    /** The ids so far, once every event from before the call is in: inotify keeps order, so a marker file's event comes after them. */
+    async settled(): Promise<ReadonlySet<string>> {
+      const marker = `.sync-${process.pid}-${syncs++}`;
+      const seen = new Promise<void>((resolve) => waiting.set(marker, resolve));
+      writeFileSync(join(containersDir, marker), '');
+      await seen;
+      waiting.delete(marker);
+      rmSync(join(containersDir, marker), { force: true });
+      return ids;
+    },
+    close: () => watcher.close(),
+  };
 }
 
 /** The differences between two snapshots: what `after` has that `before` had not. */
-export function leaksSince(before: HostSnapshot, after: HostSnapshot = hostSnapshot()): HostSnapshot {
+export function leaksSince(before: HostSnapshot, after: HostSnapshot): HostSnapshot {
   const added = (a: string[], b: string[]) => b.filter((x) => !a.includes(x));
   return {
     mounts: added(before.mounts, after.mounts),

@@ -1,6 +1,6 @@
 // Runs the real bin/ocx as a subprocess, in a temporary $HOME with projects in it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker, REPO, TEST_CACHE } from './docker.ts';
 
@@ -35,6 +35,32 @@ export function buildOcx(): void {
   built = true;
 }
 
+/**
+ * The OpenCode versions the tests use, pinned: "latest" is LATEST and the one
+ * before it OLD, whatever npm has published since (see pinnedNpmRegistry).
+ */
+export const OPENCODE = { LATEST: '1.18.34', OLD: '1.18.33' } as const;
+
+let pinned: string | undefined;
+/** The URL of a registry that shows only the pinned OpenCode versions (test/helpers/npm-pin-server.ts), started once. */
+function pinnedNpmRegistry(): string {
+  if (pinned) return pinned;
+  const upstream = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim().replace(/\/?$/, '/');
+  const portFile = join(scratchRoot(), 'npm-pin-port');
+  const out = openSync(portFile, 'w');
+  spawn(join(REPO, 'node_modules', '.bin', 'bun'), [join(import.meta.dir, 'npm-pin-server.ts'), upstream, OPENCODE.LATEST, OPENCODE.OLD, OPENCODE.LATEST], { stdio: ['ignore', out, 'inherit'], detached: true }).unref();
+  closeSync(out);
+  // The tests are synchronous here: wait for the port without an event loop.
+  const deadline = Date.now() + 30_000;
+  let port = '';
+  while (!(port = readFileSync(portFile, 'utf8').trim())) {
+    if (Date.now() > deadline) throw new Error('the pinned npm registry did not start');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  pinned = `http://127.0.0.1:${port}/`;
+  return pinned;
+}
+
 export interface Sandbox {
   home: string;
   env: NodeJS.ProcessEnv;
@@ -54,7 +80,7 @@ export function sandbox(extraEnv: Record<string, string> = {}, withDocker = true
   mkdirSync(join(home, '.cache', 'ocx'), { recursive: true });
   symlinkSync(shared, join(home, '.cache', 'ocx', 'opencode'));
   const base: NodeJS.ProcessEnv = withDocker ? docker().env : { ...process.env };
-  const env: NodeJS.ProcessEnv = { ...base, HOME: home, USER: 'ocxuser', OCX_OPENCODE_SOURCE: 'npm', ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...base, HOME: home, USER: 'ocxuser', OCX_OPENCODE_SOURCE: 'npm', npm_config_registry: pinnedNpmRegistry(), ...extraEnv };
   for (const k of Object.keys(env)) if (k.startsWith('OCX_') && !(k in extraEnv) && k !== 'OCX_OPENCODE_SOURCE') delete env[k];
   return {
     home,
@@ -89,4 +115,22 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * A free port for the engine to publish. It must be free when the engine binds
+ * it, after we let go: taken below the kernel's ephemeral range, neither
+ * outgoing connections nor port-0 listeners elsewhere can grab it meanwhile.
+ */
+export async function portOutsideEphemeralRange(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    const free = await new Promise<boolean>((res) => {
+      const srv = createServer().once('error', () => res(false)).listen(port, '0.0.0.0', () => srv.close(() => res(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port below the ephemeral range');
 }

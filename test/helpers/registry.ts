@@ -215,8 +215,10 @@ export class FakeRegistry {
     if (kind === 'manifests') {
       const man = this.manifests.get(`${repo}:${ref}`);
       if (!man) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
-      res.writeHead(200, { 'content-type': man.type, 'content-length': man.bytes.length, 'docker-content-digest': sha(man.bytes) });
-      return void res.end(req.method === 'HEAD' ? undefined : man.bytes);
+      // A corrupt manifest is still JSON (a trailing space), under the digest of the true one: only hashing the body tells.
+      const body = this.fault('corrupt', (f) => f.digest === sha(man.bytes)) ? Buffer.concat([man.bytes, Buffer.from(' ')]) : man.bytes;
+      res.writeHead(200, { 'content-type': man.type, 'content-length': body.length, 'docker-content-digest': sha(man.bytes) });
+      return void res.end(req.method === 'HEAD' ? undefined : body);
     }
     const blob = this.blobs.get(ref);
     if (!blob) return void res.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');

@@ -13,7 +13,12 @@ export interface Result {
   stderr: string;
 }
 
-/** A temporary store root and run root, removed by cleanup(). */
+/**
+ * A temporary store root and run root. cleanup() first runs `rocker system
+ * check` on it, so every test file that uses a store ends with it verified
+ * (records, layers and blobs against their digests, nothing left on the
+ * host), and throws with the problems found; the store is removed either way.
+ */
 export function tempStore(prefix = 'rocker-test-'): { root: string; runRoot: string; env: NodeJS.ProcessEnv; cleanup: () => void } {
   // Under /var/tmp rather than a tmpfs /tmp: overlayfs cannot use tmpfs as upper on every kernel.
   const base = existsSync('/var/tmp') ? '/var/tmp' : tmpdir();
@@ -23,7 +28,15 @@ export function tempStore(prefix = 'rocker-test-'): { root: string; runRoot: str
   mkdirSync(root);
   mkdirSync(runRoot);
   const env = { ...process.env, ROCKER_ROOT: root, ROCKER_RUNROOT: runRoot };
-  return { root, runRoot, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const cleanup = () => {
+    try {
+      const check = rocker(['system', 'check'], env);
+      if (check.code !== 0 || check.stdout !== 'no problems found\n') throw new Error(`rocker system check of ${root} failed (exit ${check.code}):\n${check.stdout}${check.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { root, runRoot, env, cleanup };
 }
 
 export function rocker(args: string[], env: NodeJS.ProcessEnv, opts: SpawnSyncOptions = {}): Result {

@@ -50,8 +50,9 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     subcommands: { prune: imagePrune, build: 'build', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', pull: 'pull', push: 'push', save: 'save', load: 'load', inspect: 'inspect', import: 'import' },
   },
   system: {
-    summary: 'Disk usage (df) and cleanup of everything unused (prune)',
+    summary: 'Disk usage (df), cleanup of everything unused (prune), store verification (check)',
     subcommands: {
+      check: { summary: 'Verify the store against its digests and the host; --repair mends what is safe', load: () => import('./commands/system-check.ts') },
       df: { summary: 'Show disk usage: images, containers, layers and blobs', load: () => import('./commands/system-df.ts') },
       prune: { summary: 'Remove stopped containers, unused images, layers, blobs (and --volumes)', load: () => import('./commands/system-prune.ts') },
     },

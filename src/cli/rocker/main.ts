@@ -1,5 +1,6 @@
 // Entry point of `rocker`. Kept free of heavy imports: `--version` must start fast.
 import { runCommand, start } from '../entry.ts';
+import { noSpaceError } from '../../common/errors.ts';
 import { commands, findCommand, type CommandGroup } from './commands.ts';
 
 const VERSION = process.env.PKG_VERSION ?? '0.0.0-dev';
@@ -84,7 +85,11 @@ async function main(argv: string[]): Promise<number> {
   const [{ openEngine }, mod] = await Promise.all([import('../../engine/engine.ts'), entry.load()]);
   const engine = openEngine({ root: global.root, runRoot: global.runroot, runtime: global.runtime });
   // Usage errors (an unknown flag, a missing operand) are Docker's 125 on every command.
-  return runCommand('rocker', name, () => mod.default(args, { engine }), failCode, 125);
+  // A full disk is named as the store's, not as whatever write met it first.
+  const run = () => mod.default(args, { engine }).catch((err: unknown) => {
+    throw noSpaceError(err, `${name} failed`, engine.paths.root) ?? err;
+  });
+  return runCommand('rocker', name, run, failCode, 125);
 }
 
 /** `rocker image` alone or with --help lists its subcommands; an unknown one is an error. */

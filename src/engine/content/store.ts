@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { dirEntries } from '../../common/dir.ts';
 import { UserError } from '../../common/errors.ts';
 import { writeFileAtomic } from '../../common/fs-atomic.ts';
 import { sha256Hex } from '../../common/random.ts';
@@ -78,11 +79,12 @@ export class ContentStore {
 
   /** Every blob's digest. */
   list(): string[] {
-    try {
-      return readdirSync(this.dir).filter((h) => /^[0-9a-f]{64}$/.test(h)).map((h) => `sha256:${h}`);
-    } catch {
-      return [];
-    }
+    return dirEntries(this.dir).filter((h) => /^[0-9a-f]{64}$/.test(h)).map((h) => `sha256:${h}`);
+  }
+
+  /** Every file in the blob directory, digests and leftovers of killed writers alike (for `system check`). */
+  files(): Array<{ name: string; path: string }> {
+    return dirEntries(this.dir).map((name) => ({ name, path: join(this.dir, name) }));
   }
 
   remove(digest: string): void {
@@ -91,12 +93,6 @@ export class ContentStore {
 
   /** Removes every blob not in `keep`, and leftovers of killed writers. Call under the store lock. */
   collect(keep: Set<string>): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return;
-    }
-    for (const name of names) if (!keep.has(`sha256:${name}`)) rmSync(join(this.dir, name), { force: true });
+    for (const name of dirEntries(this.dir)) if (!keep.has(`sha256:${name}`)) rmSync(join(this.dir, name), { force: true });
   }
 }

@@ -215,6 +215,27 @@ export class ImageStore {
     });
   }
 
+  /**
+   * `rmi -f` of names whose records are damaged (unreadable, not JSON, not a
+   * record): those records go, with what only they referenced. Returns the
+   * texts handled and the name:tag each removed; the other texts are for `remove`.
+   */
+  async removeDamaged(texts: string[]): Promise<Array<{ text: string; ref: string }>> {
+    const damaged = texts.filter((t) => {
+      if (nameProblem(t.replace(/(:[^/:]*|@.*)$/, ''))) return false;
+      const ref = parseImageRef(t);
+      const got = this.readRecord(join(this.tagDir(ref.name, ref.tag), RECORD), ref.name, ref.tag);
+      return isDamaged(got) && got.reason !== 'missing';
+    });
+    if (damaged.length === 0) return [];
+    return this.layers.lock(() => {
+      const refs = damaged.map((text) => ({ text, ...parseImageRef(text) }));
+      for (const r of refs) this.unlinkTag(r.name, r.tag);
+      this.collect();
+      return refs.map((r) => ({ text: r.text, ref: `${r.name}:${r.tag}` }));
+    });
+  }
+
   /** Removes layers and blobs nothing references. Call under the lock. Returns the removed layers. */
   private collect(): string[] {
     const { images } = this.list();
@@ -234,7 +255,12 @@ export class ImageStore {
   }
 
   private unlinkRecord(r: ImageRecord): void {
-    const dir = this.tagDir(r.name, r.tag);
+    this.unlinkTag(r.name, r.tag);
+  }
+
+  /** Removes name:tag's record, readable or not (system check repairs damaged ones with it). */
+  unlinkTag(name: string, tag: string): void {
+    const dir = this.tagDir(name, tag);
     rmSync(join(dir, RECORD), { force: true });
     rmSync(join(dir, 'rootfs'), { force: true });
     // Remove the emptied tag and name directories, up to images/.

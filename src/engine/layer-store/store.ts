@@ -115,17 +115,17 @@ export class LayerStore {
     rmSync(join(this.paths.tmp, `pin-${process.pid}-${hexOf(diffId).slice(0, 16)}`), { force: true });
   }
 
-  /** Layers pinned by running processes. */
+  /**
+   * Layers pinned by running processes, by the first 16 hex digits of their
+   * diff_id (64 bits: no two layers share them). Taken from the pin's name,
+   * not its content: a pin being written is empty for a moment, and a run
+   * whose pin read empty lost its layers to a concurrent collection.
+   */
   private pinned(): Set<string> {
     const out = new Set<string>();
     for (const name of this.tmpEntries()) {
-      const m = /^pin-(\d+)-/.exec(name);
-      if (!m || !pidAlive(Number(m[1]))) continue;
-      try {
-        out.add(readFileSync(join(this.paths.tmp, name), 'utf8'));
-      } catch {
-        // Removed by its process meanwhile.
-      }
+      const m = /^pin-(\d+)-([0-9a-f]{16})$/.exec(name);
+      if (m && pidAlive(Number(m[1]))) out.add(m[2]!);
     }
     return out;
   }
@@ -164,7 +164,7 @@ export class LayerStore {
     const removed: string[] = [];
     const pinned = this.pinned();
     for (const id of this.list()) {
-      if (referenced.has(id) || pinned.has(id)) continue;
+      if (referenced.has(id) || pinned.has(hexOf(id).slice(0, 16))) continue;
       // Rename first so a half-deleted layer is never seen under its digest.
       const trash = join(this.paths.tmp, `trash-${process.pid}-${randomHex(6)}`);
       mkdirSync(this.paths.tmp, { recursive: true });

@@ -48,11 +48,21 @@ function pinnedImage(images: ImageStore, text: string): { image: ImageRecord; la
   const { layers } = images;
   for (let attempt = 0; ; attempt++) {
     const image = images.resolve(text);
-    for (const l of image.layers) layers.pin(l);
+    try {
+      for (const l of image.layers) layers.pin(l);
+    } catch (err) {
+      // A pin half-made (a full disk) must not outlive the failure.
+      for (const l of image.layers) layers.unpin(l);
+      throw err;
+    }
     const again = images.resolve(text);
-    if (again.digest === image.digest && image.layers.every((l) => layers.has(l))) return { image, layers };
+    const missing = image.layers.find((l) => !layers.has(l));
+    if (again.digest === image.digest && !missing) return { image, layers };
     for (const l of image.layers) layers.unpin(l);
-    if (attempt >= 2) throw new UserError(`image ${text} changed while the container was being created: try again`);
+    if (attempt < 2) continue;
+    // The same image three times over, still without the layer: not a race but damage.
+    if (again.digest === image.digest) throw new UserError(`image ${text} is damaged: layer ${missing} is missing or unreadable in ${layers.dir(missing!)} (see 'rocker system check')`);
+    throw new UserError(`image ${text} changed while the container was being created: try again`);
   }
 }
 

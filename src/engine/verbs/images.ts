@@ -34,7 +34,12 @@ export class ImageVerbs {
    * `dangling=true`, `label=k=v`, `before=`, `since=`), and `repository`
    * (`images REPO[:TAG]`) keeps one name, or one name and tag.
    */
-  async list(opts: { filters?: string[]; repository?: string } = {}): Promise<{ images: ImageRecord[]; damaged: DamagedRecord[] }> {
+  /**
+   * Images, newest first. `damaged` names records that cannot be read;
+   * `missingLayers` images whose record reads but a layer is gone (listed all
+   * the same, so that rmi can name them).
+   */
+  async list(opts: { filters?: string[]; repository?: string } = {}): Promise<{ images: ImageRecord[]; damaged: DamagedRecord[]; missingLayers: Array<{ image: ImageRecord; layer: string }> }> {
     const listed = this.stores.images.list();
     let images = listed.images;
     if (opts.repository !== undefined) {
@@ -47,7 +52,12 @@ export class ImageVerbs {
       const { imageFilter } = await import('./image-filters.ts');
       images = images.filter(imageFilter(opts.filters, (t) => this.stores.images.resolve(t)));
     }
-    return { images, damaged: listed.damaged };
+    // An existsSync per layer: cheap beside reading the records.
+    const missingLayers = images.flatMap((image) => {
+      const layer = image.layers.find((l) => !this.stores.layers.has(l));
+      return layer ? [{ image, layer }] : [];
+    });
+    return { images, damaged: listed.damaged, missingLayers };
   }
 
   /** One image by NAME[:TAG] or id prefix (a UserError when there is none). */
@@ -61,8 +71,14 @@ export class ImageVerbs {
     return dockerImage(this.stores.images.resolve(text));
   }
 
-  remove(texts: string[], force: boolean): Promise<ImageRecord[]> {
-    return this.stores.images.remove(texts, force);
+  /**
+   * Removes the images `texts` name. With `force`, also records too damaged
+   * to read (without it, the damage is the error): reported apart.
+   */
+  async remove(texts: string[], force: boolean): Promise<{ removed: ImageRecord[]; damaged: Array<{ text: string; ref: string }> }> {
+    const damaged = force ? await this.stores.images.removeDamaged(texts) : [];
+    const rest = texts.filter((t) => !damaged.some((d) => d.text === t));
+    return { removed: rest.length > 0 ? await this.stores.images.remove(rest, force) : [], damaged };
   }
 
   async tag(source: string, target: string): Promise<ImageRecord> {
@@ -115,7 +131,16 @@ export class ImageVerbs {
     const { containerUsages } = await import('../container-store/usage.ts');
     const used = new Set(containerUsages(paths).map((u) => u.digest));
     const unused = images.list().images.filter((r) => !used.has(r.digest) && (all || r.name === 'untagged'));
-    const removed = unused.length ? await images.remove(unused.map(formatRef), false) : [];
+    const removed: ImageRecord[] = [];
+    for (const r of unused) {
+      try {
+        removed.push(...(await images.remove([formatRef(r)], false)));
+      } catch (err) {
+        // A concurrent rmi or prune took it first, or a container started using it since: skip it, as Docker does.
+        const gone = images.find(r.name, r.tag)?.digest !== r.digest;
+        if (!gone && !containerUsages(paths).some((u) => u.digest === r.digest)) throw err;
+      }
+    }
     // The build cache goes too, as Docker's prune drops its dangling build cache.
     clearBuildCache(paths);
     await images.prune();

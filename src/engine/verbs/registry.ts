@@ -28,8 +28,13 @@ export class RegistryVerbs {
   }
 
   async pull(text: string, opts: PullRequest = {}): Promise<PullResult> {
-    const { pullImage } = await import('../registry/pull.ts');
-    return pullImage(this.stores.images, text, opts);
+    const [{ pullImage }, { oneLine, UserError }] = await Promise.all([import('../registry/pull.ts'), import('../../common/errors.ts')]);
+    try {
+      return await pullImage(this.stores.images, text, opts);
+    } catch (err) {
+      // The registry's faults are worded already; the store's own (a full disk, a mode-000 file) get the reference too.
+      throw err instanceof UserError ? err : new UserError(`cannot pull ${text}: ${oneLine(err)}`);
+    }
   }
 
   async push(text: string, opts: { insecure?: boolean; progress?: ProgressSink } = {}): Promise<{ ref: RemoteRef; digest: string; size: number }> {

@@ -29,6 +29,22 @@ export class SystemVerbs {
     return { containers: containers.ids, volumes: volumes.names, images, reclaimed: containers.reclaimed + volumes.reclaimed + images.reclaimed };
   }
 
+  /**
+   * `system check`: the store against its digests and the host against the
+   * store; with `repair`, what can be mended safely is, under the store lock.
+   * Each problem with whether it was repaired (or why that failed).
+   */
+  async check(repair: boolean): Promise<Array<{ what: string; reason: string; repair?: string; repaired?: boolean; repairError?: string }>> {
+    const { checkStore, repairStore } = await import('../check/index.ts');
+    const problems = checkStore(this.stores, this.runtime);
+    const failed = repair ? await repairStore(this.stores, problems) : new Map();
+    return problems.map((p) => ({
+      what: p.what,
+      reason: p.reason,
+      ...(p.repair ? { repair: p.repair.action, repaired: repair && !failed.has(p), ...(failed.has(p) ? { repairError: failed.get(p) } : {}) } : {}),
+    }));
+  }
+
   /** Disk usage of images, containers, layers, blobs and the build cache. */
   async df(): Promise<DiskUsage & { build_cache: UsageRow }> {
     const [{ diskUsage }, { containerUsages }, { containerStatus }, { containerFiles, listContainers }, { cacheUsage }] = await Promise.all([

@@ -39,8 +39,9 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--no-trunc', 'full image ids (templates)')
     .addOption(templateFormatOption());
   const { opts, operands } = parseArgs<Flags>(cmd, args);
-  const { images, damaged } = await (await ctx.engine.images()).list({ filters: opts.filter, repository: operands[0] });
+  const { images, damaged, missingLayers } = await (await ctx.engine.images()).list({ filters: opts.filter, repository: operands[0] });
   for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
+  for (const { image: i, layer } of missingLayers) process.stderr.write(`rocker: image ${i.name}:${i.tag} is damaged: layer ${layer} is missing or unreadable (see 'rocker system check')\n`);
   if (opts.format === 'json') {
     process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
   } else if (opts.quiet) {
