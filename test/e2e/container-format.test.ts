@@ -19,7 +19,7 @@ test('ps --format: fields, json, table with Docker\'s headers, functions; unknow
   rocker(['run', '--name', 'fmt-done', 'busybox', 'sh', '-c', 'exit 3'], env);
   expect(ok(['ps', '--format', '{{.Names}}'])).toBe('fmt-up\n');
   expect(ok(['ps', '-a', '--format', '{{.Names}} {{.State}}'])).toBe('fmt-done exited\nfmt-new created\nfmt-up running\n');
-  expect(ok(['ps', '--format', '{{.ID}}|{{.Image}}|{{.Command}}|{{.Labels}}|{{.Networks}}|{{.Pid}}'])).toMatch(new RegExp(`^${up.slice(0, 12)}\\|busybox:latest\\|"sleep 1000"\\|env=prod,tier=web\\|none\\|\\d+\\n$`));
+  expect(ok(['ps', '--format', '{{.ID}}|{{.Image}}|{{.Command}}|{{.Labels}}|{{.Networks}}|{{.Pid}}'])).toMatch(new RegExp(`^${up.slice(0, 12)}\\|busybox:latest\\|"sleep 1000"\\|env=prod,tier=web\\|bridge\\|\\d+\\n$`));
   expect(ok(['ps', '--no-trunc', '--format', '{{.ID}}'])).toBe(`${up}\n`);
   expect(ok(['ps', '--format', '{{.Label "tier"}}|{{.Label "nope"}}'])).toBe('web|\n');
   expect(ok(['ps', '-a', '--filter', 'name=fmt-done', '--format', '{{.Status}}'])).toMatch(/^Exited \(3\) .* ago\n$/);

@@ -119,8 +119,9 @@ test('inspect shows the effective settings', () => {
   expect(rocker(['run', '--name', 'shown', '--privileged', 'busybox', 'true'], env).code).toBe(0);
   expect(rocker(['run', '--name', 'plain', '--security-opt', 'no-new-privileges', 'busybox', 'true'], env).code).toBe(0);
   const [priv, plain] = JSON.parse(rocker(['inspect', 'shown', 'plain'], env).stdout);
-  expect(priv.options).toMatchObject({ privileged: true, seccomp: 'unconfined' });
-  expect(plain.options).toMatchObject({ privileged: false, seccomp: 'default', noNewPrivileges: true });
+  // Docker's inspect shape: HostConfig.Privileged and the security options as given.
+  expect(priv.HostConfig).toMatchObject({ Privileged: true, SecurityOpt: [] });
+  expect(plain.HostConfig).toMatchObject({ Privileged: false, SecurityOpt: ['no-new-privileges'] });
   expect(rocker(['rm', 'shown', 'plain'], env).code).toBe(0);
 });
 

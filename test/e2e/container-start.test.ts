@@ -99,6 +99,14 @@ test('restart: a new process in the same container; a --rm container is kept acr
   expect(entry('again')!.status).toBe('running');
   ok(['rm', '-f', 'again']);
 
+  // stop then start at once: the bridge network the old monitor releases after the exit must not win.
+  ok(['run', '-d', '--name', 'quick', 'busybox', 'sleep', '1000']);
+  ok(['stop', '-t', '0', 'quick']);
+  ok(['start', 'quick']);
+  expect(entry('quick')!.status).toBe('running');
+  expect(rocker(['exec', 'quick', 'sh', '-c', 'ip -4 addr show eth0 | grep -c inet'], env).stdout).toBe('1\n');
+  ok(['rm', '-f', 'quick']);
+
   ok(['run', '-d', '--rm', '--name', 'temp', 'busybox', 'sleep', '1000']);
   ok(['restart', '-t', '0', 'temp']);
   expect(entry('temp')!.status).toBe('running');

@@ -37,11 +37,13 @@ export const MONITOR = [
   '  n=$((n + 1)); echo $n >"$dir/restarts"',
   '  rm -f "$dir/exit" "$dir/pid" "$dir/restarting"',
   'done',
+  // Decided before the release below, which takes a while: a restart clears `keep` once this monitor is gone.
+  'keep=0; [ -e "$dir/keep" ] && keep=1',
   '[ ! -f "$dir/network-release" ] || /bin/sh "$dir/network-release" >/dev/null 2>&1',
   // The health-check loop ends with the container, not at its next tick.
   'if [ -f "$dir/health.pid" ]; then read -r hp hs <"$dir/health.pid" && kill "$hp" 2>/dev/null; fi',
   // A rename meanwhile moved the name: then the claim is found by its target, the id.
-  'if [ "$rm" = 1 ] && [ ! -e "$dir/keep" ]; then id=${dir##*/}',
+  'if [ "$rm" = 1 ] && [ $keep = 0 ]; then id=${dir##*/}',
   '  if [ "$(readlink "$link")" = "$id" ]; then rm -f "$link"; else for l in "${link%/*}"/*; do [ "$(readlink "$l")" = "$id" ] && rm -f "$l"; done; fi',
   '  [ -f "$dir/anonymous-volumes" ] && while read -r v; do rm -rf "$v"; done <"$dir/anonymous-volumes"',
   '  rm -rf "$dir"; fi',

@@ -39,6 +39,13 @@ function clearLastRun(paths: StorePaths, rec: ContainerRecord, runtime: string):
  * Returns the exit code when attached, else undefined.
  */
 export async function startContainer(paths: StorePaths, id: string, req: StartRequest): Promise<number | undefined> {
+  // A monitor that has recorded the exit still releases the network (`stop` then `start` at once):
+  // starting before it is gone would be a no-op, or lose the new network to that release.
+  for (const until = Date.now() + 30_000; ; await Bun.sleep(20)) {
+    const s = containerStatus(paths, { id });
+    if (s.state !== 'exited' || !s.monitorAlive) break;
+    if (Date.now() > until) throw new UserError(`cannot start container ${id.slice(0, 12)}: its previous run has not finished within 30 s`);
+  }
   const claimed = await withLock(containerLock(paths, id), () => {
     const rec = readRecord(paths, id);
     const s = containerStatus(paths, rec);
