@@ -1,7 +1,7 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { withLock } from '../../common/lock.ts';
 import { UserError } from '../../common/errors.ts';
-import { attachmentFile, isBridgeNetwork } from '../network/paths.ts';
+import { isBridgeNetwork } from '../network/paths.ts';
 import type { StorePaths } from '../paths.ts';
 import { procStartTime } from '../container-store/proc.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
@@ -43,7 +43,7 @@ export async function startContainer(paths: StorePaths, id: string, req: StartRe
   // starting before it is gone would be a no-op, or lose the new network to that release.
   for (const until = Date.now() + 30_000; ; await Bun.sleep(20)) {
     const s = containerStatus(paths, { id });
-    if (s.state !== 'exited' || !s.monitorAlive) break;
+    if (!s.monitorAlive || s.state === 'running' || s.state === 'restarting') break;
     if (Date.now() > until) throw new UserError(`cannot start container ${id.slice(0, 12)}: its previous run has not finished within 30 s`);
   }
   const claimed = await withLock(containerLock(paths, id), () => {
@@ -59,9 +59,11 @@ export async function startContainer(paths: StorePaths, id: string, req: StartRe
   });
   if (!claimed) return undefined;
   const { rec } = claimed;
-  // Its network was released when it ended: attach it again (same namespace path, new address and ports).
-  if (isBridgeNetwork(rec.options.network) && !existsSync(attachmentFile(paths, id))) {
-    const { attachContainer } = await import('../network/attach.ts');
+  // Its network went when it ended (or goes now, if a killed monitor left it): attach it afresh,
+  // same namespace path, a new address and ports.
+  if (isBridgeNetwork(rec.options.network)) {
+    const { attachContainer, releaseContainer } = await import('../network/attach.ts');
+    await releaseContainer(paths, id);
     await attachContainer(paths, { id, name: rec.name, hostname: rec.hostname, options: rec.options, exposed: [] });
   }
   const created = { ...claimed, files: containerFiles(paths, id) };
