@@ -1,4 +1,4 @@
-// A store on a small tmpfs that fills up: import, pull, commit and run each
+// A store on a small tmpfs that fills up: import, pull, commit, run and build each
 // fail with one line naming the store and "no space left", leave nothing
 // half-written (system check finds nothing), and everything works again
 // once space is freed.
@@ -51,9 +51,11 @@ function fillDisk(): void {
   }
 }
 
+const DOCKERFILE = 'FROM busybox\nRUN echo built > /built.txt\n';
+
 const entries = (rel: string) => readdirSync(join(root, rel)).filter((e) => e !== '.names').sort();
 
-test('import, pull, commit and run on a full disk: one line naming the store; nothing half-written; fine once freed', async () => {
+test('import, pull, commit, run and build on a full disk: one line naming the store; nothing half-written; fine once freed', async () => {
   expect(rocker(['import', busyboxTar(), 'busybox'], env).code).toBe(0);
   expect(rocker(['run', '--name', 'changed', 'busybox', 'sh', '-c', 'echo kept > /kept.txt'], env).code).toBe(0);
   const before = { images: entries('images'), layers: entries('layers/sha256'), containers: entries('containers') };
@@ -64,6 +66,8 @@ test('import, pull, commit and run on a full disk: one line naming the store; no
   expect(pull).toEqual({ code: 1, stdout: '', stderr: `rocker: cannot pull ${fake.host}/lib/small:1${full}` });
   expect(rocker(['commit', 'changed', 'snapshot'], env)).toEqual({ code: 1, stdout: '', stderr: `rocker: cannot import container changed${full}` });
   expect(rocker(['run', '--rm', 'busybox', 'true'], env)).toEqual({ code: 125, stdout: '', stderr: `rocker: run failed${full}` });
+  const build = rocker(['build', '-q', '-t', 'built', '-'], env, { input: DOCKERFILE });
+  expect({ code: build.code, stdout: build.stdout, lines: build.stderr.split('\n').length, full: build.stderr.endsWith(full) }).toEqual({ code: 1, stdout: '', lines: 2, full: true });
   // Nothing half-written: the store is as it was, with no staging left.
   expect({ images: entries('images'), layers: entries('layers/sha256'), containers: entries('containers') }).toEqual(before);
   expect(entries('tmp')).toEqual([]);
@@ -76,6 +80,8 @@ test('import, pull, commit and run on a full disk: one line naming the store; no
   expect((await rockerAsync(['pull', '-q', `${fake.host}/lib/small:1`])).code).toBe(0);
   expect(rocker(['commit', 'changed', 'snapshot'], env).code).toBe(0);
   expect(rocker(['run', '--rm', 'snapshot', 'cat', '/kept.txt'], env)).toEqual({ code: 0, stdout: 'kept\n', stderr: '' });
+  expect(rocker(['build', '-q', '-t', 'built', '-'], env, { input: DOCKERFILE }).code).toBe(0);
+  expect(rocker(['run', '--rm', 'built', 'cat', '/built.txt'], env)).toEqual({ code: 0, stdout: 'built\n', stderr: '' });
   expect(rocker(['inspect', `${fake.host}/lib/small:1`], env).code).toBe(0);
   expect(rocker(['rm', 'changed'], env).code).toBe(0);
 });

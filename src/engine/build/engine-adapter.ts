@@ -84,8 +84,9 @@ export class EngineAdapter {
   /** Pins layers for this process; false when one is no longer in the store. */
   pin(layerIds: string[]): boolean {
     for (const l of layerIds) {
-      this.stores.layers.pin(l);
+      // Noted first: a pin half-made by a full disk is still this build's to remove.
       this.pinned.add(l);
+      this.stores.layers.pin(l);
     }
     return layerIds.every((l) => this.stores.layers.has(l));
   }
