@@ -19,7 +19,8 @@ import type { StorePaths } from '../paths.ts';
 import type { Stores } from '../stores.ts';
 import { createContainer } from '../runtime/create.ts';
 import { removeFiles, signalContainer } from '../runtime/lifecycle.ts';
-import { isWhiteout, lstatOr, resolveUser, splitPath, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
+import { isWhiteout, lstatOr } from '../container-store/tree-copy.ts';
+import { resolveUser, splitPath, type ResolvedUser, type Root } from '../runtime/rootfs-lookup.ts';
 import { runForeground } from '../runtime/start.ts';
 
 export type { BuildState, HistoryEntry, ImageConfig, ImageRecord, ResolvedUser, Root, StorePaths, TarItem };

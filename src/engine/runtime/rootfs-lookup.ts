@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { isWhiteout, lstatOr } from '../container-store/tree-copy.ts';
 import { UserError } from '../../common/errors.ts';
 
 /**
@@ -18,15 +19,6 @@ export function singleRoot(dir: string): Root {
   return { layers: [dir], isOpaque: () => false };
 }
 
-export function lstatOr(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-export const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
 export const splitPath = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
 
 /**
