@@ -26,6 +26,8 @@ afterAll(async () => {
   try {
     expect(rocker(['system', 'check'], env)).toEqual({ code: 0, stdout: 'no problems found\n', stderr: '' });
   } finally {
+    // The network definitions live in the store: its bridge is removed while they are still there.
+    rocker(['network', 'prune'], env);
     spawnSync('umount', [root]);
     store.cleanup();
   }

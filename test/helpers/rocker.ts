@@ -30,6 +30,8 @@ export function tempStore(prefix = 'rocker-test-'): { root: string; runRoot: str
   const env = { ...process.env, ROCKER_ROOT: root, ROCKER_RUNROOT: runRoot };
   const cleanup = () => {
     try {
+      // A bridge outlives its store unless its network is removed: left behind, it keeps its /16 from later runs.
+      rocker(['network', 'prune'], env);
       const check = rocker(['system', 'check'], env);
       if (check.code !== 0 || check.stdout !== 'no problems found\n') throw new Error(`rocker system check of ${root} failed (exit ${check.code}):\n${check.stdout}${check.stderr}`);
     } finally {
