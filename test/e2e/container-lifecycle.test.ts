@@ -6,19 +6,11 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { eventually, unCRLF } from '../helpers/poll.ts';
-import { rocker, ROCKER } from '../helpers/rocker.ts';
+import { psAll as psAllIn, rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env, root, leaks } = containerSuite();
 
-interface PsEntry {
-  id: string;
-  name: string;
-  pid: number | null;
-  status: string;
-  exit_code: number | null;
-  command: string[];
-}
-const psAll = (): PsEntry[] => JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout);
+const psAll = () => psAllIn(env);
 const entry = (name: string) => psAll().find((c) => c.name === name);
 /** The id behind a name, from its reservation link (there before the record is complete). */
 const idOf = (name: string): string | undefined => {

@@ -5,18 +5,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { eventually } from '../helpers/poll.ts';
-import { rocker, ROCKER } from '../helpers/rocker.ts';
+import { psAll, rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env, root } = containerSuite();
 
-interface PsEntry {
-  id: string;
-  name: string;
-  pid: number | null;
-  status: string;
-  exit_code: number | null;
-}
-const entry = (name: string): PsEntry | undefined => (JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout) as PsEntry[]).find((c) => c.name === name);
+const entry = (name: string) => psAll(env).find((c) => c.name === name);
 const ok = (args: string[]) => {
   const r = rocker(args, env);
   expect(r).toMatchObject({ code: 0, stderr: '' });

@@ -62,3 +62,18 @@ export function busyboxTar(): string {
   renameSync(tmp, out);
   return out;
 }
+
+/** One container as `rocker ps -a --format json` lists it. */
+export interface PsEntry {
+  id: string;
+  name: string;
+  pid: number | null;
+  status: string;
+  exit_code: number | null;
+  command: string[];
+}
+
+/** Every container of the store `env` names, as `ps -a --format json` lists them. */
+export function psAll(env: NodeJS.ProcessEnv): PsEntry[] {
+  return JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout) as PsEntry[];
+}
