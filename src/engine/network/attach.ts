@@ -17,7 +17,7 @@ import { cidrContains } from './subnet.ts';
 import type { PortSpec } from './flags.ts';
 import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
 import { createNetns, removeNetns } from './netns.ts';
-import { removeMasqueradeChain } from './cleanup.ts';
+import { keepIsolationFirst, removeMasqueradeChain } from './cleanup.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
 import { claimPorts, collectStaleClaims, releasePorts } from './ports.ts';
 
@@ -129,6 +129,7 @@ async function firstUseSerialized<T>(paths: StorePaths, net: Network, add: () =>
   if (existsSync(mark)) return add();
   return withLock(join(np.locks, 'first-use'), async () => {
     const result = await add();
+    keepIsolationFirst();
     mkdirSync(np.ready, { recursive: true });
     writeFileSync(mark, '');
     return result;

@@ -62,6 +62,16 @@ export function removeSharedChainsIfUnused(): void {
     dropChain('nat', 'CNI-HOSTPORT-MASQ', ['POSTROUTING']);
     dropChain('nat', 'CNI-HOSTPORT-SETMARK', []);
   }
+  // Only their closing RETURN rules left: no bridge is isolated any more.
+  const stage1 = chainRules('filter', 'CNI-ISOLATION-STAGE-1');
+  const stage2 = chainRules('filter', 'CNI-ISOLATION-STAGE-2');
+  const isolationUnused = [...(stage1 ?? []), ...(stage2 ?? [])].every((r) => r.includes('-j RETURN'));
+  if (!isolationUnused) return;
+  if (stage1 !== undefined) dropChain('filter', 'CNI-ISOLATION-STAGE-1', ['FORWARD']);
+  if (stage2 !== undefined) dropChain('filter', 'CNI-ISOLATION-STAGE-2', []);
+  // CNI-FORWARD goes only with the isolation chains: the next ADD would make
+  // it again at the top of FORWARD, above the isolation jump, and its ACCEPT
+  // for every container address would let other networks in.
   const fwd = chainRules('filter', 'CNI-FORWARD');
   const admin = chainRules('filter', 'CNI-ADMIN');
   // Firewall's only own rule is the jump to the admin chain; any other rule is a container's.
@@ -69,13 +79,22 @@ export function removeSharedChainsIfUnused(): void {
     dropChain('filter', 'CNI-FORWARD', ['FORWARD']);
     if (admin !== undefined) dropChain('filter', 'CNI-ADMIN', []);
   }
-  // Only their closing RETURN rules left: no bridge is isolated any more.
-  const stage1 = chainRules('filter', 'CNI-ISOLATION-STAGE-1');
-  const stage2 = chainRules('filter', 'CNI-ISOLATION-STAGE-2');
-  if (stage1 !== undefined && [...stage1, ...(stage2 ?? [])].every((r) => r.includes('-j RETURN'))) {
-    dropChain('filter', 'CNI-ISOLATION-STAGE-1', ['FORWARD']);
-    if (stage2 !== undefined) dropChain('filter', 'CNI-ISOLATION-STAGE-2', []);
-  }
+}
+
+/**
+ * Isolation works only while FORWARD jumps to it before CNI-FORWARD. Both
+ * are made with -I, so whichever came last is first: a CNI-FORWARD made
+ * again after the isolation chain (by another CNI user, or chains removed by
+ * hand) would let every network reach every other. Checked when a network's
+ * first ADD has made its rules; one `iptables -S` (about 1 ms).
+ */
+export function keepIsolationFirst(): void {
+  const rules = chainRules('filter', 'FORWARD') ?? [];
+  const isolation = rules.findIndex((r) => / -j CNI-ISOLATION-STAGE-1( |$)/.test(r));
+  const forward = rules.findIndex((r) => / -j CNI-FORWARD( |$)/.test(r));
+  if (isolation < 0 || forward < 0 || isolation < forward) return;
+  deleteRule('filter', rules[isolation]!);
+  run(['iptables-restore', '-w', '--noflush'], `*filter\n-I ${rules[isolation]!.slice(3)}\nCOMMIT\n`);
 }
 
 /** Deletes a network's bridge (its addresses and route go with it) and its address reservations. */
