@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { freePort, hostAddress, hostServer, httpGet } from '../helpers/network.ts';
+import { freePort, hostAddress, hostServer, httpGet, outsideWorld } from '../helpers/network.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env, dir, runRoot, leaks } = containerSuite();
@@ -47,6 +47,23 @@ test('the default network is bridge: an address on the rocker bridge, outbound t
   expect(reservations()).toEqual([]);
   expect(entries('netns')).toEqual([]);
   expect(entries('attachments')).toEqual([]);
+});
+
+test('outbound NAT: a container reaches a server outside the host as the host, and only through the NAT', async () => {
+  const outside = await outsideWorld(dir);
+  try {
+    // The outside namespace has no route to the container subnet: an answer proves the source was rewritten.
+    expect(await httpGet(outside.url)).toBe(`${outside.hostEnd}\n`);
+    const r = rocker(['run', '--rm', 'busybox', 'wget', '-qO-', outside.url], env);
+    expect(r).toEqual({ code: 0, stdout: `${outside.hostEnd}\n`, stderr: '' });
+    // An internal network has no NAT and no route out.
+    expect(rocker(['network', 'create', '--internal', 'closed'], env).code).toBe(0);
+    const closed = rocker(['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', `wget -T 2 -qO- ${outside.url} || echo unreachable`], env);
+    expect(closed.stdout).toBe('unreachable\n');
+    expect(rocker(['network', 'rm', 'closed'], env).code).toBe(0);
+  } finally {
+    outside.stop();
+  }
 });
 
 test('--network none keeps loopback only, host shares the host network', () => {

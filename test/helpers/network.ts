@@ -54,3 +54,36 @@ export async function httpGet(url: string): Promise<string> {
     return '';
   }
 }
+
+/**
+ * A stand-in for the outside world: a network namespace joined to the host
+ * by a veth pair on 198.51.100.0/24 (TEST-NET-2), with no route back to any
+ * container subnet, serving `/cgi-bin/peer`, which answers the address the
+ * request came from. A container reaches it only through the host's NAT, and
+ * then the peer is the host's end of the pair. stop() removes it all.
+ */
+export async function outsideWorld(dir: string): Promise<{ url: string; hostEnd: string; stop: () => void }> {
+  const tag = `${process.pid % 100000}`;
+  const ns = `rocker-outside-${tag}`;
+  const [hostIf, nsIf, hostEnd, nsEnd] = [`rkout${tag}`, `rkin${tag}`, '198.51.100.1', '198.51.100.2'];
+  const www = join(dir, 'outside-www');
+  mkdirSync(join(www, 'cgi-bin'), { recursive: true });
+  writeFileSync(join(www, 'cgi-bin', 'peer'), '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s\\n" "$REMOTE_ADDR"\n', { mode: 0o755 });
+  const sh = (script: string) => {
+    const r = spawnSync('sh', ['-ec', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`outside world: ${r.stderr}`);
+  };
+  sh(`ip netns add ${ns}
+ip link add ${hostIf} type veth peer name ${nsIf} netns ${ns}
+ip addr add ${hostEnd}/24 dev ${hostIf}; ip link set ${hostIf} up
+ip -n ${ns} addr add ${nsEnd}/24 dev ${nsIf}; ip -n ${ns} link set ${nsIf} up; ip -n ${ns} link set lo up`);
+  const child = spawn('ip', ['netns', 'exec', ns, '/bin/busybox', 'httpd', '-f', '-p', `${nsEnd}:80`, '-h', www], { stdio: 'ignore' });
+  const stop = () => {
+    child.kill('SIGKILL');
+    spawnSync('ip', ['netns', 'del', ns]);
+    spawnSync('ip', ['link', 'del', hostIf], { stdio: 'ignore' });
+  };
+  const url = `http://${nsEnd}/cgi-bin/peer`;
+  for (let i = 0; i < 100 && (await httpGet(url)) === ''; i++) await new Promise((r) => setTimeout(r, 20));
+  return { url, hostEnd, stop };
+}
