@@ -31,7 +31,10 @@ export function tempStore(prefix = 'rocker-test-'): { root: string; runRoot: str
   const cleanup = () => {
     try {
       // A bridge outlives its store unless its network is removed: left behind, it keeps its /16 from later runs.
-      rocker(['network', 'prune'], env);
+      const bridges = rocker(['network', 'ls'], env).stdout.split('\n').slice(1).map((l) => l.split(/ +/)[5]).filter(Boolean);
+      const pruned = rocker(['network', 'prune'], env);
+      const left = bridges.filter((b) => existsSync(`/sys/class/net/${b}`));
+      if (left.length) throw new Error(`store ${root} left bridge ${left.join(', ')} on the host: ${pruned.stderr.trim()}`);
       const check = rocker(['system', 'check'], env);
       if (check.code !== 0 || check.stdout !== 'no problems found\n') throw new Error(`rocker system check of ${root} failed (exit ${check.code}):\n${check.stdout}${check.stderr}`);
     } finally {
