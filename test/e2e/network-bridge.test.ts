@@ -1,7 +1,7 @@
 // The default bridge network and published ports, on the real CNI plugins
 // (bridge, host-local, portmap, firewall) and runc.
 import { expect, test } from 'bun:test';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
@@ -21,7 +21,7 @@ const entries = (sub: string) => (existsSync(join(net, sub)) ? readdirSync(join(
 /** The first two octets of the default network's /16 ("10.77."): another engine or store may hold 10.77 already. */
 const bridgeNet = () => JSON.parse(rocker(['network', 'inspect', 'bridge'], env).stdout)[0].IPAM.Config[0].Subnet.replace(/0\.0\/16$/, '');
 /** What a container leaves on the host (the network's own bridge and shared chains stay until it is removed). */
-const perContainer = (l: string) => /veth|CNI-DN|CNI-[0-9a-f]{24}|-[ds] 10\./.test(l);
+const perContainer = (l: string) => /veth|CNI-DN|CNI-[0-9a-f]{24}|-[ds] 10\.\d+\.\d+\.\d+\/32/.test(l);
 
 test('the default network is bridge: an address on the rocker bridge, outbound to the host, resolv.conf, hostname', async () => {
   const srv = await hostServer(dir, 'from-host');
@@ -56,9 +56,17 @@ test('outbound NAT: a container reaches a server outside the host as the host, a
     expect(await httpGet(outside.url)).toBe(`${outside.hostEnd}\n`);
     const r = rocker(['run', '--rm', 'busybox', 'wget', '-qO-', outside.url], env);
     expect(r).toEqual({ code: 0, stdout: `${outside.hostEnd}\n`, stderr: '' });
+    // Past a FORWARD policy of DROP too (another engine, or a host firewall, may set it).
+    const policy = spawnSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout.split('\n')[0]!.split(' ')[2]!;
+    spawnSync('iptables', ['-w', '-P', 'FORWARD', 'DROP']);
+    try {
+      expect(rocker(['run', '--rm', 'busybox', 'timeout', '5', 'wget', '-qO-', outside.url], env).stdout).toBe(`${outside.hostEnd}\n`);
+    } finally {
+      spawnSync('iptables', ['-w', '-P', 'FORWARD', policy]);
+    }
     // An internal network has no NAT and no route out.
     expect(rocker(['network', 'create', '--internal', 'closed'], env).code).toBe(0);
-    const closed = rocker(['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', `wget -T 2 -qO- ${outside.url} || echo unreachable`], env);
+    const closed = rocker(['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', `wget -qO- ${outside.url} 2>/dev/null || echo unreachable`], env);
     expect(closed.stdout).toBe('unreachable\n');
     expect(rocker(['network', 'rm', 'closed'], env).code).toBe(0);
   } finally {

@@ -1,7 +1,7 @@
 // User networks: create/ls/inspect/rm/prune, containers reaching each other
 // by name, and what rm leaves (nothing).
 import { expect, test } from 'bun:test';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { hostAddress } from '../helpers/network.ts';
@@ -74,20 +74,12 @@ test('containers started at once never share an address', async () => {
 });
 
 test('networks are isolated from each other: only the container\'s own network reaches it', () => {
-  // Removing the last other network while no container runs drops the shared
-  // CNI-FORWARD chain; the next ADD makes it again, and it must not come
-  // before the isolation rules of the networks still there.
+  // Removing another network while no container runs must leave the
+  // remaining networks' isolation in place (with the firewall plugin, the
+  // shared CNI-FORWARD chain came back above it).
   expect(rocker(['network', 'create', 'gamma'], env).code).toBe(0);
   expect(rocker(['run', '--rm', '--network', 'gamma', 'busybox', 'true'], env).code).toBe(0);
   expect(rocker(['network', 'rm', 'gamma'], env).code).toBe(0);
-  // Another CNI user (Podman) that makes CNI-FORWARD again puts it first;
-  // a network's first use puts isolation back in front.
-  const forwardJump = spawnSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout.split('\n').find((r) => r.endsWith('-j CNI-FORWARD'))!;
-  expect(forwardJump).toBeDefined();
-  spawnSync('sh', ['-c', `iptables -w ${forwardJump.replace(/^-A/, '-D')} && iptables -w ${forwardJump.replace(/^-A FORWARD/, '-I FORWARD 1')}`]);
-  expect(rocker(['network', 'create', 'delta'], env).code).toBe(0);
-  expect(rocker(['run', '--rm', '--network', 'delta', 'busybox', 'true'], env).code).toBe(0);
-  expect(rocker(['network', 'rm', 'delta'], env).code).toBe(0);
   expect(rocker(['run', '-d', '--name', 'iso', '--network', 'alpha', 'busybox', 'sleep', '1000'], env).code).toBe(0);
   const ip = JSON.parse(rocker(['inspect', 'iso'], env).stdout)[0].NetworkSettings.Networks.alpha.IPAddress;
   const ping = (network: string) => rocker(['run', '--rm', '--network', network, 'busybox', 'sh', '-c', `ping -c1 -W1 ${ip} >/dev/null && echo reached || echo blocked`], env).stdout;

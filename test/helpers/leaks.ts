@@ -60,15 +60,15 @@ function processes(marker: string): string[] {
 }
 
 /**
- * veths, rocker's bridges, and iptables rules that CNI wrote (every such rule
- * names a CNI chain). Host-wide: a suite's bridges and rules have no store
+ * veths, rocker's bridges, and iptables rules that CNI or rocker wrote (every
+ * such rule names a CNI- or ROCKER- chain). Host-wide: a suite's bridges and rules have no store
  * name in them; CI runs one suite at a time.
  */
 function network(): string[] {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const links = readdirSync('/sys/class/net').filter((l) => /^(veth|rocker\d|br-)/.test(l)).map((l) => `link ${l}`);
   const rules = ['iptables-save', 'ip6tables-save'].flatMap((cmd) =>
-    (spawnSync(cmd, { encoding: 'utf8' }).stdout ?? '').split('\n').filter((l) => l.includes('CNI-')).map((l) => `${cmd} ${l}`),
+    (spawnSync(cmd, { encoding: 'utf8' }).stdout ?? '').split('\n').filter((l) => l.includes('CNI-') || l.includes('ROCKER-')).map((l) => `${cmd} ${l}`),
   );
   return [...links, ...rules].sort();
 }

@@ -17,7 +17,8 @@ import { cidrContains } from './subnet.ts';
 import type { PortSpec } from './flags.ts';
 import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './hosts.ts';
 import { createNetns, removeNetns } from './netns.ts';
-import { keepIsolationFirst, removeMasqueradeChain } from './cleanup.ts';
+import { removeMasqueradeChain } from './cleanup.ts';
+import { addNetworkRules } from './rules.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
 import { claimPorts, collectStaleClaims, releasePorts } from './ports.ts';
 
@@ -116,22 +117,27 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
 }
 
 /**
- * The first ADD on a network makes its bridge and the firewall plugin's
- * isolation rules for it; two of those at once race inside the plugin (rules
- * doubled, or one placed after the chain's closing RETURN, which ends the
- * isolation). Until one ADD on the network has succeeded, ADDs take turns;
- * after that they run side by side. The mark lives under the run root, as
- * the bridge and rules it stands for do.
+ * A network's first use writes its rules (rules.ts) and its first ADD makes
+ * its bridge; two first ADDs at once race inside the bridge plugin. Until
+ * one ADD on the network has succeeded, ADDs take turns; after that they
+ * run side by side. The mark lives under the run root, as the bridge and
+ * rules it stands for do; it names what it stands for, so a mark an older
+ * rocker wrote (whose networks had the firewall plugin's rules instead)
+ * counts as none.
  */
+const READY = 'bridge+rules\n';
+
 async function firstUseSerialized<T>(paths: StorePaths, net: Network, add: () => Promise<T>): Promise<T> {
   const np = networkPaths(paths);
   const mark = join(np.ready, net.id);
-  if (existsSync(mark)) return add();
+  const ready = () => existsSync(mark) && readFileSync(mark, 'utf8') === READY;
+  if (ready()) return add();
   return withLock(join(np.locks, 'first-use'), async () => {
+    if (ready()) return add();
+    addNetworkRules(net);
     const result = await add();
-    keepIsolationFirst();
     mkdirSync(np.ready, { recursive: true });
-    writeFileSync(mark, '');
+    writeFileSync(mark, READY);
     return result;
   });
 }

@@ -7,34 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-
-function run(cmd: string[], input?: string): { ok: boolean; out: string; err: string } {
-  const r = Bun.spawnSync(cmd, { stdin: input === undefined ? 'ignore' : Buffer.from(input), stdout: 'pipe', stderr: 'pipe' });
-  return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString().trim() };
-}
-
-/** The rules of a chain ("-A ..." lines), or undefined when the chain does not exist. */
-function chainRules(table: string, chain: string): string[] | undefined {
-  const r = run(['iptables', '-w', '-t', table, '-S', chain]);
-  return r.ok ? r.out.split('\n').filter((l) => l.startsWith('-A ')) : undefined;
-}
-
-/**
- * Deletes a rule as `-S` printed it. iptables-restore reads the quoting
- * -S writes (comments with escaped quotes), which splitting words here
- * would get wrong; --noflush leaves every other rule alone.
- */
-function deleteRule(table: string, rule: string): void {
-  run(['iptables-restore', '-w', '--noflush'], `*${table}\n-D ${rule.slice(3)}\nCOMMIT\n`);
-}
-
-function dropChain(table: string, chain: string, jumpsFrom: string[]): void {
-  for (const from of jumpsFrom) {
-    for (const rule of chainRules(table, from) ?? []) if (new RegExp(`-j ${chain}( |$)`).test(rule)) deleteRule(table, rule);
-  }
-  run(['iptables', '-w', '-t', table, '-F', chain]);
-  run(['iptables', '-w', '-t', table, '-X', chain]);
-}
+import { chainRules, deleteRule, dropChain, run } from './iptables.ts';
 
 /**
  * The bridge plugin's per-container NAT chain (`ipMasq`) and its jump from
@@ -79,22 +52,6 @@ export function removeSharedChainsIfUnused(): void {
     dropChain('filter', 'CNI-FORWARD', ['FORWARD']);
     if (admin !== undefined) dropChain('filter', 'CNI-ADMIN', []);
   }
-}
-
-/**
- * Isolation works only while FORWARD jumps to it before CNI-FORWARD. Both
- * are made with -I, so whichever came last is first: a CNI-FORWARD made
- * again after the isolation chain (by another CNI user, or chains removed by
- * hand) would let every network reach every other. Checked when a network's
- * first ADD has made its rules; one `iptables -S` (about 1 ms).
- */
-export function keepIsolationFirst(): void {
-  const rules = chainRules('filter', 'FORWARD') ?? [];
-  const isolation = rules.findIndex((r) => / -j CNI-ISOLATION-STAGE-1( |$)/.test(r));
-  const forward = rules.findIndex((r) => / -j CNI-FORWARD( |$)/.test(r));
-  if (isolation < 0 || forward < 0 || isolation < forward) return;
-  deleteRule('filter', rules[isolation]!);
-  run(['iptables-restore', '-w', '--noflush'], `*filter\n-I ${rules[isolation]!.slice(3)}\nCOMMIT\n`);
 }
 
 /** Deletes a network's bridge (its addresses and route go with it) and its address reservations. */

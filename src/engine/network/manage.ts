@@ -8,6 +8,7 @@ import { collectStale } from './attach.ts';
 import { listNetworks, removeNetworkDefinition, resolveNetwork, type Network } from './config.ts';
 import { ipamDirOf, removeBridge, removeIsolationRules, removeSharedChainsIfUnused } from './cleanup.ts';
 import { networkPaths } from './paths.ts';
+import { removeNetworkRules } from './rules.ts';
 
 /**
  * Removes a network with everything CNI left on the host. Unlike Docker,
@@ -20,6 +21,7 @@ export async function removeNetwork(paths: StorePaths, text: string): Promise<Ne
   const net = resolveNetwork(paths, text);
   const users = listAttachments(paths).filter((a) => a.networkId === net.id);
   if (users.length) throw new UserError(`network ${net.name} has active containers: ${users.map((a) => a.name).sort().join(', ')}`);
+  removeNetworkRules(net.bridge);
   removeIsolationRules(net.bridge);
   removeBridge(net.bridge, ipamDirOf(networkPaths(paths).ipam, net.name));
   removeNetworkDefinition(paths, net);
