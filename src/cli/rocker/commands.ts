@@ -116,6 +116,14 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
       rm: podRm, remove: podRm,
     },
   },
+  kube: {
+    summary: 'Kubernetes YAML: generate it from containers and pods, play it here, take it down',
+    subcommands: {
+      generate: { summary: 'Print Kubernetes YAML (Pod, --service: Service) for containers or pods', load: () => import('./commands/kube-generate.ts') },
+      play: { summary: 'Create pods, containers and volumes from Kubernetes YAML', load: () => import('./commands/kube-play.ts') },
+      down: { summary: 'Remove what kube play made from the same YAML', load: () => import('./commands/kube-down.ts') },
+    },
+  },
   // `rocker container X` is `rocker X`, as with Docker's management commands.
   container: {
     summary: 'Manage containers (prune, and ls/rm/inspect/create/start/stop/...)',

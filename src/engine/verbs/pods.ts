@@ -11,6 +11,8 @@ import type { StorePaths } from '../paths.ts';
 
 export interface PodCreateRequest {
   name?: string;
+  /** The pod's (and so its members') hostname; default its name. */
+  hostname?: string;
   /** `--network`, as `run`'s: bridge (default), a user network, none or host. */
   network?: string;
   /** `-p` specs, as `run`'s. */
@@ -46,9 +48,10 @@ export class PodVerbs {
     for (const s of extra) if (!(SHAREABLE as readonly string[]).includes(s)) throw new UserError(`invalid --share "${s}": pods share net, ipc and uts always; --share can add pid`);
     const net = networkOptions({ network: req.network, publish: req.publish, addHost: req.addHost, dns: req.dns, dnsSearch: [], networkAlias: [] });
     const name = req.name ?? generateName();
+    if (req.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62}[a-zA-Z0-9])?$/.test(req.hostname)) throw new UserError(`invalid hostname "${req.hostname}"`);
     const share: Shared[] = ['net', 'ipc', 'uts', ...(extra.includes('pid') ? ['pid' as const] : [])];
     const rec: PodRecord = {
-      id: generateId(), name, created: new Date().toISOString(), hostname: name, share,
+      id: generateId(), name, created: new Date().toISOString(), hostname: req.hostname ?? name, share,
       network: net.network, publish: net.publish ?? [], labels: req.labels,
       ...(req.addHost.length ? { addHosts: req.addHost } : {}), ...(req.dns.length ? { dns: req.dns } : {}),
     };
