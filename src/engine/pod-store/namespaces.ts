@@ -73,7 +73,8 @@ async function ipcAndUts(dir: string, hostname: string): Promise<void> {
 async function pidNamespace(dir: string): Promise<void> {
   const catatonit = CATATONITS.find((p) => existsSync(p));
   if (!catatonit) throw new UserError("--share pid needs catatonit on the host: install it with 'apt-get install catatonit'");
-  const child = Bun.spawn(['unshare', '--pid', '--fork', '--kill-child', catatonit, '-P'], { stdio: ['ignore', 'ignore', 'ignore'], detached: true, cwd: '/' });
+  // --wd: the pod's directory in its command line tells whose holder it is (ps, the tests' leak checks).
+  const child = Bun.spawn(['unshare', '--pid', '--fork', '--kill-child', `--wd=${dir}`, catatonit, '-P'], { stdio: ['ignore', 'ignore', 'ignore'], detached: true, cwd: '/' });
   child.unref();
   writeFileSync(join(dir, 'unshare'), `${child.pid} ${procStartTime(child.pid) ?? 0}\n`);
   let init: number | undefined;

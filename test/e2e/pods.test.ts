@@ -1,0 +1,95 @@
+// Pods: containers sharing the pod's network, IPC and UTS namespaces (and
+// PID with --share pid), held without a pause image; their lifecycle, and
+// that a removed pod leaves nothing behind.
+import { expect, test } from 'bun:test';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { containerSuite } from '../helpers/container-suite.ts';
+import { rocker } from '../helpers/rocker.ts';
+
+const { env, leaks, runRoot } = containerSuite();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const inspectPod = (name: string) => JSON.parse(rocker(['pod', 'inspect', name], env).stdout)[0];
+const podDirs = () => (existsSync(join(runRoot, 'pods')) ? readdirSync(join(runRoot, 'pods')) : []);
+
+async function until(fn: () => string, want: string): Promise<string> {
+  let got = '';
+  for (let i = 0; i < 50 && got !== want; i++) {
+    got = fn();
+    if (got !== want) await sleep(100);
+  }
+  return got;
+}
+
+test("a pod's containers share network, IPC and UTS: they talk over localhost, and its published port reaches them", async () => {
+  const id = rocker(['pod', 'create', '--name', 'duo', '-p', '127.0.0.1:18931:8080', '-l', 'team=a'], env).stdout.trim();
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  expect(inspectPod('duo')).toMatchObject({ Id: id, Name: 'duo', State: 'created', SharedNamespaces: ['net', 'ipc', 'uts'], Labels: { team: 'a' }, Containers: [] });
+  expect(rocker(['run', '-d', '--pod', 'duo', '--name', 'web', 'busybox', 'sh', '-c', 'echo from-web > /i.html; httpd -f -p 8080 -h /'], env).code).toBe(0);
+  const peer = (cmd: string) => rocker(['run', '--rm', '--pod', 'duo', 'busybox', 'sh', '-c', cmd], env);
+  expect(await until(() => peer('wget -qO- http://localhost:8080/i.html').stdout, 'from-web\n')).toBe('from-web\n');
+  expect(await until(() => Bun.spawnSync(['wget', '-qO-', 'http://127.0.0.1:18931/i.html']).stdout.toString(), 'from-web\n')).toBe('from-web\n');
+  // One namespace each for net, ipc and uts, the pod's; the mount and PID namespaces stay each container's own.
+  const ns = (c: string) => rocker(['exec', c, 'sh', '-c', 'hostname; for n in net ipc uts pid mnt; do readlink /proc/self/ns/$n; done'], env).stdout;
+  expect(rocker(['run', '-d', '--pod', 'duo', '--name', 'side', 'busybox', 'sleep', '1000'], env).code).toBe(0);
+  const [a, b] = [ns('web').split('\n'), ns('side').split('\n')];
+  expect(a[0]).toBe('duo');
+  expect(a.slice(0, 4)).toEqual(b.slice(0, 4));
+  expect(a[4]).not.toBe(b[4]);
+  expect(a[5]).not.toBe(b[5]);
+  const host = Bun.spawnSync(['readlink', '/proc/self/ns/net', '/proc/self/ns/ipc', '/proc/self/ns/uts']).stdout.toString().split('\n');
+  expect(a.slice(1, 4)).not.toContain(host[0]);
+  expect(a.slice(1, 4)).not.toContain(host[1]);
+  const pod = inspectPod('duo');
+  expect(pod.State).toBe('running');
+  expect(pod.Containers.map((c: { Name: string }) => c.Name)).toEqual(['web', 'side']);
+  expect(pod.IPAddress).toMatch(/^10\./);
+  expect(rocker(['pod', 'ls'], env).stdout).toMatch(new RegExp(`\\n${id.slice(0, 12)} +duo +running +.* 2\\n`));
+});
+
+test('pod stop ends its containers and lets its namespaces go; pod start makes them again', async () => {
+  expect(rocker(['pod', 'stop', '-t', '1', 'duo'], env)).toEqual({ code: 0, stdout: 'duo\n', stderr: '' });
+  expect(inspectPod('duo').State).toBe('exited');
+  expect(podDirs()).toEqual([]);
+  expect(await leaks()).toMatchObject({ mounts: [], processes: [] });
+  expect(rocker(['pod', 'start', 'duo'], env)).toEqual({ code: 0, stdout: 'duo\n', stderr: '' });
+  expect(inspectPod('duo').Containers.map((c: { State: string }) => c.State)).toEqual(['running', 'running']);
+  expect(await until(() => rocker(['exec', 'side', 'wget', '-qO-', 'http://localhost:8080/i.html'], env).stdout, 'from-web\n')).toBe('from-web\n');
+  // A member started on its own brings the pod's namespaces back too.
+  expect(rocker(['pod', 'stop', '-t', '1', 'duo'], env).code).toBe(0);
+  expect(rocker(['start', 'side'], env).code).toBe(0);
+  expect(rocker(['exec', 'side', 'hostname'], env).stdout).toBe('duo\n');
+  expect(inspectPod('duo').State).toBe('degraded');
+});
+
+test('--share pid: one PID namespace whose init is the host\'s catatonit', () => {
+  expect(rocker(['pod', 'create', '--name', 'pids', '--share', 'pid', '--network', 'none'], env).code).toBe(0);
+  expect(rocker(['run', '-d', '--pod', 'pids', '--name', 'sleeper', 'busybox', 'sleep', '1000'], env).code).toBe(0);
+  const ps = rocker(['run', '--rm', '--pod', 'pids', 'busybox', 'ps', '-o', 'pid,args'], env).stdout;
+  expect(ps).toMatch(/\n +1 .*catatonit -P\n/);
+  expect(ps).toContain('sleep 1000');
+  expect(inspectPod('pids').SharedNamespaces).toEqual(['net', 'ipc', 'uts', 'pid']);
+});
+
+test('pod rm keeps a pod with running containers unless -f; bad input is a one-line error that makes nothing', async () => {
+  expect(rocker(['pod', 'rm', 'pids'], env)).toEqual({ code: 1, stdout: '', stderr: "rocker: pod pids has running container sleeper: stop the pod first, or use 'rocker pod rm -f'\n" });
+  const cases: [string[], number, string][] = [
+    [['run', '--rm', '--pod', 'nosuch', 'busybox', 'true'], 125, 'rocker: no such pod: nosuch\n'],
+    [['run', '--rm', '--pod', 'duo', '-p', '80:80', 'busybox', 'true'], 125, "rocker: --publish cannot be combined with --pod: a pod member shares the pod's network and hostname (set them with 'rocker pod create')\n"],
+    [['run', '--rm', '--network', 'pod', 'busybox', 'true'], 125, 'rocker: --network pod: join a pod with --pod NAME\n'],
+    [['pod', 'create', '--name', 'duo'], 1, 'rocker: pod name "duo" is already in use by pod '],
+    [['pod', 'create', '--share', 'cgroup'], 1, 'rocker: invalid --share "cgroup": pods share net, ipc and uts always; --share can add pid\n'],
+    [['pod', 'inspect', 'nosuch'], 1, 'rocker: no such pod: nosuch\n'],
+  ];
+  for (const [args, code, stderr] of cases) {
+    const r = rocker(args, env);
+    expect(r.code).toBe(code);
+    expect(r.stderr.startsWith(stderr)).toBe(true);
+  }
+  expect(rocker(['pod', 'ls', '-q'], env).stdout.split('\n').filter(Boolean).length).toBe(2);
+  expect(rocker(['pod', 'rm', '-f', 'pids', 'duo'], env)).toEqual({ code: 0, stdout: 'pids\nduo\n', stderr: '' });
+  expect(rocker(['ps', '-aq'], env).stdout).toBe('');
+  expect(rocker(['pod', 'ls', '-q'], env).stdout).toBe('');
+  expect(podDirs()).toEqual([]);
+  expect(await leaks()).toMatchObject({ mounts: [], processes: [], cgroups: [] });
+});
