@@ -44,7 +44,7 @@ export interface PlayPlan {
 
 type Data = Map<string, Record<string, Uint8Array>>;
 
-const bad = (msg: string) => new UserError(msg, 125);
+const bad = (msg: string) => new UserError(msg);
 
 function emptyFlags(): RunFlags {
   return { env: [], envFile: [], volume: [], tmpfs: [], capAdd: [], capDrop: [], securityOpt: [], publish: [], addHost: [], dns: [], dnsSearch: [], networkAlias: [] };

@@ -90,7 +90,10 @@ export class KubeVerbs {
         report.pods.push({ name: p.name, containers: ids });
         for (const c of p.containers) {
           for (const h of c.create) if (!existsSync(h.path)) (h.dir ? mkdirSync(h.path, { recursive: true }) : writeFileSync(h.path, ''));
-          const r = await this.containers.run({ image: c.image, command: c.command, name: c.name, flags: c.flags });
+          const r = await this.containers.run({ image: c.image, command: c.command, name: c.name, flags: c.flags }).catch((err: unknown) => {
+            // Which container of which pod: the run's own message does not say.
+            throw err instanceof UserError ? new UserError(`pod ${p.name}: container ${c.name}: ${err.message}`) : err;
+          });
           if (r.detached) ids.push(r.id);
         }
       }
