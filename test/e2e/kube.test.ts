@@ -230,9 +230,12 @@ test('Deployment replicas as pods, ConfigMap and Secret as env and files, a clai
   expect(rocker(['exec', 'app-pod-0-main', 'sh', '-c', 'echo shared > /data/x'], env).code).toBe(0);
   expect(rocker(['exec', 'app-pod-1-main', 'cat', '/data/x'], env).stdout).toBe('shared\n');
   expect(list(['volume', 'ls', '-q']).sort()).toEqual(['app-pod-0-conf', 'app-pod-0-secret', 'app-pod-1-conf', 'app-pod-1-secret', 'appdata']);
-  const down = rocker(['kube', 'down', yamlFile], env);
+  // Down from the YAML as edited since (one replica): the second replica and its volumes go too.
+  const down = rocker(['kube', 'down', file('app1.yaml', APP.replace('replicas: 2', 'replicas: 1'))], env);
   expect(down.code).toBe(0);
-  expect(down.stdout).toBe('Pod: app-pod-0\nPod: app-pod-1\nVolume: appdata\nVolume: app-pod-0-conf\nVolume: app-pod-0-secret\nVolume: app-pod-1-conf\nVolume: app-pod-1-secret\n');
+  expect(down.stdout.split('\n').filter(Boolean).sort()).toEqual([
+    'Pod: app-pod-0', 'Pod: app-pod-1', 'Volume: app-pod-0-conf', 'Volume: app-pod-0-secret', 'Volume: app-pod-1-conf', 'Volume: app-pod-1-secret', 'Volume: appdata',
+  ]);
   expect(list(['ps', '-aq'])).toEqual([]);
   expect(list(['pod', 'ls', '-q'])).toEqual([]);
   expect(list(['volume', 'ls', '-q'])).toEqual([]);

@@ -8,9 +8,13 @@ import { UserError } from '../../common/errors.ts';
 
 /** Set on what play makes, so down removes only that (a claim of an existing volume keeps it). */
 export const PLAY_LABEL = 'io.rocker.kube.play';
+/** On a volume made for one pod (ConfigMap, Secret, emptyDir): down removes it with the pod, even a replica the YAML no longer has. */
+export const POD_LABEL = 'io.rocker.kube.pod';
 
 export interface PlannedVolume {
   name: string;
+  /** The pod it was made for; absent for claims. */
+  pod?: string;
   /** Files to write into it (ConfigMap and Secret volumes); absent for claims and emptyDir. */
   files?: Record<string, Uint8Array>;
 }
@@ -149,7 +153,7 @@ class Planner {
     const ro = readOnly ? ':ro' : '';
     const own = (files?: Record<string, Uint8Array>) => {
       const name = `${podName}-${v.name}`;
-      if (!this.plan.volumes.some((x) => x.name === name)) this.plan.volumes.push({ name, ...(files ? { files } : {}) });
+      if (!this.plan.volumes.some((x) => x.name === name)) this.plan.volumes.push({ name, pod: podName, ...(files ? { files } : {}) });
       return name;
     };
     if (v.hostPath) {

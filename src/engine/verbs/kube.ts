@@ -68,14 +68,14 @@ export class KubeVerbs {
     const plan = await this.plan(text, source);
     if (replace) await this.undo(plan);
     for (const p of plan.pods) if (this.pods.find(p.name)) throw new UserError(`pod ${p.name} already exists: take it down first (rocker kube down) or use --replace`);
-    const { PLAY_LABEL } = await import('../kube/play-plan.ts');
+    const { PLAY_LABEL, POD_LABEL } = await import('../kube/play-plan.ts');
     const report: PlayReport = { pods: [], volumes: [], warnings: plan.warnings };
     const made: string[] = [];
     try {
       for (const v of plan.volumes) {
         const existed = (await this.volumes.list([`name=${v.name}`])).some((x) => x.Name === v.name);
         if (existed && v.files) throw new UserError(`volume ${v.name} already exists: kube play makes it for a ConfigMap or Secret`);
-        const info = this.volumes.create(v.name, existed ? {} : { [PLAY_LABEL]: 'true' });
+        const info = this.volumes.create(v.name, existed ? {} : { [PLAY_LABEL]: 'true', ...(v.pod ? { [POD_LABEL]: v.pod } : {}) });
         if (!existed) made.push(v.name);
         for (const [path, data] of Object.entries(v.files ?? {})) {
           const file = join(info.Mountpoint, path);
@@ -113,7 +113,7 @@ export class KubeVerbs {
 
   /** Undoes a plan: its pods, every replica pod of its deployments, and its volumes that play made (or, after a failed play, `only` those). */
   private async undo(plan: PlayPlan, only?: string[]): Promise<{ pods: string[]; volumes: string[] }> {
-    const { PLAY_LABEL } = await import('../kube/play-plan.ts');
+    const { PLAY_LABEL, POD_LABEL } = await import('../kube/play-plan.ts');
     const replicas = (name: string) => plan.deployments.some((d) => name.startsWith(`${d}-pod-`) && /^\d+$/.test(name.slice(d.length + 5)));
     const names = new Set([...plan.pods.map((p) => p.name), ...this.pods.list().map((r) => r.pod.name).filter(replicas)]);
     const pods: string[] = [];
@@ -122,13 +122,13 @@ export class KubeVerbs {
       await this.pods.remove(name, true);
       pods.push(name);
     }
-    const volumes: string[] = [];
     const ours = await this.volumes.list([`label=${PLAY_LABEL}=true`]);
-    for (const v of plan.volumes) {
-      if (!ours.some((x) => x.Name === v.name) || (only && !only.includes(v.name))) continue;
-      await this.volumes.remove(v.name, false);
-      volumes.push(v.name);
-    }
+    const wanted = new Set(plan.volumes.map((v) => v.name));
+    const volumes = ours
+      .filter((v) => wanted.has(v.Name) || names.has(v.Labels[POD_LABEL] ?? ''))
+      .map((v) => v.Name)
+      .filter((n) => !only || only.includes(n));
+    for (const n of volumes) await this.volumes.remove(n, false);
     return { pods, volumes };
   }
 }
