@@ -2,10 +2,12 @@
 // PID with --share pid), held without a pause image; their lifecycle, and
 // that a removed pod leaves nothing behind.
 import { expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { rocker } from '../helpers/rocker.ts';
+import { eventually } from '../helpers/poll.ts';
+import { ROCKER, rocker } from '../helpers/rocker.ts';
 
 const { env, leaks, runRoot } = containerSuite();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,6 +92,39 @@ test('pod rm keeps a pod with running containers unless -f; bad input is a one-l
   expect(rocker(['pod', 'rm', '-f', 'pids', 'duo'], env)).toEqual({ code: 0, stdout: 'pids\nduo\n', stderr: '' });
   expect(rocker(['ps', '-aq'], env).stdout).toBe('');
   expect(rocker(['pod', 'ls', '-q'], env).stdout).toBe('');
+  expect(podDirs()).toEqual([]);
+  expect(await leaks()).toMatchObject({ mounts: [], processes: [], cgroups: [] });
+});
+
+/** Starts `rocker ARGS`, kills it with SIGKILL once `stage` holds (it must still be at work), waits for it to go. */
+async function killAt(args: string[], stage: () => boolean, what: string): Promise<void> {
+  const child = spawn(ROCKER, args, { env, stdio: 'ignore' });
+  let exited = false;
+  const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
+  await eventually(() => exited || stage(), what);
+  expect(exited).toBe(false);
+  child.kill('SIGKILL');
+  await closed;
+}
+
+test('pod start killed while it makes the namespaces: the next start clears the half-made ones, rm -f leaves nothing', async () => {
+  const id = rocker(['pod', 'create', '--name', 'killed', '--share', 'pid', '-p', '18932:80'], env).stdout.trim();
+  expect(rocker(['create', '--pod', 'killed', '--name', 'k1', 'busybox', 'sleep', '1000'], env).code).toBe(0);
+  expect(rocker(['pod', 'stop', 'killed'], env).code).toBe(0);
+  const dir = join(runRoot, 'pods', id);
+  const stages: Array<[() => boolean, string]> = [
+    [() => existsSync(dir), 'the pod directory (the network being attached)'],
+    [() => existsSync(join(dir, 'unshare')), 'the PID namespace holder to start'],
+  ];
+  for (const [stage, what] of stages) {
+    await killAt(['pod', 'start', 'killed'], stage, what);
+    expect(rocker(['pod', 'start', 'killed'], env).code).toBe(0);
+    expect(rocker(['exec', 'k1', 'ps', '-o', 'pid,args'], env).stdout).toMatch(/\n +1 .*catatonit -P\n/);
+    expect(rocker(['pod', 'stop', '-t', '0', 'killed'], env).code).toBe(0);
+    expect(await leaks()).toMatchObject({ mounts: [], processes: [] });
+  }
+  await killAt(['pod', 'start', 'killed'], () => existsSync(join(dir, 'unshare')), 'the PID namespace holder to start');
+  expect(rocker(['pod', 'rm', '-f', 'killed'], env)).toEqual({ code: 0, stdout: 'killed\n', stderr: '' });
   expect(podDirs()).toEqual([]);
   expect(await leaks()).toMatchObject({ mounts: [], processes: [], cgroups: [] });
 });
