@@ -12,6 +12,7 @@ import { ROCKER, rocker } from '../helpers/rocker.ts';
 const { env, leaks, runRoot } = containerSuite();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspectPod = (name: string) => JSON.parse(rocker(['pod', 'inspect', name], env).stdout)[0];
+const list = (args: string[]) => rocker(args, env).stdout.split('\n').filter(Boolean);
 const podDirs = () => (existsSync(join(runRoot, 'pods')) ? readdirSync(join(runRoot, 'pods')) : []);
 
 async function until(fn: () => string, want: string): Promise<string> {
@@ -82,6 +83,7 @@ test('pod rm keeps a pod with running containers unless -f; bad input is a one-l
     [['pod', 'create', '--name', 'duo'], 1, 'rocker: pod name "duo" is already in use by pod '],
     [['pod', 'create', '--share', 'cgroup'], 1, 'rocker: invalid --share "cgroup": pods share net, ipc and uts always; --share can add pid\n'],
     [['pod', 'inspect', 'nosuch'], 1, 'rocker: no such pod: nosuch\n'],
+    [['pod', 'create', '-p', '99999:80'], 1, 'rocker: invalid --publish "99999:80": port "99999" is not a number from 1 to 65535\n'],
   ];
   for (const [args, code, stderr] of cases) {
     const r = rocker(args, env);
@@ -89,7 +91,13 @@ test('pod rm keeps a pod with running containers unless -f; bad input is a one-l
     expect(r.stderr.startsWith(stderr)).toBe(true);
   }
   expect(rocker(['pod', 'ls', '-q'], env).stdout.split('\n').filter(Boolean).length).toBe(2);
+  const ids = list(['pod', 'ls', '-q', '--no-trunc']);
   expect(rocker(['pod', 'rm', '-f', 'pids', 'duo'], env)).toEqual({ code: 0, stdout: 'pids\nduo\n', stderr: '' });
+  // The pods' own network: no rule names them, no attachment or namespace file is left (other stores' rules may come and go meanwhile).
+  const rules = Bun.spawnSync(['iptables-save']).stdout.toString();
+  expect(ids.filter((id) => rules.includes(id))).toEqual([]);
+  expect(readdirSync(join(runRoot, 'net', 'attachments'))).toEqual([]);
+  expect(readdirSync(join(runRoot, 'net', 'netns'))).toEqual([]);
   expect(rocker(['ps', '-aq'], env).stdout).toBe('');
   expect(rocker(['pod', 'ls', '-q'], env).stdout).toBe('');
   expect(podDirs()).toEqual([]);

@@ -46,7 +46,13 @@ export class PodVerbs {
   create(req: PodCreateRequest): PodRecord {
     const extra = req.share.flatMap((s) => s.split(',')).filter(Boolean);
     for (const s of extra) if (!(SHAREABLE as readonly string[]).includes(s)) throw new UserError(`invalid --share "${s}": pods share net, ipc and uts always; --share can add pid`);
-    const net = networkOptions({ network: req.network, publish: req.publish, addHost: req.addHost, dns: req.dns, dnsSearch: [], networkAlias: [] });
+    let net: ReturnType<typeof networkOptions>;
+    try {
+      net = networkOptions({ network: req.network, publish: req.publish, addHost: req.addHost, dns: req.dns, dnsSearch: [], networkAlias: [] });
+    } catch (err) {
+      // run's flag errors carry run's exit code (125); pod create fails as other commands do (1).
+      throw err instanceof UserError ? new UserError(err.message) : err;
+    }
     const name = req.name ?? generateName();
     if (req.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62}[a-zA-Z0-9])?$/.test(req.hostname)) throw new UserError(`invalid hostname "${req.hostname}"`);
     const share: Shared[] = ['net', 'ipc', 'uts', ...(extra.includes('pid') ? ['pid' as const] : [])];
