@@ -28,7 +28,7 @@ test("a pod's containers share network, IPC and UTS: they talk over localhost, a
   const id = rocker(['pod', 'create', '--name', 'duo', '-p', '127.0.0.1:18931:8080', '-l', 'team=a'], env).stdout.trim();
   expect(id).toMatch(/^[0-9a-f]{64}$/);
   expect(inspectPod('duo')).toMatchObject({ Id: id, Name: 'duo', State: 'created', SharedNamespaces: ['net', 'ipc', 'uts'], Labels: { team: 'a' }, Containers: [] });
-  expect(rocker(['run', '-d', '--pod', 'duo', '--name', 'web', 'busybox', 'sh', '-c', 'echo from-web > /i.html; httpd -f -p 8080 -h /'], env).code).toBe(0);
+  expect(rocker(['run', '-d', '--pod', 'duo', '--name', 'web', 'busybox', 'sh', '-c', 'echo from-web > /i.html; httpd -f -p 8080 -h /'], env)).toMatchObject({ code: 0, stderr: '' });
   const peer = (cmd: string) => rocker(['run', '--rm', '--pod', 'duo', 'busybox', 'sh', '-c', cmd], env);
   expect(await until(() => peer('wget -qO- http://localhost:8080/i.html').stdout, 'from-web\n')).toBe('from-web\n');
   expect(await until(() => Bun.spawnSync(['wget', '-qO-', 'http://127.0.0.1:18931/i.html']).stdout.toString(), 'from-web\n')).toBe('from-web\n');
@@ -106,11 +106,13 @@ test('pod rm keeps a pod with running containers unless -f; bad input is a one-l
 
 /** Starts `rocker ARGS`, kills it with SIGKILL once `stage` holds (it must still be at work), waits for it to go. */
 async function killAt(args: string[], stage: () => boolean, what: string): Promise<void> {
-  const child = spawn(ROCKER, args, { env, stdio: 'ignore' });
+  const child = spawn(ROCKER, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
   let exited = false;
   const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
   await eventually(() => exited || stage(), what);
-  expect(exited).toBe(false);
+  expect({ exited, stderr }).toEqual({ exited: false, stderr: '' });
   child.kill('SIGKILL');
   await closed;
 }

@@ -23,9 +23,9 @@ export type PodNamespaces = Partial<Record<'network' | 'ipc' | 'uts' | 'pid', st
 export interface PodJoin {
   hostname: string;
   namespaces: PodNamespaces;
-  /** The pod's /etc/hosts and (on a network with DNS) /etc/resolv.conf: members get copies. */
+  /** The pod's /etc/hosts and /etc/resolv.conf: members get copies. */
   hosts: string;
-  resolvConf?: string;
+  resolvConf: string;
 }
 
 export function podRunDir(paths: StorePaths, id: string): string {
@@ -44,8 +44,7 @@ function joinInfo(paths: StorePaths, pod: PodRecord): PodJoin {
   const namespaces: PodNamespaces = { ipc: join(dir, 'ipc'), uts: join(dir, 'uts') };
   if (pod.network !== 'host') namespaces.network = isBridgeNetwork(pod.network) ? readFileSync(join(dir, 'netns'), 'utf8') : join(dir, 'net');
   if (pod.share.includes('pid')) namespaces.pid = join(dir, 'pid');
-  const resolv = join(dir, 'resolv.conf');
-  return { hostname: pod.hostname, namespaces, hosts: readFileSync(join(dir, 'hosts'), 'utf8'), ...(existsSync(resolv) ? { resolvConf: readFileSync(resolv, 'utf8') } : {}) };
+  return { hostname: pod.hostname, namespaces, hosts: readFileSync(join(dir, 'hosts'), 'utf8'), resolvConf: readFileSync(join(dir, 'resolv.conf'), 'utf8') };
 }
 
 async function run(argv: string[], what: string): Promise<void> {

@@ -137,8 +137,9 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     mkdirSync(files.upper, { mode: 0o755 });
     const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
     const root = await imageRoot(lowers);
-    // A pod member joins the pod's namespaces (made now if the pod is not running): its hostname is the pod's.
-    const pod = req.options.pod ? await (await import('../pod-store/join.ts')).joinPod(paths, req.options.pod) : undefined;
+    // A pod member's hostname is the pod's; it joins the pod's namespaces below, once the checks have passed.
+    const podJoin = req.options.pod ? await import('../pod-store/join.ts') : undefined;
+    const pod = podJoin?.podFor(paths, req.options.pod!);
     const hostname = pod?.hostname ?? req.options.hostname ?? id.slice(0, 12);
     const args = containerArgs(image.config, req.command, req.options.entrypoint);
     const mounted = volumes ? volumes.mountVolumes(paths, req.options, root, made) : req.options;
@@ -160,9 +161,11 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     writeFileSync(files.hostname, `${hostname}\n`);
     let joined: Joined = {};
     if (pod) {
-      joined = pod.namespaces;
-      writeFileSync(files.hosts, pod.hosts);
-      if (pod.resolvConf !== undefined) writeFileSync(files.resolvConf, pod.resolvConf);
+      // Made now if the pod is not running (as Podman starts a pod's infra container for its first member).
+      const held = await podJoin!.holdPod(paths, pod);
+      joined = held.namespaces;
+      writeFileSync(files.hosts, held.hosts);
+      writeFileSync(files.resolvConf, held.resolvConf);
     } else if (isBridgeNetwork(req.options.network)) {
       // Loaded only here: a container without a bridge network starts without the network code.
       network = await import('../network/attach.ts');
