@@ -21,6 +21,11 @@ const file = (name: string, text: string) => {
 };
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
 const list = (args: string[]) => rocker(args, env).stdout.split('\n').filter(Boolean);
+/** Firewall rules naming any of `ids` (the leak check at the end sees every store's, and other stores run meanwhile). */
+const rulesFor = (ids: string[]) => {
+  const rules = Bun.spawnSync(['iptables-save']).stdout.toString();
+  return ids.filter((id) => rules.includes(id));
+};
 
 async function until(fn: () => string, want: string): Promise<string> {
   let got = '';
@@ -232,6 +237,8 @@ test('Deployment replicas as pods, ConfigMap and Secret as env and files, a clai
   expect(rocker(['exec', 'app-pod-0-main', 'sh', '-c', 'echo shared > /data/x'], env).code).toBe(0);
   expect(rocker(['exec', 'app-pod-1-main', 'cat', '/data/x'], env).stdout).toBe('shared\n');
   expect(list(['volume', 'ls', '-q']).sort()).toEqual(['app-pod-0-conf', 'app-pod-0-secret', 'app-pod-1-conf', 'app-pod-1-secret', 'appdata']);
+  const podIds = list(['pod', 'ls', '-q', '--no-trunc']);
+  expect(rulesFor(podIds).length).toBe(2);
   // Down from the YAML as edited since (one replica): the second replica and its volumes go too.
   const down = rocker(['kube', 'down', file('app1.yaml', APP.replace('replicas: 2', 'replicas: 1'))], env);
   expect(down.code).toBe(0);
@@ -241,6 +248,7 @@ test('Deployment replicas as pods, ConfigMap and Secret as env and files, a clai
   expect(list(['ps', '-aq'])).toEqual([]);
   expect(list(['pod', 'ls', '-q'])).toEqual([]);
   expect(list(['volume', 'ls', '-q'])).toEqual([]);
+  expect(rulesFor(podIds)).toEqual([]);
   expect(await leaks()).toMatchObject({ mounts: [], processes: [], cgroups: [] });
 });
 
