@@ -9,11 +9,13 @@ export DEBIAN_FRONTEND=noninteractive
 # System packages: the OCI runtime, the CNI plugins and the iproute2, iptables
 # and util-linux tools networking runs them with, decompressors, test peers
 # (dockerd, the CNCF registry, podman, debootstrap for a Debian base image),
-# capsh for the unreadable-store tests, hyperfine for bench/, and Docker's source (its default seccomp profile,
-# which the build converts: scripts/seccomp-profile.ts).
+# capsh for the unreadable-store tests, hyperfine for bench/, Docker's source (its default seccomp profile,
+# which the build converts: scripts/seccomp-profile.ts), tini and catatonit (--init; a pod's shared PID
+# namespace), and kubectl (Debian's kubernetes-client) for the kube tests' client-side dry runs.
 pkgs=(runc containernetworking-plugins iproute2 iptables busybox-static tar gzip bzip2 xz-utils zstd util-linux procps ca-certificates
-      debootstrap docker.io docker-registry apache2-utils podman hyperfine golang-github-docker-docker-dev libcap2-bin)
+      debootstrap docker.io docker-registry apache2-utils podman hyperfine golang-github-docker-docker-dev libcap2-bin tini catatonit)
 command -v npm >/dev/null || pkgs+=(nodejs npm)
+command -v kubectl >/dev/null || pkgs+=(kubernetes-client)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

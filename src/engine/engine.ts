@@ -5,7 +5,9 @@ import { DEFAULT_ROOT, DEFAULT_RUNROOT, storePaths, type StorePaths } from './pa
 import type { Stores } from './stores.ts';
 import type { ContainerVerbs } from './verbs/containers.ts';
 import type { ImageVerbs } from './verbs/images.ts';
+import type { KubeVerbs } from './verbs/kube.ts';
 import type { NetworkVerbs } from './verbs/networks.ts';
+import type { PodVerbs } from './verbs/pods.ts';
 import type { RegistryVerbs } from './verbs/registry.ts';
 import type { SystemVerbs } from './verbs/system.ts';
 import type { VolumeVerbs } from './verbs/volumes.ts';
@@ -47,6 +49,14 @@ export class Engine {
 
   system(): Promise<SystemVerbs> {
     return this.once('system', async () => new (await import('./verbs/system.ts')).SystemVerbs(await this.stores(), this.runtime));
+  }
+
+  pods(): Promise<PodVerbs> {
+    return this.once('pods', async () => new (await import('./verbs/pods.ts')).PodVerbs(this.paths, this.runtime));
+  }
+
+  kube(): Promise<KubeVerbs> {
+    return this.once('kube', async () => new (await import('./verbs/kube.ts')).KubeVerbs(this.paths, await this.pods(), await this.containers(), await this.volumes()));
   }
 
   volumes(): Promise<VolumeVerbs> {

@@ -17,5 +17,7 @@ export type { ContainerRow, ListOptions, RunReport, RunRequest } from './verbs/c
 export type { PruneReport } from './verbs/images.ts';
 export type { Network } from './network/config.ts';
 export type { PortSpec } from './network/flags.ts';
+export type { PodCreateRequest, PodRow, PodState } from './verbs/pods.ts';
+export type { PodRecord } from './pod-store/record.ts';
 export type { VolumeInfo } from './volume-store/store.ts';
 export type { SystemPruneReport } from './verbs/system.ts';

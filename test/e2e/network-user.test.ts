@@ -31,7 +31,7 @@ test('network create picks a free subnet or takes --subnet/--gateway; clashes an
     [['network', 'create', '--subnet', hostNet, 'gamma'], `rocker: subnet ${hostNet} overlaps ${hostNet} (a route on the host)\n`],
     [['network', 'create', '--subnet', '10.1.2.0/24', '--gateway', '10.9.9.9', 'gamma'], 'rocker: invalid --gateway 10.9.9.9: it must be an address inside 10.1.2.0/24\n'],
     [['network', 'create', '--subnet', 'nonsense', 'gamma'], 'rocker: invalid --subnet "nonsense": expected an IPv4 subnet such as 10.90.5.0/24\n'],
-    [['network', 'create', 'host'], 'rocker: invalid network name "host": use letters, digits, "_", "." and "-"; none and host are reserved\n'],
+    [['network', 'create', 'host'], 'rocker: invalid network name "host": use letters, digits, "_", "." and "-"; none, host and pod are reserved\n'],
     [['network', 'rm', 'nosuch'], 'rocker: no such network: nosuch\n'],
   ];
   for (const [args, stderr] of cases) expect(rocker(args, env)).toEqual({ code: 1, stdout: '', stderr });

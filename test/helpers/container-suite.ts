@@ -25,6 +25,9 @@ export function containerSuite() {
   });
   afterAll(async () => {
     try {
+      // Pods hold namespaces (and their network) beyond their containers: removed first, with their members.
+      const pods = rocker(['pod', 'ls', '-q'], store.env).stdout.split('\n').filter(Boolean);
+      if (pods.length) rocker(['pod', 'rm', '-f', ...pods], store.env);
       const left = rocker(['ps', '-aq'], store.env).stdout.split('\n').filter(Boolean);
       if (left.length) rocker(['rm', '-f', ...left], store.env);
       // The bridge and the shared CNI chains stay until their network is removed (the default one too).

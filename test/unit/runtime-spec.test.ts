@@ -3,7 +3,7 @@ import type { ContainerRecord, RunOptions } from '../../src/engine/container-sto
 import { containerFiles } from '../../src/engine/container-store/store.ts';
 import { storePaths } from '../../src/engine/paths.ts';
 import { capabilitySet, DEFAULT_CAPS } from '../../src/engine/runtime/capabilities.ts';
-import { buildSpec } from '../../src/engine/runtime/spec.ts';
+import { buildSpec, type Joined } from '../../src/engine/runtime/spec.ts';
 
 const paths = storePaths('/var/lib/rocker', '/run/rocker');
 const id = 'a'.repeat(64);
@@ -15,13 +15,13 @@ function options(over: Partial<RunOptions> = {}): RunOptions {
   };
 }
 
-function spec(over: Partial<RunOptions> = {}, netns?: string): any {
+function spec(over: Partial<RunOptions> = {}, joined: Joined = {}): any {
   const rec: ContainerRecord = {
     id, name: 'n', created: '', image: { name: 'busybox', tag: 'latest', digest: 'sha256:x', id: 'x' }, layers: [],
     command: ['sh', '-c', 'echo "a b"'], process: { env: ['PATH=/bin'], cwd: '/w', uid: 5, gid: 6, additionalGids: [7] },
     hostname: 'h', runtime: '/usr/sbin/runc', options: options(over),
   };
-  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom'], undefined, netns);
+  return buildSpec(rec, containerFiles(paths, id), ['/layers/top', '/layers/bottom'], undefined, joined);
 }
 
 test('the process is passed through word for word, with user, cwd and env', () => {
@@ -45,6 +45,17 @@ test('"/" is an overlay the runtime mounts first: image layers top first, the co
 test('namespaces: network only with --network none; host shares the host network', () => {
   expect(spec().linux.namespaces.map((n: { type: string }) => n.type).sort()).toEqual(['ipc', 'mount', 'network', 'pid', 'uts']);
   expect(spec({ network: 'host' }).linux.namespaces.map((n: { type: string }) => n.type)).not.toContain('network');
+});
+
+test("a pod member joins the pod's network, ipc, uts (and pid) namespaces by path; its mount namespace stays its own", () => {
+  const joined = { network: '/run/rocker/net/netns/p', ipc: '/run/rocker/pods/p/ipc', uts: '/run/rocker/pods/p/uts', pid: '/run/rocker/pods/p/pid' };
+  const ns = spec({ network: 'pod', pod: 'p' }, joined).linux.namespaces;
+  expect(ns).toContainEqual({ type: 'network', path: joined.network });
+  expect(ns).toContainEqual({ type: 'ipc', path: joined.ipc });
+  expect(ns).toContainEqual({ type: 'uts', path: joined.uts });
+  expect(ns).toContainEqual({ type: 'pid', path: joined.pid });
+  expect(ns).toContainEqual({ type: 'mount' });
+  expect(spec({ network: 'pod', pod: 'p' }, { ...joined, pid: undefined }).linux.namespaces).toContainEqual({ type: 'pid' });
 });
 
 test('resources: memory, shares, quota from --cpus, cpuset, pids; a flat cgroup per container', () => {
@@ -109,7 +120,7 @@ test("seccomp: Docker's default for the container's capabilities, unconfined, a 
 });
 
 test('a bridge network: the runtime joins the namespace CNI set up, and gets rocker\'s resolv.conf', () => {
-  const s = spec({ network: 'bridge' }, '/run/rocker/net/netns/abc');
+  const s = spec({ network: 'bridge' }, { network: '/run/rocker/net/netns/abc' });
   expect(s.linux.namespaces).toContainEqual({ type: 'network', path: '/run/rocker/net/netns/abc' });
   expect(s.mounts.find((m: { destination: string }) => m.destination === '/etc/resolv.conf')?.source).toBe(containerFiles(paths, id).resolvConf);
 });

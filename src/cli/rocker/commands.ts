@@ -28,6 +28,9 @@ const containerPrune: CommandEntry = {
   load: () => import('./commands/container-prune.ts'),
 };
 
+const podLs: CommandEntry = { summary: 'List pods', load: () => import('./commands/pod-ls.ts') };
+const podRm: CommandEntry = { summary: 'Remove pods and their containers', load: () => import('./commands/pod-rm.ts') };
+
 const volumeLs: CommandEntry = { summary: 'List volumes', load: () => import('./commands/volume-ls.ts') };
 const volumeRm: CommandEntry = { summary: 'Remove volumes', load: () => import('./commands/volume-rm.ts') };
 
@@ -100,6 +103,25 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
       inspect: { summary: 'Show volumes as JSON', load: () => import('./commands/volume-inspect.ts') },
       rm: volumeRm, remove: volumeRm,
       prune: { summary: 'Remove every volume no container uses', load: () => import('./commands/volume-prune.ts') },
+    },
+  },
+  pod: {
+    summary: 'Manage pods: containers sharing network, IPC and UTS (create, ls, inspect, start, stop, rm)',
+    subcommands: {
+      create: { summary: 'Create a pod', load: () => import('./commands/pod-create.ts') },
+      ls: podLs, ps: podLs, list: podLs,
+      inspect: { summary: 'Show pods as JSON', load: () => import('./commands/pod-inspect.ts') },
+      start: { summary: 'Start pods and their containers', load: () => import('./commands/pod-start.ts') },
+      stop: { summary: 'Stop pods and their containers', load: () => import('./commands/pod-stop.ts') },
+      rm: podRm, remove: podRm,
+    },
+  },
+  kube: {
+    summary: 'Kubernetes YAML: generate it from containers and pods, play it here, take it down',
+    subcommands: {
+      generate: { summary: 'Print Kubernetes YAML (Pod, --service: Service) for containers or pods', load: () => import('./commands/kube-generate.ts') },
+      play: { summary: 'Create pods, containers and volumes from Kubernetes YAML', load: () => import('./commands/kube-play.ts') },
+      down: { summary: 'Remove what kube play made from the same YAML', load: () => import('./commands/kube-down.ts') },
     },
   },
   // `rocker container X` is `rocker X`, as with Docker's management commands.

@@ -60,6 +60,7 @@ function runParser(name: string, summary: string): Command {
     .option('--health-retries <n>', 'failures in a row that make the container unhealthy (default 3)')
     .option('--health-start-period <duration>', 'time to start, when failures do not count (default 0s)')
     .option('--no-healthcheck', "disable the image's HEALTHCHECK")
+    .option('--pod <pod>', "join a pod's network, IPC and UTS namespaces (rocker pod create)")
     .option('--restart <policy>', 'no, always, unless-stopped or on-failure[:N]: run a background container again when it ends (never after rocker stop)');
 }
 

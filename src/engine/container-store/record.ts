@@ -38,7 +38,9 @@ export const RunOptionsSchema = z.object({
   unmaskedPaths: z.optional(z.boolean()),
   /** An AppArmor profile, only on hosts that have AppArmor. */
   apparmor: z.optional(z.string()),
-  /** none, host, or a bridge network's name (`bridge` is the default network). */
+  /** The id of the pod whose namespaces the container joins (network is then `pod`). */
+  pod: z.optional(z.string()),
+  /** none, host, pod (a pod member), or a bridge network's name (`bridge` is the default network). */
   network: z.string(),
   publish: z.optional(z.array(z.object({ hostIp: z.string(), hostPort: z.int(), containerPort: z.int(), protocol: z.enum(['tcp', 'udp']) }))),
   publishAll: z.optional(z.boolean()),

@@ -31,6 +31,13 @@ export interface AttachRequest {
   options: RunOptions;
   /** The image's EXPOSE ports ("80/tcp"), for -P. */
   exposed: string[];
+  /** Where hosts and resolv.conf go when the holder is not a container (a pod's run directory); it lives while this does. */
+  dir?: string;
+}
+
+/** The directory of whoever holds the attachment: a container's, or the one a pod gave. */
+function holderDir(paths: StorePaths, a: Pick<Attachment, 'id' | 'dir'>): string {
+  return a.dir ?? containerFiles(paths, a.id).dir;
 }
 
 function invocation(a: Attachment): Invocation {
@@ -87,6 +94,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     ports: [],
     extraHosts: addHostEntries(o.addHosts ?? [], net.gateway),
     owner: `${process.pid} ${procStartTime(process.pid) ?? 0}`,
+    ...(req.dir ? { dir: req.dir } : {}),
   };
   try {
     mkdirSync(np.attachments, { recursive: true });
@@ -94,7 +102,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     writeAttachment(paths, att);
     att.ports = await claimPorts(paths, req.id, wanted);
     writeAttachment(paths, att);
-    writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
+    if (!req.dir) writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
     await createNetns(att.netns);
     const add = () =>
       cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att), (partial) => {
@@ -106,7 +114,7 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     const [address, prefix] = (ip?.address ?? '').split('/');
     Object.assign(att, { ip: address, prefix: Number(prefix), gateway: ip?.gateway ?? net.gateway, mac: result.interfaces?.find((i) => i.sandbox)?.mac, result });
     writeAttachment(paths, att);
-    writeFileSync(containerFiles(paths, req.id).resolvConf, resolvConfText(o.dns ?? [], o.dnsSearch ?? []));
+    writeFileSync(join(holderDir(paths, att), 'resolv.conf'), resolvConfText(o.dns ?? [], o.dnsSearch ?? []));
     await writeHosts(paths, att);
     return { netns: att.netns };
   } catch (err) {
@@ -155,7 +163,7 @@ function checkRequestedIp(net: Network, ip: string): void {
 /** Writes the container's /etc/hosts; on a user network every peer's too, so names follow containers that come and go. */
 async function writeHosts(paths: StorePaths, att: Attachment): Promise<void> {
   if (!att.resolveNames) {
-    writeFileSync(containerFiles(paths, att.id).hosts, hostsText(selfEntry(att), att.extraHosts));
+    writeFileSync(join(holderDir(paths, att), 'hosts'), hostsText(selfEntry(att), att.extraHosts));
     return;
   }
   await refreshNetworkHosts(paths, att.network);
@@ -171,8 +179,8 @@ async function refreshNetworkHosts(paths: StorePaths, network: string): Promise<
     const members = listAttachments(paths).filter((a) => a.network === network && a.ip);
     for (const a of members) {
       const peers = members.filter((p) => p.id !== a.id).map(selfEntry);
-      const file = containerFiles(paths, a.id).hosts;
-      if (existsSync(containerFiles(paths, a.id).dir)) writeFileSync(file, hostsText(selfEntry(a), a.extraHosts, peers));
+      const dir = holderDir(paths, a);
+      if (existsSync(dir)) writeFileSync(join(dir, 'hosts'), hostsText(selfEntry(a), a.extraHosts, peers));
     }
   });
 }
@@ -248,7 +256,8 @@ export async function collectStale(paths: StorePaths): Promise<void> {
   collectStaleClaims(paths);
   removeStaleTemps(paths);
   for (const a of listAttachments(paths)) {
-    if (ownerAlive(a) || !containerDone(paths, a.id)) continue;
+    // A pod's attachment lasts as long as the pod's run directory (released by pod stop and rm).
+    if (ownerAlive(a) || (a.dir ? existsSync(a.dir) : !containerDone(paths, a.id))) continue;
     try {
       await releaseContainer(paths, a.id);
     } catch {

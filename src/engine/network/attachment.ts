@@ -36,6 +36,8 @@ export const AttachmentSchema = z.object({
   gateway: z.optional(z.string()),
   mac: z.optional(z.string()),
   result: z.optional(z.unknown()),
+  /** Set when a pod holds the attachment: its run directory (hosts, resolv.conf), see attach.ts. */
+  dir: z.optional(z.string()),
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 

@@ -104,8 +104,8 @@ export interface CreateNetworkRequest {
  * under a lock so two creations cannot pick one subnet or name.
  */
 export async function createNetwork(paths: StorePaths, req: CreateNetworkRequest): Promise<Network> {
-  if (!NETWORK_NAME.test(req.name) || req.name === 'none' || req.name === 'host') {
-    throw new UserError(`invalid network name "${req.name}": use letters, digits, "_", "." and "-"; none and host are reserved`);
+  if (!NETWORK_NAME.test(req.name) || req.name === 'none' || req.name === 'host' || req.name === 'pod') {
+    throw new UserError(`invalid network name "${req.name}": use letters, digits, "_", "." and "-"; none, host and pod are reserved`);
   }
   const np = networkPaths(paths);
   return withLock(join(np.locks, 'networks'), () => {

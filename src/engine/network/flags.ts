@@ -54,6 +54,7 @@ export function parseDns(ip: string): string {
 
 export function parseNetwork(text: string): string {
   if (text === 'default') return 'bridge';
+  if (text === 'pod') throw bad('--network pod: join a pod with --pod NAME');
   if (text.startsWith('container:')) throw bad(`--network ${text} is not supported: use none, host, bridge or a network name`);
   if (!NETWORK_NAME.test(text)) throw bad(`invalid --network "${text}": use none, host, bridge or a network name`);
   return text;

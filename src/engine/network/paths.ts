@@ -27,7 +27,10 @@ export function attachmentFile(paths: StorePaths, id: string): string {
   return join(paths.runRoot, 'net', 'attachments', `${id}.json`);
 }
 
+/** A pod member's network value: it joins the pod's namespace, which the pod attached once. */
+export const POD_NETWORK = 'pod';
+
 /** Whether a --network value means a CNI bridge network (the default `bridge` or a user network). */
 export function isBridgeNetwork(network: string): boolean {
-  return network !== 'none' && network !== 'host';
+  return network !== 'none' && network !== 'host' && network !== POD_NETWORK;
 }

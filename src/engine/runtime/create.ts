@@ -13,7 +13,7 @@ import { containerArgs, processSettings } from './process-config.ts';
 import { checkExecutable, type Root } from './rootfs-lookup.ts';
 import { hostsText, addHostEntries } from '../network/hosts.ts';
 import { isBridgeNetwork } from '../network/paths.ts';
-import { buildSpec, specJson } from './spec.ts';
+import { buildSpec, specJson, type Joined } from './spec.ts';
 
 export interface CreateRequest {
   image: string;
@@ -137,7 +137,10 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     mkdirSync(files.upper, { mode: 0o755 });
     const lowers = [...image.layers].reverse().map((l) => layers.diffPath(l));
     const root = await imageRoot(lowers);
-    const hostname = req.options.hostname ?? id.slice(0, 12);
+    // A pod member's hostname is the pod's; it joins the pod's namespaces below, once the checks have passed.
+    const podJoin = req.options.pod ? await import('../pod-store/join.ts') : undefined;
+    const pod = podJoin?.podFor(paths, req.options.pod!);
+    const hostname = pod?.hostname ?? req.options.hostname ?? id.slice(0, 12);
     const args = containerArgs(image.config, req.command, req.options.entrypoint);
     const mounted = volumes ? volumes.mountVolumes(paths, req.options, root, made) : req.options;
     const options = await withHealth(mounted, image.config);
@@ -153,16 +156,22 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
       process: { env: proc.env, cwd: proc.cwd, uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids },
       hostname,
       runtime,
-      options,
+      options: pod ? { ...options, pod: pod.id } : options,
     };
     writeFileSync(files.hostname, `${hostname}\n`);
-    let netns: string | undefined;
-    if (isBridgeNetwork(req.options.network)) {
+    let joined: Joined = {};
+    if (pod) {
+      // Made now if the pod is not running (as Podman starts a pod's infra container for its first member).
+      const held = await podJoin!.holdPod(paths, pod);
+      joined = held.namespaces;
+      writeFileSync(files.hosts, held.hosts);
+      writeFileSync(files.resolvConf, held.resolvConf);
+    } else if (isBridgeNetwork(req.options.network)) {
       // Loaded only here: a container without a bridge network starts without the network code.
       network = await import('../network/attach.ts');
       // The record keeps the image config's ExposedPorts (EXPOSE), so no blob is read for -P.
       const exposed = req.options.publishAll ? Object.keys(image.config.ExposedPorts ?? {}) : [];
-      ({ netns } = await network.attachContainer(paths, { id, name, hostname, options: req.options, exposed }));
+      joined = { network: (await network.attachContainer(paths, { id, name, hostname, options: req.options, exposed })).netns };
     } else {
       // On the host's network the host is 127.0.0.1 (host-gateway); --network none refused host-gateway already.
       writeFileSync(files.hosts, hostsText({ ip: '127.0.1.1', names: [hostname] }, addHostEntries(req.options.addHosts ?? [], '127.0.0.1')));
@@ -170,7 +179,7 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     writeFileSync(files.log, '');
     if (options.autoRemove && volumes) writeFileSync(`${files.dir}/anonymous-volumes`, volumes.anonymousList(options));
     // Not atomic: only the runtime reads the bundle, after this returns.
-    writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize, netns)));
+    writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize, joined)));
     // Last: from here on the record keeps the layers from collection, so the pins can go.
     writeRecord(paths, rec);
     return { rec, files, runtime };

@@ -53,6 +53,17 @@ export interface RunFlags extends NetworkFlags {
   healthStartPeriod?: string;
   /** commander's --no-healthcheck: false when given. */
   healthcheck?: boolean;
+  /** `--pod NAME`: join a pod's namespaces (its network, ports and hostname are the pod's). */
+  pod?: string;
+}
+
+/** A pod member takes its network from the pod: the flags that would make its own are refused, as Podman does. */
+function podNetwork(f: RunFlags): Pick<RunOptions, 'network' | 'pod'> {
+  const own = [['--network', f.network !== undefined], ['--publish', f.publish.length > 0], ['--publish-all', !!f.publishAll], ['--ip', f.ip !== undefined],
+    ['--network-alias', f.networkAlias.length > 0], ['--dns', f.dns.length > 0], ['--hostname', f.hostname !== undefined]] as const;
+  const given = own.find(([, on]) => on);
+  if (given) throw bad(`${given[0]} cannot be combined with --pod: a pod member shares the pod's network and hostname (set them with 'rocker pod create')`);
+  return { network: 'pod', pod: f.pod };
 }
 
 const bad = (msg: string) => new UserError(msg, 125);
@@ -193,7 +204,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     capDrop,
     privileged,
     ...securityOptions(f.securityOpt, containerCaps({ capAdd, capDrop, privileged }), privileged),
-    ...networkOptions(f),
+    ...(f.pod === undefined ? networkOptions(f) : podNetwork(f)),
     ...(f.entrypoint !== undefined ? { entrypoint: f.entrypoint } : {}),
     ...(f.label?.length || f.labelFile?.length ? { labels: parseLabels(f.label ?? [], f.labelFile ?? []) } : {}),
     ...(f.init ? { init: findInit() } : {}),

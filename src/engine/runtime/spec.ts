@@ -24,6 +24,9 @@ export function specJson(spec: object): string {
   return JSON.stringify(spec).replace(/"(soft|hard)":-1\b/g, '"$1":18446744073709551615');
 }
 
+/** Namespace paths a container joins (the OCI spec's names). */
+export type Joined = Partial<Record<'network' | 'ipc' | 'uts' | 'pid', string>>;
+
 interface Mount {
   destination: string;
   type: string;
@@ -99,15 +102,16 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  * The bundle's config.json (OCI runtime spec 1.0): what runc needs to make
  * the namespaces, mounts and cgroup. Resources go in the spec and the
  * runtime writes them to cgroup v1 or v2 files as the host has them.
- * `netns`: the namespace a bridge network's container joins, set up by CNI before the start.
+ * `joined`: namespaces the container joins rather than makes: a bridge network's, set up by
+ * CNI before the start, or a pod's (network, ipc, uts, and pid with --share pid).
  */
-export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, netns?: string): object {
+export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, joined: Joined = {}): object {
   const o = rec.options;
   const caps = containerCaps(o);
   const confinedPaths = !o.privileged && !o.unmaskedPaths;
   const seccomp = o.seccomp === undefined || o.seccomp === 'default' ? defaultSeccomp(caps) : o.seccomp === 'unconfined' ? undefined : o.seccomp.profile;
-  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }];
-  if (netns) namespaces.push({ type: 'network', path: netns });
+  const namespaces: { type: string; path?: string }[] = (['pid', 'mount', 'uts', 'ipc'] as const).map((type) => (type !== 'mount' && joined[type] ? { type, path: joined[type] } : { type }));
+  if (joined.network) namespaces.push({ type: 'network', path: joined.network });
   else if (o.network === 'none') namespaces.push({ type: 'network' });
   return {
     ociVersion: '1.0.2',

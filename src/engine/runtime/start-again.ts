@@ -59,6 +59,8 @@ export async function startContainer(paths: StorePaths, id: string, req: StartRe
   });
   if (!claimed) return undefined;
   const { rec } = claimed;
+  // A pod member needs its pod's namespaces: a stopped pod is started (its namespaces made again, same paths).
+  if (rec.options.pod) await (await import('../pod-store/join.ts')).joinPod(paths, rec.options.pod);
   // Its network went when it ended (or goes now, if a killed monitor left it): attach it afresh,
   // same namespace path, a new address and ports.
   if (isBridgeNetwork(rec.options.network)) {

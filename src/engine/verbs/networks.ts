@@ -43,6 +43,10 @@ export class NetworkVerbs {
     if (!/^[0-9a-f]{64}$/.test(id)) throw new UserError('network release needs a full container id');
     const { containerDone, releaseContainer } = await import('../network/attach.ts');
     if (!containerDone(this.paths, id)) throw new UserError(`container ${id.slice(0, 12)} has not ended: its network stays`);
+    // A pod's attachment has no container: it lasts as long as the pod's run directory (pod stop releases it).
+    const { readAttachment } = await import('../network/attachment.ts');
+    const dir = readAttachment(this.paths, id)?.dir;
+    if (dir && (await import('node:fs')).existsSync(dir)) throw new UserError(`${id.slice(0, 12)} is a running pod's network: 'rocker pod stop' releases it`);
     await releaseContainer(this.paths, id);
   }
 
