@@ -32,10 +32,11 @@ test('hosts file: own line, --add-host lines with host-gateway resolved, then pe
     + '# containers on the same network (kept up to date by rocker)\n10.90.0.3\tdef db2\n');
 });
 
-test('plugin chain: portmap only with published ports; an internal network has no gateway, NAT or route', () => {
+test('plugin chain: portmap only with published ports; NAT is the network\'s rule, not the plugin\'s; an internal network has no gateway or route', () => {
   const net = { name: 'n', id: 'a'.repeat(64), driver: 'bridge' as const, subnet: '10.90.0.0/24', gateway: '10.90.0.1', bridge: 'br-x', created: '' };
-  expect(pluginChain(net, '/ipam', false).map((p) => p.type)).toEqual(['bridge', 'firewall']);
-  expect(pluginChain(net, '/ipam', true).map((p) => p.type)).toEqual(['bridge', 'portmap', 'firewall']);
+  expect(pluginChain(net, '/ipam', false).map((p) => p.type)).toEqual(['bridge']);
+  expect(pluginChain(net, '/ipam', true).map((p) => p.type)).toEqual(['bridge', 'portmap']);
+  expect(pluginChain(net, '/ipam', false)[0]).toMatchObject({ isGateway: true, ipMasq: false });
   const inner = pluginChain({ ...net, internal: true }, '/ipam', false)[0]!;
   expect(inner).toMatchObject({ isGateway: false, ipMasq: false, ipam: { routes: [] } });
 });
