@@ -1,6 +1,7 @@
 import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
+import { rootlessUid } from '../paths.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
 import { defaultSeccomp } from './seccomp/default.ts';
 import { containerCaps } from './capabilities.ts';
@@ -103,6 +104,7 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  */
 export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, netns?: string): object {
   const o = rec.options;
+  const rootless = rootlessUid() !== undefined;
   const caps = containerCaps(o);
   const confinedPaths = !o.privileged && !o.unmaskedPaths;
   const seccomp = o.seccomp === undefined || o.seccomp === 'default' ? defaultSeccomp(caps) : o.seccomp === 'unconfined' ? undefined : o.seccomp.profile;
@@ -128,9 +130,9 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
     hostname: rec.hostname,
     mounts: mounts(rec, files, lowers),
     linux: {
-      cgroupsPath: `/${cgroupLeaf(rec.id)}`,
+      // Rootless: no cgroup of its own (runc goes on without one only when no path or limit is asked for).
+      ...(rootless ? {} : { cgroupsPath: `/${cgroupLeaf(rec.id)}`, resources: resources(rec) }),
       ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
-      resources: resources(rec),
       namespaces,
       maskedPaths: confinedPaths ? MASKED_PATHS : [],
       readonlyPaths: confinedPaths ? READONLY_PATHS : [],
