@@ -84,3 +84,8 @@ export function parseRunRequest(name: 'run' | 'create', summary: string, args: s
   const { image: _i, name: containerName, ...flags } = opts;
   return { image, command, name: containerName, flags, consoleSize };
 }
+
+/** A warning from the engine, one line on stderr (the container runs). */
+export function warn(message: string): void {
+  process.stderr.write(`rocker: warning: ${message}\n`);
+}

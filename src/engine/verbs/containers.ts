@@ -1,6 +1,6 @@
 import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import type { ImageRecord } from '../image-store/record.ts';
-import type { StorePaths } from '../paths.ts';
+import { rootlessUid, type StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
 import { containerFiles, findContainer, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
@@ -19,6 +19,8 @@ export interface RunRequest {
   flags: RunFlags;
   /** The terminal's size, for a container given a pseudo-terminal. */
   consoleSize?: { height: number; width: number };
+  /** Told what is asked for but will not be done (rootless limits), before the container starts. */
+  onWarning?: (message: string) => void;
 }
 
 /** What `run` did: a detached container's id, or the exit code of one run in the foreground. */
@@ -76,6 +78,12 @@ export class ContainerVerbs {
       import('../runtime/create.ts'), import('../runtime/run-options.ts'), this.stores(),
     ]);
     const options = runOptionsFromFlags(req.flags);
+    if (rootlessUid() !== undefined) {
+      const rootless = await import('../rootless/run-options.ts');
+      rootless.checkRootlessNetwork(options, req.flags.network);
+      const warning = rootless.unenforcedLimits(options);
+      if (warning) req.onWarning?.(warning);
+    }
     const consoleSize = options.tty ? req.consoleSize : undefined;
     return createContainer(images, { image: req.image, command: req.command, name: req.name, options, runtime: this.runtime, consoleSize });
   }
