@@ -179,6 +179,8 @@ test('without a line in /etc/subuid the user is told which line to add', async (
   await eventually(() => userProcesses().length === 0, `no processes of ${name} but the pause process`);
   const pause = pausePid();
   if (pause) spawnSync('kill', ['-9', String(pause)]);
+  // usermod refuses while the user has a process, a dying one too.
+  await eventually(() => !pause || !existsSync(`/proc/${pause}`), 'the pause process to go');
   const r = subRange('/etc/subuid')!;
   sh(['usermod', '--del-subuids', `${r.start}-${r.start + r.count - 1}`, name]);
   const out = rocker(['images']);

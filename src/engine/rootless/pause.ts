@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import { withLock } from '../../common/lock.ts';
 import { procStartTime, processAlive } from '../container-store/proc.ts';
-import { subordinateIds } from './subids.ts';
+import type { IdRange } from './subids.ts';
 
+/** The user and the ids they may map (subids.ts). */
 export interface HostUser {
-  name: string;
   uid: number;
   gid: number;
+  uids: IdRange;
+  gids: IdRange;
 }
 
 const MAPPERS = ['newuidmap', 'newgidmap'];
@@ -45,8 +47,7 @@ function run(argv: string[]): void {
 
 /** Starts a pause process in a new user namespace and writes its maps: the user as 0, the subordinate ids from 1. */
 async function startPause(user: HostUser): Promise<number> {
-  const uids = subordinateIds('/etc/subuid', user.name, user.uid);
-  const gids = subordinateIds('/etc/subgid', user.name, user.uid);
+  const { uids, gids } = user;
   const [newuidmap, newgidmap] = MAPPERS.map(mapper) as [string, string];
   // The line on stdout says unshare(2) is done: the maps can be written. setsid (detached) keeps it off the terminal.
   const child = Bun.spawn(['unshare', '--user', '--', '/bin/sh', '-c', 'echo; exec sleep infinity </dev/null >/dev/null 2>&1'], {
