@@ -155,6 +155,17 @@ test('detached: ps, exec, logs, stop and rm; its processes run as the user on th
   expect(readdirSync(join(store(), 'containers')).filter((e) => e !== '.names')).toEqual([]);
 });
 
+test('a killed pause process: the next command joins the namespace the running containers hold, and reaches them', async () => {
+  expect(rocker(['run', '-d', '--network', 'none', '--name', 'kept', 'busybox', 'sleep', '300']).code).toBe(0);
+  const pause = pausePid()!;
+  spawnSync('kill', ['-9', String(pause)]);
+  await eventually(() => !existsSync(`/proc/${pause}`), 'the pause process to go');
+  expect(rocker(['exec', 'kept', 'echo', 'reached']).stdout).toBe('reached\n');
+  expect(pausePid()).not.toBe(pause);
+  expect(rocker(['rm', '-f', 'kept']).code).toBe(0);
+  expect(rocker(['ps', '-aq']).stdout).toBe('');
+});
+
 test('-t gives run and exec a terminal', () => {
   const tty = (cmd: string) => asUser(['script', '-qec', cmd, '/dev/null']).stdout.replace(/\r\n/g, '\n');
   expect(tty(`${state.rocker} run --rm -t --network none busybox sh -c 'test -t 0 && test -t 1 && echo RUN-TTY'`)).toContain('RUN-TTY\n');

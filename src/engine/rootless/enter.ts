@@ -11,7 +11,7 @@ import { UserError } from '../../common/errors.ts';
 import { execve } from '../sys/exec.ts';
 import { userDataDir, userRunDir } from './dirs.ts';
 import { ROOTLESS_ENV } from '../paths.ts';
-import { pauseProcess } from './pause.ts';
+import { idMappers, pauseProcess } from './pause.ts';
 import { subordinateIds } from './subids.ts';
 
 /** This program as a command line: the compiled executable, or Bun and the script when run from source. */
@@ -39,10 +39,11 @@ function userName(uid: number): string {
 
 /** Continues `argv` (rocker's arguments) inside the user's namespace; returns only by throwing. */
 export async function enterRootless(argv: string[]): Promise<never> {
-  const { uid, gid } = userInfo();
+  const uid = process.getuid!();
+  const gid = process.getgid!();
   const username = userName(uid);
-  // Checked before anything is made: a user without subordinate ids is told so and nothing is left behind.
-  const ids = { uids: subordinateIds('/etc/subuid', username, uid), gids: subordinateIds('/etc/subgid', username, uid) };
+  // Checked before anything is made: a user without subordinate ids or newuidmap is told so and nothing is left behind.
+  const ids = { uids: subordinateIds('/etc/subuid', username, uid), gids: subordinateIds('/etc/subgid', username, uid), mappers: idMappers() };
   const env = { ...process.env };
   const runDir = userRunDir(env, uid);
   if (!env.ROCKER_ROOT) {
@@ -51,7 +52,7 @@ export async function enterRootless(argv: string[]): Promise<never> {
   }
   env.ROCKER_RUNROOT ||= runDir;
   env[ROOTLESS_ENV] = String(uid);
-  const pause = await pauseProcess(runDir, { uid, gid, ...ids });
+  const pause = await pauseProcess(runDir, env.ROCKER_ROOT, { uid, gid, ...ids });
   // The working directory stays: nsenter enters no mount namespace.
   return execve(nsenter(), ['nsenter', `--user=/proc/${pause}/ns/user`, '--', ...self(), ...argv], env);
 }
