@@ -162,6 +162,9 @@ test('a killed pause process: the next command joins the namespace the running c
   await eventually(() => !existsSync(`/proc/${pause}`), 'the pause process to go');
   expect(rocker(['exec', 'kept', 'echo', 'reached']).stdout).toBe('reached\n');
   expect(pausePid()).not.toBe(pause);
+  // What needs the container's cgroup says so.
+  const top = rocker(['top', 'kept']);
+  expect([top.code, top.stderr]).toEqual([1, "rocker: top needs the container's cgroup: rootless containers get none on this host\n"]);
   expect(rocker(['rm', '-f', 'kept']).code).toBe(0);
   expect(rocker(['ps', '-aq']).stdout).toBe('');
 });

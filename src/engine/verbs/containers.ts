@@ -251,18 +251,21 @@ export class ContainerVerbs {
   }
 
   async setPaused(text: string, paused: boolean): Promise<void> {
+    needsCgroup(paused ? 'pause' : 'unpause');
     const { setPaused } = await import('../runtime/pause.ts');
     setPaused(this.paths, resolveContainer(this.paths, text), paused);
   }
 
   /** `top`: the host's ps rows of the container's processes. */
   async top(text: string, psArgs: string[]): Promise<{ header: string; rows: string[] }> {
+    needsCgroup('top');
     const { topContainer } = await import('../runtime/inspect-live.ts');
     return topContainer(this.paths, resolveContainer(this.paths, text), psArgs);
   }
 
   /** `stats --no-stream`: the named containers, or every running one. */
   async stats(texts: string[]): Promise<StatsRow[]> {
+    needsCgroup('stats');
     const [{ statsOnce }, { totalmem }] = await Promise.all([import('../runtime/inspect-live.ts'), import('node:os')]);
     const recs = texts.length ? texts.map((t) => resolveContainer(this.paths, t)) : scanContainers(this.paths).containers.map((c) => readRecordOr(this.paths, c.id)).filter((r): r is ContainerRecord => !!r);
     for (const r of texts.length ? recs : []) if (containerStatus(this.paths, r).state !== 'running') throw new UserError(`container ${r.name} is not running`);
@@ -275,6 +278,11 @@ export class ContainerVerbs {
     const [{ commitContainer }, { images }] = await Promise.all([import('../container-store/commit.ts'), this.stores()]);
     return commitContainer(images, rec, target);
   }
+}
+
+/** pause, top and stats work on the container's cgroup, which a rootless container does not have (rootless/run-options.ts). */
+function needsCgroup(verb: string): void {
+  if (rootlessUid() !== undefined) throw new UserError(`${verb} needs the container's cgroup: rootless containers get none on this host`);
 }
 
 function readRecordOr(paths: StorePaths, id: string): ContainerRecord | undefined {
