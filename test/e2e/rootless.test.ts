@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '../helpers/network.ts';
 import { eventually } from '../helpers/poll.ts';
 import { testUnless } from '../helpers/require.ts';
 import { busyboxTar, REPO, type Result } from '../helpers/rocker.ts';
@@ -19,6 +20,12 @@ const missing = process.getuid?.() !== 0
       ? 'newuidmap/newgidmap missing (apt-get install uidmap)'
       : undefined;
 const test = testUnless(missing);
+/** What pasta needs: the program, and /dev/net/tun open to users (Debian's mode, 0666). */
+const pastaMissing = !onPath('pasta')
+  ? 'pasta missing (apt-get install passt)'
+  : !existsSync('/dev/net/tun') || (statSync('/dev/net/tun').mode & 0o006) !== 0o006
+    ? '/dev/net/tun is not open to users (chmod 0666 /dev/net/tun)'
+    : undefined;
 
 const name = `rkrl${process.pid % 100000}`;
 const SUB = { start: 300000 + (process.pid % 1000) * 65536, count: 65536 };
@@ -177,15 +184,30 @@ test('-t gives run and exec a terminal', () => {
   expect(rocker(['rm', '-f', 'tty']).code).toBe(0);
 });
 
-test('limits no cgroup can enforce are named once on stderr and the container runs; a bridge network is refused with the choices', () => {
+test('limits no cgroup can enforce are named once on stderr and the container runs; a bridge network is refused naming the choices', () => {
   const r = rocker(['run', '--rm', '--network', 'none', '-m', '64m', '--pids-limit', '20', 'busybox', 'echo', 'ran']);
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('ran\n');
   expect(r.stderr).toBe('rocker: warning: rootless containers get no cgroup on this host: --memory, --pids-limit ignored (not enforced)\n');
-  const bridged = rocker(['run', '--rm', 'busybox', 'true']);
+  const bridged = rocker(['run', '--rm', '--network', 'bridge', 'busybox', 'true']);
   expect(bridged.code).toBe(125);
-  expect(bridged.stderr).toMatch(/^rocker: rootless containers have no default network yet .*use --network none or --network host\n$/);
+  expect(bridged.stderr).toBe('rocker: rootless containers cannot use --network bridge: use pasta (the default), host or none (bridge networks need root; slirp4netns is not supported)\n');
   expect(rocker(['ps', '-aq']).stdout).toBe('');
+});
+
+testUnless(missing ?? pastaMissing)('pasta is the default network: an interface of its own, -p publishes a port on the host, pasta ends with the container', async () => {
+  const port = await freePort();
+  const www = 'mkdir /www && echo hello-pasta > /www/id && exec httpd -f -p 80 -h /www';
+  expect(rocker(['run', '-d', '--name', 'web', '-p', `${port}:80`, 'busybox', 'sh', '-c', www]).code).toBe(0);
+  let body = '';
+  await eventually(() => {
+    body = spawnSync('wget', ['-qO-', `http://127.0.0.1:${port}/id`], { encoding: 'utf8', timeout: 5000 }).stdout ?? '';
+    return body !== '';
+  }, 'the published port to answer');
+  expect(body).toBe('hello-pasta\n');
+  expect(rocker(['exec', 'web', 'sh', '-c', 'ip -4 -o addr show eth0 | grep -c inet']).stdout).toBe('1\n');
+  expect(rocker(['rm', '-f', 'web']).code).toBe(0);
+  await eventually(() => !userProcesses().some((p) => / pasta /.test(` ${p.split(' ')[1]} `)), 'pasta to end with its container');
 });
 
 test('without a line in /etc/subuid the user is told which line to add', async () => {

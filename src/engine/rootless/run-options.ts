@@ -23,12 +23,16 @@ export function unenforcedLimits(options: RunOptions): string | undefined {
 }
 
 /**
- * Rootless containers have the host's network or none. Bridges need root
- * (veths, iptables); pasta and slirp4netns, Podman's rootless networks,
- * are not wired in yet, so no default is taken silently: the choice is named.
+ * A rootless container's network: pasta by default (Podman's), or the
+ * host's, or none. Bridges need root (veths, iptables, a CNI state that is
+ * root's), so they are refused with the choices. Returns the options with
+ * the network settled.
  */
-export function checkRootlessNetwork(options: RunOptions, asked: string | undefined): void {
-  if (options.network === 'none' || options.network === 'host') return;
-  const what = asked === undefined ? 'have no default network yet' : `cannot use --network ${asked}`;
-  throw new UserError(`rootless containers ${what} (bridge networks need root; pasta and slirp4netns are not supported yet): use --network none or --network host`, 125);
+export async function rootlessNetwork(options: RunOptions, asked: string | undefined): Promise<RunOptions> {
+  if (options.network === 'none' || options.network === 'host') return options;
+  if (asked !== undefined && options.network !== 'pasta') {
+    throw new UserError(`rootless containers cannot use --network ${asked}: use pasta (the default), host or none (bridge networks need root; slirp4netns is not supported)`, 125);
+  }
+  (await import('./pasta.ts')).checkPasta(options);
+  return { ...options, network: 'pasta' };
 }

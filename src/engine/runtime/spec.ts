@@ -101,8 +101,9 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  * the namespaces, mounts and cgroup. Resources go in the spec and the
  * runtime writes them to cgroup v1 or v2 files as the host has them.
  * `netns`: the namespace a bridge network's container joins, set up by CNI before the start.
+ * `hooks`: OCI hooks (a rootless container's pasta).
  */
-export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, netns?: string): object {
+export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, netns?: string, hooks?: object): object {
   const o = rec.options;
   const rootless = rootlessUid() !== undefined;
   const caps = containerCaps(o);
@@ -110,7 +111,8 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
   const seccomp = o.seccomp === undefined || o.seccomp === 'default' ? defaultSeccomp(caps) : o.seccomp === 'unconfined' ? undefined : o.seccomp.profile;
   const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }];
   if (netns) namespaces.push({ type: 'network', path: netns });
-  else if (o.network === 'none') namespaces.push({ type: 'network' });
+  // --network none, and a rootless container's pasta (its hooks connect the new namespace).
+  else if (o.network === 'none' || hooks) namespaces.push({ type: 'network' });
   return {
     ociVersion: '1.0.2',
     process: {
@@ -129,6 +131,7 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
     root: { path: files.rootfs, readonly: o.readOnly },
     hostname: rec.hostname,
     mounts: mounts(rec, files, lowers),
+    ...(hooks ? { hooks } : {}),
     linux: {
       // Rootless: no cgroup of its own (runc goes on without one only when no path or limit is asked for).
       ...(rootless ? {} : { cgroupsPath: `/${cgroupLeaf(rec.id)}`, resources: resources(rec) }),

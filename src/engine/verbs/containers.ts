@@ -77,10 +77,10 @@ export class ContainerVerbs {
     const [{ createContainer }, { runOptionsFromFlags }, { images }] = await Promise.all([
       import('../runtime/create.ts'), import('../runtime/run-options.ts'), this.stores(),
     ]);
-    const options = runOptionsFromFlags(req.flags);
+    let options = runOptionsFromFlags(req.flags);
     if (rootlessUid() !== undefined) {
       const rootless = await import('../rootless/run-options.ts');
-      rootless.checkRootlessNetwork(options, req.flags.network);
+      options = await rootless.rootlessNetwork(options, req.flags.network);
       const warning = rootless.unenforcedLimits(options);
       if (warning) req.onWarning?.(warning);
     }
