@@ -8,8 +8,10 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { join } from 'node:path';
 import { freePort } from '../helpers/network.ts';
 import { eventually } from '../helpers/poll.ts';
+import { makeImage, startRegistry, uploadImage } from '../helpers/registry.ts';
 import { testUnless } from '../helpers/require.ts';
 import { busyboxTar, REPO, type Result } from '../helpers/rocker.ts';
+import { tarBytes } from '../helpers/tar.ts';
 
 const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const missing = process.getuid?.() !== 0
@@ -121,6 +123,26 @@ test('a user imports into their own store: files of root in the layer belong to 
   expect(existsSync('/var/lib/rocker/images/busybox/latest') && readFileSync('/var/lib/rocker/images/busybox/latest/image.json', 'utf8').includes(layer!)).toBe(false);
   // The runtime state is the user's, private.
   expect(statSync(join(state.runDir, 'rocker')).mode & 0o777).toBe(0o700);
+});
+
+test("pull and build work in the user's store: pulled files are the user's on the host, a RUN step runs as the namespace's root", async () => {
+  const reg = await startRegistry();
+  try {
+    await uploadImage(reg.host, 'rootless/probe', 'v1', makeImage([tarBytes([{ name: 'pulled.txt', data: 'pulled\n' }])]));
+    const pulled = rocker(['pull', `${reg.host}/rootless/probe:v1`]);
+    expect(pulled.code).toBe(0);
+    const layers = readdirSync(join(store(), 'layers', 'sha256'));
+    const owner = layers.map((l) => join(store(), 'layers', 'sha256', l, 'diff', 'pulled.txt')).filter((f) => existsSync(f)).map((f) => statSync(f).uid);
+    expect(owner).toEqual([state.uid]);
+  } finally {
+    await reg.stop();
+  }
+  const ctx = join(state.home, 'ctx');
+  asUser(['mkdir', ctx]);
+  asUser(['sh', '-c', `printf 'FROM busybox\\nRUN id -u > /who\\n' > ${ctx}/Dockerfile`]);
+  const built = rocker(['build', '-q', '-t', 'built', ctx]);
+  expect(built.stderr).toBe('');
+  expect(rocker(['run', '--rm', '--network', 'none', 'built', 'cat', '/who']).stdout).toBe('0\n');
 });
 
 test("the container's root writes as the user on the host, its other users as the user's subordinate ids", () => {
