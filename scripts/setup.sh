@@ -11,9 +11,11 @@ export DEBIAN_FRONTEND=noninteractive
 # (dockerd, the CNCF registry, podman, debootstrap for a Debian base image),
 # capsh for the unreadable-store tests, hyperfine for bench/, Docker's source (its default seccomp profile,
 # which the build converts: scripts/seccomp-profile.ts), tini and catatonit (--init; a pod's shared PID
-# namespace), and kubectl (Debian's kubernetes-client) for the kube tests' client-side dry runs.
+# namespace), uidmap (newuidmap/newgidmap) and passt (pasta, the network of rootless containers) for
+# rootless rocker, and kubectl (Debian's kubernetes-client) for the kube tests' client-side dry runs.
 pkgs=(runc containernetworking-plugins iproute2 iptables busybox-static tar gzip bzip2 xz-utils zstd util-linux procps ca-certificates
-      debootstrap docker.io docker-registry apache2-utils podman hyperfine golang-github-docker-docker-dev libcap2-bin tini catatonit)
+      debootstrap docker.io docker-registry apache2-utils podman hyperfine golang-github-docker-docker-dev libcap2-bin tini catatonit
+      uidmap passt)
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 command -v kubectl >/dev/null || pkgs+=(kubernetes-client)
 missing=()
@@ -25,6 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# pasta opens /dev/net/tun as the user: 0666 is the mode Debian's udev gives it, some VMs make it 0600.
+if [ -c /dev/net/tun ]; then chmod 0666 /dev/net/tun; fi
 
 npm ci --no-audit --no-fund --loglevel=error
 npm run build

@@ -77,6 +77,15 @@ export class Engine {
   }
 }
 
+/**
+ * For anyone but root: continues rocker's command line `argv` as root of the
+ * user's own user namespace, on the user's own store (rootless/enter.ts).
+ * Returns only by throwing.
+ */
+export async function enterRootless(argv: string[]): Promise<never> {
+  return (await import('./rootless/enter.ts')).enterRootless(argv);
+}
+
 export function openEngine(opts: EngineOptions): Engine {
   return new Engine(opts);
 }

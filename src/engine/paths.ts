@@ -28,3 +28,12 @@ export function storePaths(root: string, runRoot: string): StorePaths {
 
 export const DEFAULT_ROOT = '/var/lib/rocker';
 export const DEFAULT_RUNROOT = '/run/rocker';
+
+/** Set by rootless/enter.ts, to the user's host uid, for the rocker it continues as inside the user's namespace. */
+export const ROOTLESS_ENV = 'ROCKER_ROOTLESS_UID';
+
+/** The host uid of a rootless rocker (root of a user's namespace), undefined for rocker run by root. */
+export function rootlessUid(): number | undefined {
+  const v = process.env[ROOTLESS_ENV];
+  return v ? Number(v) : undefined;
+}

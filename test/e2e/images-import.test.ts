@@ -140,8 +140,9 @@ test('image names are checked before anything is written', () => {
   }
 });
 
-test('rocker refuses to run without root, with a clear message', () => {
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(import.meta.dir, '..', '..', 'bin', 'rocker'), 'images'], { env, encoding: 'utf8' });
-  expect(r.status).not.toBe(0);
-  expect(r.stderr).toBe('rocker: images needs root (run it with sudo); rootless mode is not supported yet\n');
+test('a user without subordinate ids is told the line to add, and nothing is made for them', () => {
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(import.meta.dir, '..', '..', 'bin', 'rocker'), 'images'], { env: { ...env, ROCKER_ROOT: undefined, ROCKER_RUNROOT: undefined, XDG_RUNTIME_DIR: undefined }, encoding: 'utf8' });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe('rocker: rootless mode: no line for nobody in /etc/subuid: add one such as "nobody:100000:65536" (as root: usermod --add-subuids 100000-165535 nobody)\n');
+  expect(existsSync('/tmp/rocker-65534')).toBe(false);
 });

@@ -124,3 +124,22 @@ test('a bridge network: the runtime joins the namespace CNI set up, and gets roc
   expect(s.linux.namespaces).toContainEqual({ type: 'network', path: '/run/rocker/net/netns/abc' });
   expect(s.mounts.find((m: { destination: string }) => m.destination === '/etc/resolv.conf')?.source).toBe(containerFiles(paths, id).resolvConf);
 });
+
+test('rootless: no cgroup path and no limits (runc goes on without a cgroup only then); pasta gets a network namespace and its two hooks', async () => {
+  const { ROOTLESS_ENV } = await import('../../src/engine/paths.ts');
+  const { pastaHooks } = await import('../../src/engine/rootless/pasta.ts');
+  process.env[ROOTLESS_ENV] = '1000';
+  try {
+    const limited = spec({ resources: { memory: 64 << 20, pidsLimit: 10 } });
+    expect(limited.linux.cgroupsPath).toBeUndefined();
+    expect(limited.linux.resources).toBeUndefined();
+    const hooks = pastaHooks(`/s/containers/${id}`, options({ network: 'pasta', publish: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] })) as any;
+    const withPasta = buildSpec({ id, name: 'n', created: '', image: { name: 'b', tag: 'l', digest: 'sha256:x', id: 'x' }, layers: [], command: ['true'], process: { env: [], cwd: '/', uid: 0, gid: 0, additionalGids: [] }, hostname: 'h', runtime: 'runc', options: options({ network: 'pasta' }) }, containerFiles(paths, id), ['/l'], undefined, undefined, hooks) as any;
+    expect(withPasta.linux.namespaces.map((n: { type: string }) => n.type)).toContain('network');
+    // Only what -p asks for is forwarded, either way.
+    expect(withPasta.hooks.createRuntime[0].args.slice(-8)).toEqual(['-t', '8080:80', '-u', 'none', '-T', 'none', '-U', 'none']);
+    expect(withPasta.hooks.poststop[0].args.at(-1)).toBe(`/s/containers/${id}/pasta.pid`);
+  } finally {
+    delete process.env[ROOTLESS_ENV];
+  }
+});

@@ -17,8 +17,8 @@ function usage(): string {
     ...rows.map(([n, summary]) => `  ${n.padEnd(width)}  ${summary}`),
     '',
     'Global options:',
-    '  --root DIR       store root (env ROCKER_ROOT, default /var/lib/rocker)',
-    '  --runroot DIR    runtime state (env ROCKER_RUNROOT, default /run/rocker)',
+    '  --root DIR       store root (env ROCKER_ROOT, default /var/lib/rocker; for users ~/.local/share/rocker)',
+    '  --runroot DIR    runtime state (env ROCKER_RUNROOT, default /run/rocker; for users $XDG_RUNTIME_DIR/rocker)',
     '  --runtime PATH   OCI runtime (env ROCKER_RUNTIME, default runc)',
     '  -v, --version    print the version',
     '',
@@ -79,8 +79,9 @@ async function main(argv: string[]): Promise<number> {
   const args = words.slice(found.used);
   const wantsHelp = args.includes('--help') || args.includes('-h');
   if (!wantsHelp && process.getuid?.() !== 0) {
-    process.stderr.write(`rocker: ${name} needs root (run it with sudo); rootless mode is not supported yet\n`);
-    return failCode;
+    // Rootless: the same command again, inside the user's namespace (docs/security.md).
+    const { enterRootless } = await import('../../engine/engine.ts');
+    return runCommand('rocker', name, () => enterRootless(argv), failCode, 125);
   }
   const [{ openEngine }, mod] = await Promise.all([import('../../engine/engine.ts'), entry.load()]);
   const engine = openEngine({ root: global.root, runRoot: global.runroot, runtime: global.runtime });

@@ -39,7 +39,7 @@ function runParser(name: string, summary: string): Command {
     .option('--cap-drop <cap>', 'drop a Linux capability, or ALL (repeatable)', collect, [])
     .option('--security-opt <opt>', 'no-new-privileges, seccomp=unconfined|PROFILE.json, apparmor=, label=disable, systempaths=unconfined (repeatable)', collect, [])
     .option('--privileged', 'all capabilities and host devices, no seccomp, writable /sys and /proc/sys')
-    .option('--network <network>', 'bridge (the default), a network made with `rocker network create`, none (loopback only) or host')
+    .option('--network <network>', 'bridge (the default), a network made with `rocker network create`, none (loopback only) or host; rootless: pasta (the default), none or host')
     .option('-p, --publish <[ip:]hostPort:containerPort[/proto]>', "publish a container's port on the host (repeatable)", collect, [])
     .option('-P, --publish-all', "publish every port the image exposes on a free host port")
     .option('--add-host <name:ip>', 'add a line to /etc/hosts; ip may be host-gateway, the host (repeatable)', collect, [])
@@ -84,4 +84,9 @@ export function parseRunRequest(name: 'run' | 'create', summary: string, args: s
   const consoleSize = process.stdout.isTTY ? { height: process.stdout.rows, width: process.stdout.columns } : undefined;
   const { image: _i, name: containerName, ...flags } = opts;
   return { image, command, name: containerName, flags, consoleSize };
+}
+
+/** A warning from the engine, one line on stderr (the container runs). */
+export function warn(message: string): void {
+  process.stderr.write(`rocker: warning: ${message}\n`);
 }

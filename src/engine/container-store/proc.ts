@@ -30,3 +30,14 @@ export function inCgroup(pid: number, leaf: string): boolean {
     return false;
   }
 }
+
+/** Whether the "/" of `pid` is the overlay of container `id` (its upper directory is in the mount's options). */
+export function rootIsContainer(pid: number, id: string): boolean {
+  try {
+    const text = readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
+    const line = text.split('\n').find((l) => l.split(' ')[4] === '/');
+    return !!line && line.includes(`/containers/${id}/upper`);
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { StorePaths } from '../paths.ts';
+import { rootlessUid, type StorePaths } from '../paths.ts';
 import { isFrozen } from './cgroup.ts';
-import { inCgroup, processAlive } from './proc.ts';
+import { inCgroup, processAlive, rootIsContainer } from './proc.ts';
 import type { ContainerRecord } from './record.ts';
 import { containerFiles } from './store.ts';
 
@@ -42,6 +42,15 @@ function mtime(path: string): Date | undefined {
 /** The cgroup (and runtime container id) of a container: one flat name, so removal leaves no parent directories behind. */
 export function cgroupLeaf(id: string): string {
   return `rocker-${id}`;
+}
+
+/**
+ * Whether `pid` is the container's process (pids are reused): in the
+ * container's cgroup, or for a rootless container, which has no cgroup of
+ * its own, a process whose "/" is the container's overlay.
+ */
+function isContainerProcess(pid: number, id: string): boolean {
+  return rootlessUid() === undefined ? inCgroup(pid, cgroupLeaf(id)) : rootIsContainer(pid, id);
 }
 
 /** `likely`: the file usually exists, so skip the existsSync that saves a thrown ENOENT when it usually does not. */
@@ -99,7 +108,7 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: St
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
   const pid = Number(pidText.trim());
   const startedAt = opts.startedAt ? mtime(files.pid) : undefined;
-  if (pid > 0 && inCgroup(pid, cgroupLeaf(rec.id))) {
+  if (pid > 0 && isContainerProcess(pid, rec.id)) {
     const health = readText(`${files.dir}/health`)?.split(' ')[0];
     return { state: 'running', pid, startedAt, monitorAlive: alive, ...(isFrozen(cgroupLeaf(rec.id)) ? { paused: true } : {}), ...(health ? { health } : {}) };
   }

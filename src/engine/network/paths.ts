@@ -2,7 +2,7 @@
 // lifecycle and ps check these paths on paths that must not load the
 // network code (`run --network none`).
 import { join } from 'node:path';
-import type { StorePaths } from '../paths.ts';
+import { rootlessUid, type StorePaths } from '../paths.ts';
 
 export function networkPaths(paths: StorePaths) {
   // Attachments, namespaces, address and port claims live under the run root:
@@ -30,7 +30,7 @@ export function attachmentFile(paths: StorePaths, id: string): string {
 /** A pod member's network value: it joins the pod's namespace, which the pod attached once. */
 export const POD_NETWORK = 'pod';
 
-/** Whether a --network value means a CNI bridge network (the default `bridge` or a user network). */
+/** Whether a --network value means a CNI bridge network (the default `bridge` or a user network); a rootless container's `pasta` is not one. */
 export function isBridgeNetwork(network: string): boolean {
-  return network !== 'none' && network !== 'host' && network !== POD_NETWORK;
+  return network !== 'none' && network !== 'host' && network !== POD_NETWORK && !(network === 'pasta' && rootlessUid() !== undefined);
 }

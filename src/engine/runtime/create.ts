@@ -175,11 +175,13 @@ async function create(images: ImageStore, req: CreateRequest, volumes: typeof im
     } else {
       // On the host's network the host is 127.0.0.1 (host-gateway); --network none refused host-gateway already.
       writeFileSync(files.hosts, hostsText({ ip: '127.0.1.1', names: [hostname] }, addHostEntries(req.options.addHosts ?? [], '127.0.0.1')));
+      if (req.options.network === 'pasta') writeFileSync(files.resolvConf, (await import('../rootless/pasta.ts')).pastaResolvConf(req.options));
     }
     writeFileSync(files.log, '');
     if (options.autoRemove && volumes) writeFileSync(`${files.dir}/anonymous-volumes`, volumes.anonymousList(options));
     // Not atomic: only the runtime reads the bundle, after this returns.
-    writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize, joined)));
+    const hooks = options.network === 'pasta' && !joined.network ? (await import('../rootless/pasta.ts')).pastaHooks(files.dir, options) : undefined;
+    writeFileSync(files.config, specJson(buildSpec(rec, files, lowers, req.consoleSize, joined, hooks)));
     // Last: from here on the record keeps the layers from collection, so the pins can go.
     writeRecord(paths, rec);
     return { rec, files, runtime };

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../common/errors.ts';
-import type { StorePaths } from '../paths.ts';
+import { rootlessUid, type StorePaths } from '../paths.ts';
 
 const INSTALL_HINT = "install it with 'apt-get install runc' (Debian/Ubuntu) or 'dnf install runc', or choose another OCI runtime with --runtime PATH or ROCKER_RUNTIME";
 
@@ -34,6 +34,8 @@ export function runtimeStateDir(paths: StorePaths): string {
 /** Arguments before the runtime's subcommand: state directory, and its own messages kept out of the container's output. */
 export function globalArgs(paths: StorePaths, logFile?: string): string[] {
   const args = ['--root', runtimeStateDir(paths)];
+  // In the user's namespace runc can create no cgroup: --rootless makes it go on without one.
+  if (rootlessUid() !== undefined) args.push('--rootless', 'true');
   if (logFile) args.push('--log', logFile, '--log-format', 'json');
   return args;
 }

@@ -1,6 +1,7 @@
 import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
+import { rootlessUid } from '../paths.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
 import { defaultSeccomp } from './seccomp/default.ts';
 import { containerCaps } from './capabilities.ts';
@@ -104,15 +105,18 @@ function resources(rec: ContainerRecord): Record<string, unknown> {
  * runtime writes them to cgroup v1 or v2 files as the host has them.
  * `joined`: namespaces the container joins rather than makes: a bridge network's, set up by
  * CNI before the start, or a pod's (network, ipc, uts, and pid with --share pid).
+ * `hooks`: OCI hooks (a rootless container's pasta).
  */
-export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, joined: Joined = {}): object {
+export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: string[], consoleSize?: { height: number; width: number }, joined: Joined = {}, hooks?: object): object {
   const o = rec.options;
+  const rootless = rootlessUid() !== undefined;
   const caps = containerCaps(o);
   const confinedPaths = !o.privileged && !o.unmaskedPaths;
   const seccomp = o.seccomp === undefined || o.seccomp === 'default' ? defaultSeccomp(caps) : o.seccomp === 'unconfined' ? undefined : o.seccomp.profile;
   const namespaces: { type: string; path?: string }[] = (['pid', 'mount', 'uts', 'ipc'] as const).map((type) => (type !== 'mount' && joined[type] ? { type, path: joined[type] } : { type }));
   if (joined.network) namespaces.push({ type: 'network', path: joined.network });
-  else if (o.network === 'none') namespaces.push({ type: 'network' });
+  // --network none, and a rootless container's pasta (its hooks connect the new namespace).
+  else if (o.network === 'none' || hooks) namespaces.push({ type: 'network' });
   return {
     ociVersion: '1.0.2',
     process: {
@@ -131,10 +135,11 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
     root: { path: files.rootfs, readonly: o.readOnly },
     hostname: rec.hostname,
     mounts: mounts(rec, files, lowers),
+    ...(hooks ? { hooks } : {}),
     linux: {
-      cgroupsPath: `/${cgroupLeaf(rec.id)}`,
+      // Rootless: no cgroup of its own (runc goes on without one only when no path or limit is asked for).
+      ...(rootless ? {} : { cgroupsPath: `/${cgroupLeaf(rec.id)}`, resources: resources(rec) }),
       ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
-      resources: resources(rec),
       namespaces,
       maskedPaths: confinedPaths ? MASKED_PATHS : [],
       readonlyPaths: confinedPaths ? READONLY_PATHS : [],

@@ -1,6 +1,6 @@
 import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import type { ImageRecord } from '../image-store/record.ts';
-import type { StorePaths } from '../paths.ts';
+import { rootlessUid, type StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
 import { containerFiles, findContainer, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
@@ -19,6 +19,8 @@ export interface RunRequest {
   flags: RunFlags;
   /** The terminal's size, for a container given a pseudo-terminal. */
   consoleSize?: { height: number; width: number };
+  /** Told what is asked for but will not be done (rootless limits), before the container starts. */
+  onWarning?: (message: string) => void;
 }
 
 /** What `run` did: a detached container's id, or the exit code of one run in the foreground. */
@@ -75,7 +77,13 @@ export class ContainerVerbs {
     const [{ createContainer }, { runOptionsFromFlags }, { images }] = await Promise.all([
       import('../runtime/create.ts'), import('../runtime/run-options.ts'), this.stores(),
     ]);
-    const options = runOptionsFromFlags(req.flags);
+    let options = runOptionsFromFlags(req.flags);
+    if (rootlessUid() !== undefined) {
+      const rootless = await import('../rootless/run-options.ts');
+      options = await rootless.rootlessNetwork(options, req.flags.network);
+      const warning = rootless.unenforcedLimits(options);
+      if (warning) req.onWarning?.(warning);
+    }
     const consoleSize = options.tty ? req.consoleSize : undefined;
     return createContainer(images, { image: req.image, command: req.command, name: req.name, options, runtime: this.runtime, consoleSize });
   }
@@ -243,18 +251,21 @@ export class ContainerVerbs {
   }
 
   async setPaused(text: string, paused: boolean): Promise<void> {
+    needsCgroup(paused ? 'pause' : 'unpause');
     const { setPaused } = await import('../runtime/pause.ts');
     setPaused(this.paths, resolveContainer(this.paths, text), paused);
   }
 
   /** `top`: the host's ps rows of the container's processes. */
   async top(text: string, psArgs: string[]): Promise<{ header: string; rows: string[] }> {
+    needsCgroup('top');
     const { topContainer } = await import('../runtime/inspect-live.ts');
     return topContainer(this.paths, resolveContainer(this.paths, text), psArgs);
   }
 
   /** `stats --no-stream`: the named containers, or every running one. */
   async stats(texts: string[]): Promise<StatsRow[]> {
+    needsCgroup('stats');
     const [{ statsOnce }, { totalmem }] = await Promise.all([import('../runtime/inspect-live.ts'), import('node:os')]);
     const recs = texts.length ? texts.map((t) => resolveContainer(this.paths, t)) : scanContainers(this.paths).containers.map((c) => readRecordOr(this.paths, c.id)).filter((r): r is ContainerRecord => !!r);
     for (const r of texts.length ? recs : []) if (containerStatus(this.paths, r).state !== 'running') throw new UserError(`container ${r.name} is not running`);
@@ -267,6 +278,11 @@ export class ContainerVerbs {
     const [{ commitContainer }, { images }] = await Promise.all([import('../container-store/commit.ts'), this.stores()]);
     return commitContainer(images, rec, target);
   }
+}
+
+/** pause, top and stats work on the container's cgroup, which a rootless container does not have (rootless/run-options.ts). */
+function needsCgroup(verb: string): void {
+  if (rootlessUid() !== undefined) throw new UserError(`${verb} needs the container's cgroup: rootless containers get none on this host`);
 }
 
 function readRecordOr(paths: StorePaths, id: string): ContainerRecord | undefined {

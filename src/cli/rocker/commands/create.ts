@@ -1,8 +1,8 @@
 import type { Context } from '../context.ts';
-import { parseRunRequest } from '../run-flags.ts';
+import { parseRunRequest, warn } from '../run-flags.ts';
 
 export default async function create(args: string[], ctx: Context): Promise<number> {
-  const req = parseRunRequest('create', "Create a container without starting it (start it with 'rocker start')", args, false);
+  const req = { ...parseRunRequest('create', "Create a container without starting it (start it with 'rocker start')", args, false), onWarning: warn };
   process.stdout.write(`${await (await ctx.engine.containers()).create(req)}\n`);
   return 0;
 }

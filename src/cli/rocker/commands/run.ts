@@ -1,8 +1,8 @@
 import type { Context } from '../context.ts';
-import { parseRunRequest } from '../run-flags.ts';
+import { parseRunRequest, warn } from '../run-flags.ts';
 
 export default async function run(args: string[], ctx: Context): Promise<number> {
-  const req = parseRunRequest('run', 'Run a command in a new container', args, true);
+  const req = { ...parseRunRequest('run', 'Run a command in a new container', args, true), onWarning: warn };
   const done = await (await ctx.engine.containers()).run(req);
   if (!done.detached) return done.exitCode;
   process.stdout.write(`${done.id}\n`);
