@@ -2,7 +2,7 @@
 // field; a round trip through it; Pods, Deployments, ConfigMaps, Secrets and
 // claims played here; and down leaving nothing behind.
 import { afterAll, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -10,7 +10,7 @@ import { containerSuite } from '../helpers/container-suite.ts';
 import { kubectlDryRun } from '../helpers/kube-discovery.ts';
 import { rocker } from '../helpers/rocker.ts';
 
-const { env, leaks } = containerSuite();
+const { env, runRoot, leaks } = containerSuite();
 const work = mkdtempSync(join(tmpdir(), 'rocker-kube-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,10 +22,8 @@ const file = (name: string, text: string) => {
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
 const list = (args: string[]) => rocker(args, env).stdout.split('\n').filter(Boolean);
 /** Firewall rules naming any of `ids` (the leak check at the end sees every store's, and other stores run meanwhile). */
-const rulesFor = (ids: string[]) => {
-  const rules = Bun.spawnSync(['iptables-save']).stdout.toString();
-  return ids.filter((id) => rules.includes(id));
-};
+/** The pods (by id) whose network attachment exists: made once per pod, gone with it. */
+const attachedPods = (ids: string[]) => ids.filter((id) => existsSync(join(runRoot, 'net', 'attachments', `${id}.json`)));
 
 async function until(fn: () => string, want: string): Promise<string> {
   let got = '';
@@ -238,7 +236,7 @@ test('Deployment replicas as pods, ConfigMap and Secret as env and files, a clai
   expect(rocker(['exec', 'app-pod-1-main', 'cat', '/data/x'], env).stdout).toBe('shared\n');
   expect(list(['volume', 'ls', '-q']).sort()).toEqual(['app-pod-0-conf', 'app-pod-0-secret', 'app-pod-1-conf', 'app-pod-1-secret', 'appdata']);
   const podIds = list(['pod', 'ls', '-q', '--no-trunc']);
-  expect(rulesFor(podIds).length).toBe(2);
+  expect(attachedPods(podIds).length).toBe(2);
   // Down from the YAML as edited since (one replica): the second replica and its volumes go too.
   const down = rocker(['kube', 'down', file('app1.yaml', APP.replace('replicas: 2', 'replicas: 1'))], env);
   expect(down.code).toBe(0);
@@ -248,7 +246,7 @@ test('Deployment replicas as pods, ConfigMap and Secret as env and files, a clai
   expect(list(['ps', '-aq'])).toEqual([]);
   expect(list(['pod', 'ls', '-q'])).toEqual([]);
   expect(list(['volume', 'ls', '-q'])).toEqual([]);
-  expect(rulesFor(podIds)).toEqual([]);
+  expect(attachedPods(podIds)).toEqual([]);
   expect(await leaks()).toMatchObject({ mounts: [], processes: [], cgroups: [] });
 });
 
