@@ -16,7 +16,10 @@ export function containerFiles(paths: StorePaths, id: string) {
   return {
     dir,
     record: `${dir}/container.json`,
-    log: `${dir}/container.log`,
+    /** stdout and stderr, one timed record per line (log-format.ts). */
+    log: `${dir}/output.log`,
+    /** The raw log of containers made before output.log (both streams, no times); read, never written. */
+    rawLog: `${dir}/container.log`,
     /** The OCI bundle is the container directory itself: config.json + rootfs. */
     bundle: dir,
     config: `${dir}/config.json`,

@@ -9,6 +9,7 @@ import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
 import type { StartRequest } from '../runtime/start-again.ts';
 import type { StatsRow } from '../runtime/inspect-live.ts';
+import type { LogQuery, LogWrite } from '../container-store/logs.ts';
 import type { Stores } from '../stores.ts';
 
 export interface RunRequest {
@@ -43,7 +44,6 @@ export interface ListOptions extends StatusOptions {
   size?: boolean;
 }
 
-type Write = (b: Uint8Array) => Promise<void>;
 
 /**
  * Container verbs. Each loads its implementation on first use: `run` and
@@ -167,24 +167,27 @@ export class ContainerVerbs {
    * ends. `onTerminal` hears first when the container ran with a terminal,
    * whose output went there and is not logged.
    */
-  async logs(text: string, opts: { tail?: number; follow?: boolean; onTerminal?: (name: string) => void }, write: Write): Promise<void> {
+  async logs(text: string, opts: LogQuery & { follow?: boolean; onTerminal?: (name: string) => void }, write: LogWrite): Promise<void> {
     const rec = resolveContainer(this.paths, text);
     if (rec.options.tty) opts.onTerminal?.(rec.name);
-    const { followLog, readLog } = await import('../container-store/logs.ts');
-    const offset = await readLog(this.paths, rec, opts.tail, write);
-    if (opts.follow) await followLog(this.paths, rec, offset, write);
+    const { LogReader } = await import('../container-store/logs.ts');
+    const reader = new LogReader(this.paths, rec, opts);
+    await reader.read(write);
+    if (opts.follow) await reader.follow(write);
   }
 
   /**
    * `attach`: a running container's output from now until it ends, then its
    * exit code. Output only: a background container's stdin is /dev/null.
    */
-  async attach(text: string, write: Write): Promise<number | undefined> {
+  async attach(text: string, write: LogWrite): Promise<number | undefined> {
     const rec = resolveContainer(this.paths, text);
     if (containerStatus(this.paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running: attach follows a running container (see rocker logs)`);
     if (rec.options.tty) throw new UserError(`container ${rec.name} has a terminal: its output is not logged and cannot be attached to`);
-    const [{ followLog }, { waitForEnd }, { statSync }] = await Promise.all([import('../container-store/logs.ts'), import('../runtime/lifecycle.ts'), import('node:fs')]);
-    await followLog(this.paths, rec, statSync(containerFiles(this.paths, rec.id).log).size, write);
+    const [{ LogReader }, { waitForEnd }] = await Promise.all([import('../container-store/logs.ts'), import('../runtime/lifecycle.ts')]);
+    const reader = new LogReader(this.paths, rec, {});
+    reader.skipToEnd();
+    await reader.follow(write);
     return (await waitForEnd(this.paths, rec))?.exitCode;
   }
 
