@@ -11,6 +11,7 @@ import type { StartRequest } from '../runtime/start-again.ts';
 import type { StatsRow } from '../runtime/inspect-live.ts';
 import type { LogQuery, LogWrite } from '../container-store/logs.ts';
 import type { Stores } from '../stores.ts';
+import type { Readable, Writable } from 'node:stream';
 
 export interface RunRequest {
   image: string;
@@ -242,6 +243,21 @@ export class ContainerVerbs {
       if (err instanceof UserError || errnoCode(err) === undefined) throw err;
       const [src, dest] = direction === 'from' ? [`${rec.name}:${containerPath}`, hostPath] : [hostPath, `${rec.name}:${containerPath}`];
       throw new UserError(`cannot copy ${src} to ${dest}: ${describeFsError(err)}${(err as { path?: string }).path ? ` (${(err as { path?: string }).path})` : ''}`);
+    }
+  }
+
+  /** `cp CONTAINER:PATH -` (a tar of PATH to `out`) and `cp - CONTAINER:DIR` (a tar from `input` extracted into DIR); see runtime/copy-tar.ts. */
+  async copyTar(text: string, containerPath: string, stream: { out: Writable } | { input: Readable }): Promise<void> {
+    const rec = resolveContainer(this.paths, text);
+    const [copy, tar, { layers }] = await Promise.all([import('../runtime/copy.ts'), import('../runtime/copy-tar.ts'), this.stores()]);
+    const fs = await copy.containerFs(this.paths, rec, (l) => layers.diffPath(l));
+    try {
+      const stage = () => layers.staging('cp');
+      if ('out' in stream) await tar.tarFromContainer(stage, fs, rec.name, containerPath, stream.out);
+      else await tar.tarIntoContainer(stage, fs, rec.name, containerPath, stream.input);
+    } catch (err) {
+      if (err instanceof UserError || errnoCode(err) === undefined) throw err;
+      throw new UserError(`cannot copy ${'out' in stream ? `${rec.name}:${containerPath} to stdout` : `stdin to ${rec.name}:${containerPath}`}: ${describeFsError(err)}`);
     }
   }
 
