@@ -9,6 +9,7 @@ export type { ImageConfig, ImageRecord } from './image-store/record.ts';
 export type { DamagedRecord } from './image-store/store.ts';
 export type { LayerEvent, LayerState } from './registry/progress.ts';
 export type { PullResult } from './registry/pull.ts';
+export type { SearchResult } from './registry/search.ts';
 export type { ExecRequest } from './runtime/exec.ts';
 export type { RunFlags } from './runtime/run-options.ts';
 export type { StartRequest } from './runtime/start-again.ts';
