@@ -14,7 +14,7 @@ export type { ExecRequest } from './runtime/exec.ts';
 export type { RunFlags } from './runtime/run-options.ts';
 export type { StartRequest } from './runtime/start-again.ts';
 export type { StatsRow } from './runtime/inspect-live.ts';
-export type { ContainerRow, ListOptions, RunReport, RunRequest } from './verbs/containers.ts';
+export type { BrokenContainer, ContainerRow, ListOptions, RunReport, RunRequest } from './verbs/containers.ts';
 export type { PruneReport } from './verbs/images.ts';
 export type { Network } from './network/config.ts';
 export type { PortSpec } from './network/flags.ts';

@@ -3,7 +3,7 @@ import type { ImageRecord } from '../image-store/record.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
-import { containerFiles, findContainer, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import { containerFiles, findContainer, namesOf, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
@@ -25,6 +25,14 @@ export interface RunRequest {
 
 /** What `run` did: a detached container's id, or the exit code of one run in the foreground. */
 export type RunReport = { detached: true; id: string } | { detached: false; exitCode: number };
+
+/** A container directory without a readable record: none written yet, or one that does not read. */
+export interface BrokenContainer {
+  id: string;
+  state: 'incomplete' | 'damaged';
+  /** The name still claimed for it, if any. */
+  name?: string;
+}
 
 export interface ContainerRow {
   rec: ContainerSummary;
@@ -127,16 +135,23 @@ export class ContainerVerbs {
     return pruneContainers(this.paths, this.runtime);
   }
 
-  /** Containers, oldest first, with their state; `incomplete` names directories without a readable record. */
-  async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; incomplete: string[] }> {
-    const { containers, incomplete } = scanContainers(this.paths);
+  /**
+   * Containers, oldest first, with their state; `broken` lists directories
+   * without a readable record: `incomplete` (none written yet) or `damaged`
+   * (one that does not read), with the name still claimed for it.
+   */
+  async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; broken: BrokenContainer[] }> {
+    const scan = scanContainers(this.paths);
+    const { containers } = scan;
+    const named = (id: string, state: BrokenContainer['state']): BrokenContainer => ({ id, state, name: namesOf(this.paths, id)[0] });
+    const incomplete = [...scan.incomplete.map((id) => named(id, 'incomplete')), ...scan.damaged.map((id) => named(id, 'damaged'))];
     let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts), ports: [] }));
     const running = rows.filter((r) => r.status.state === 'running');
     if (running.length) {
       const { publishedPorts } = await import('../network/attachment.ts');
       for (const r of running) r.ports = publishedPorts(this.paths, r.rec.id);
     }
-    if (!opts.full && !opts.filters?.length && !opts.size) return { containers: rows, incomplete };
+    if (!opts.full && !opts.filters?.length && !opts.size) return { containers: rows, broken: incomplete };
     const { treeSize } = await import('../image-store/disk-usage.ts');
     rows = rows.flatMap((row) => {
       try {
@@ -151,7 +166,7 @@ export class ContainerVerbs {
       const keep = containerFilter(opts.filters, full);
       rows = rows.filter((_, i) => keep(full[i]!));
     }
-    return { containers: rows, incomplete: opts.filters?.length ? [] : incomplete };
+    return { containers: rows, broken: opts.filters?.length ? [] : incomplete };
   }
 
   /** A container in Docker's `inspect` shape, or undefined. */
