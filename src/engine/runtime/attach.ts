@@ -2,7 +2,6 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import type { FileSink } from 'bun';
-import { openPty } from '../sys/libc.ts';
 import { LogWriter } from '../container-store/log-format.ts';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -155,7 +154,8 @@ function writeAll(fd: number, buf: Buffer): void {
 export async function runAttached(binary: string, args: string[], opts: AttachOptions): Promise<number> {
   const logFd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
   const log = logFd === undefined ? undefined : new LogWriter(logFd);
-  const pty = needsOwnTerminal(opts) ? openPty() : undefined;
+  // Loaded only then: bun:ffi's set-up costs every other run time for nothing.
+  const pty = needsOwnTerminal(opts) ? (await import('../sys/libc.ts')).openPty() : undefined;
   const relayed = opts.tty && !pty;
   // Bun.spawn rather than node:child_process: about 5 ms less on every container start.
   const child = Bun.spawn([binary, ...args], {
