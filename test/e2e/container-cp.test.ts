@@ -169,12 +169,12 @@ test('cp - CONTAINER:DIR extracts a tar from stdin into a directory; hostile mem
   const evil = spawnSync('tar', ['-c', '-f', '-', '-P', '--transform', 's,^.*/a$,../../fled,', join(src, 'a')]).stdout;
   const bad = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in'], { env, input: evil });
   expect(bad.status).toBe(1);
-  expect(bad.stderr.toString()).toMatch(/^rocker: .*\.\.\/\.\.\/fled.*\n$/);
+  expect(bad.stderr.toString()).toMatch(/^rocker: cannot copy the tar on stdin into cp-tar-in:\/in: .*\.\.\/\.\.\/fled.*\n$/);
   expect(ok(['start', '-a', 'cp-tar-in'])).toBe('a\n1000:1000 640\n/etc/shadow\nb\n');
   for (const where of [dir, root, join(root, 'tmp')]) expect(existsSync(join(where, 'fled'))).toBe(false);
   const junk = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in'], { env, input: 'not a tar at all\n' });
   expect(junk.status).toBe(1);
-  expect(junk.stderr.toString().split('\n')).toHaveLength(2);
+  expect(junk.stderr.toString()).toBe('rocker: cannot copy the tar on stdin into cp-tar-in:/in: not a tar archive\n');
   ok(['rm', 'cp-tar-in']);
   // The staging directories are gone, after failures too.
   expect(existsSync(join(root, 'tmp')) ? readdirSync(join(root, 'tmp')) : []).toEqual([]);

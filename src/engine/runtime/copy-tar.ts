@@ -48,7 +48,13 @@ export async function tarIntoContainer(stage: Stage, fs: ContainerFs, name: stri
   if (isDir === undefined) throw new UserError(`no such directory in container ${name}: ${dest}`);
   if (!isDir) throw new UserError(`cannot extract a tar into ${name}:${dest}: not a directory`);
   await withStaging(stage, async (dir) => {
-    await extractTar(input, dir, 'the tar on stdin');
+    const what = 'the tar on stdin';
+    // The tar code words its errors for imports; here the user is copying.
+    await extractTar(input, dir, what).catch((err: unknown) => {
+      const prefix = `cannot import ${what}: `;
+      if (err instanceof UserError && err.message.startsWith(prefix)) throw new UserError(`cannot copy ${what} into ${name}:${dest}: ${err.message.slice(prefix.length)}`);
+      throw err;
+    });
     for (const entry of readdirSync(dir)) copyToContainer(fs, name, join(dir, entry), dest);
   });
 }
