@@ -39,15 +39,25 @@ export class LogWriter {
 
   write(stream: LogStream, chunk: Buffer): void {
     const time = logNow();
-    let out = '';
-    let text = chunk.toString('latin1');
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
-      out += `${time} ${stream} F ${text.slice(0, nl)}\n`;
-      text = text.slice(nl + 1);
+    const full = Buffer.from(`${time} ${stream} F `, 'latin1');
+    let lines = 0;
+    for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, nl + 1)) lines++;
+    const partial = chunk.length > 0 && chunk[chunk.length - 1] !== 0x0a;
+    // One buffer, filled in place: a chatty container's output comes here in many chunks of many lines.
+    const buf = Buffer.allocUnsafe(chunk.length + (lines + (partial ? 1 : 0)) * full.length + (partial ? 1 : 0));
+    let out = 0;
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+      out += full.copy(buf, out);
+      out += chunk.copy(buf, out, start, nl + 1);
+      start = nl + 1;
     }
-    if (text.length > 0) out += `${time} ${stream} P ${text}\n`;
-    const buf = Buffer.from(out, 'latin1');
-    for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off);
+    if (partial) {
+      out += buf.write(`${time} ${stream} P `, out, 'latin1');
+      out += chunk.copy(buf, out, start);
+      buf[out++] = 0x0a;
+    }
+    for (let off = 0; off < out; ) off += writeSync(this.fd, buf, off, out - off);
   }
 }
 
