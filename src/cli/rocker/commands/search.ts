@@ -5,7 +5,7 @@ import type { Context } from '../context.ts';
 import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
 
 interface Flags {
-  limit: string;
+  limit?: string;
   filter: string[];
   format: string;
   trunc: boolean;
@@ -52,15 +52,16 @@ async function print(rows: Array<Record<string, unknown>>, columns: string[], fo
 export default async function search(args: string[], ctx: Context): Promise<number> {
   const cmd = commandParser('search', "Search a registry for repositories: its v1 search, else its catalog's names that contain TERM")
     .argument('<term>', 'what to look for; REGISTRY/TERM searches that registry (else the one pull uses for a bare name)')
-    .option('--limit <n>', 'at most N results (1-100)', '25')
+    .option('--limit <n>', 'at most N results (1-100, default 25)')
     .option('-f, --filter <KEY=VALUE>', 'stars=N, is-official=true|false, is-automated=true|false (repeatable)', collect, [])
     .option('--no-trunc', 'full descriptions')
     .option('--list-tags', "list the tags of the repository TERM names (REGISTRY/REPOSITORY), as Podman does")
     .option('--insecure', 'use plain HTTP for this registry (always used for localhost and 127.0.0.1)')
     .addOption(templateFormatOption());
   const { opts, operands } = parseArgs<Flags>(cmd, args);
-  const limit = Number(opts.limit);
-  if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 100) throw new UserError(`invalid --limit "${opts.limit}": expected a number from 1 to 100`);
+  const limitText = opts.limit ?? '25';
+  const limit = Number(limitText);
+  if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) throw new UserError(`invalid --limit "${limitText}": expected a number from 1 to 100`);
   const filters = opts.filter.map(filterOf);
   const registry = await ctx.engine.registry();
   const term = operands[0]!;
