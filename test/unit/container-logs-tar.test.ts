@@ -62,6 +62,23 @@ test('records: streams apart, partial lines joined, --tail in lines, --since/--u
   expect((await logOf(`garbage\n${T1} stdout F ok\n`, {}, false)).stdout).toBe('ok\n');
 });
 
+test('a container from an older rocker started again by this one: its raw log first, then its records; --tail spans both', async () => {
+  const paths = storePaths(temp(), tmpdir());
+  const id = 'd'.repeat(64);
+  const files = containerFiles(paths, id);
+  mkdirSync(files.dir, { recursive: true });
+  writeFileSync(files.rawLog, 'old-1\nold-2\n');
+  writeFileSync(files.log, `${T1} stdout F new-1\n${T2} stderr F new-err\n`);
+  const read = async (q: Query) => {
+    const out = { stdout: '', stderr: '' };
+    await new LogReader(paths, { id } as never, q).read(async (s, b) => void (out[s] += Buffer.from(b).toString()));
+    return out;
+  };
+  expect(await read({})).toEqual({ stdout: 'old-1\nold-2\nnew-1\n', stderr: 'new-err\n' });
+  expect(await read({ tail: 3 })).toEqual({ stdout: 'old-2\nnew-1\n', stderr: 'new-err\n' });
+  expect(await read({ tail: 1 })).toEqual({ stdout: '', stderr: 'new-err\n' });
+});
+
 test('the writer makes records the reader gives back byte for byte', async () => {
   const paths = storePaths(temp(), tmpdir());
   const id = 'f'.repeat(64);

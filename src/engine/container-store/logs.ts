@@ -18,17 +18,23 @@ export interface LogQuery {
 
 const CHUNK = 64 * 1024;
 
-/** The log and whether it is the raw one of containers made before per-line records (stdout only, no times). */
-function openLog(paths: StorePaths, rec: ContainerRecord): { fd: number; raw: boolean } | undefined {
-  const f = containerFiles(paths, rec.id);
-  for (const [path, raw] of [[f.log, false], [f.rawLog, true]] as const) {
-    try {
-      return { fd: openSync(path, 'r'), raw };
-    } catch {
-      // try the next
-    }
+function openOr(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** Runs `use` on the open file at `path` (nothing when it does not exist), closing it after. */
+async function withFile<T>(path: string, use: (fd: number, size: number) => Promise<T>): Promise<T | undefined> {
+  const fd = openOr(path);
+  if (fd === undefined) return undefined;
+  try {
+    return await use(fd, fstatSync(fd).size);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Offsets of the lines that start before `size`, last first (a line's start follows a newline). */
@@ -45,21 +51,22 @@ function* lineStartsBackwards(fd: number, size: number): Generator<number> {
 }
 
 /**
- * Where the last `lines` lines start. Raw logs: a final line without
- * newline counts as one. Records: a line ends with an F record (or with
- * the last record, still partial), so P records join the line they start.
+ * Where the last `lines` lines start, and how many lines were found (fewer
+ * when the file has fewer). Raw logs: a final line without newline counts
+ * as one. Records: a line ends with an F record (or with the last record,
+ * still partial), so P records join the line they start.
  */
-function tailStart(fd: number, size: number, lines: number, raw: boolean): number {
-  if (lines === 0) return size;
+function tailStart(fd: number, size: number, lines: number, raw: boolean): { start: number; found: number } {
+  if (lines === 0) return { start: size, found: 0 };
   let seen = 0;
   let next = size;
   const flag = Buffer.alloc(1);
   for (const start of lineStartsBackwards(fd, size)) {
     const ends = raw || next === size || (readSync(fd, flag, 0, 1, start + FLAG_OFFSET) === 1 && flag[0] === 0x46);
-    if (ends && seen++ === lines) return next;
+    if (ends && seen++ === lines) return { start: next, found: lines };
     next = start;
   }
-  return 0;
+  return { start: 0, found: seen };
 }
 
 /** Prints records from `from` up to the last complete one before `to`; returns where it stopped. */
@@ -99,39 +106,48 @@ async function copyRaw(fd: number, from: number, to: number, write: LogWrite): P
   return pos;
 }
 
-/** A reader of one container's log that remembers where it got to (for following). */
+/**
+ * A reader of one container's log that remembers where it got to (for
+ * following). A container made by an older rocker has a raw container.log
+ * (stdout only, no times: --since and --until do not apply to it); if a
+ * newer rocker started it again, its records follow in output.log. The raw
+ * log is the older part, and only one of the two grows at a time.
+ */
 export class LogReader {
+  private rawOffset: number | undefined;
   private offset: number | undefined;
   private readonly state = { lineStart: { stdout: true, stderr: true } as Record<LogStream, boolean> };
+  private readonly files: ReturnType<typeof containerFiles>;
   constructor(
     private readonly paths: StorePaths,
     private readonly rec: ContainerRecord,
     private readonly q: LogQuery,
-  ) {}
+  ) {
+    this.files = containerFiles(paths, rec.id);
+  }
 
   /** Skips what is in the log now (attach: only what comes from now on). */
-  skipToEnd(): void {
-    const log = openLog(this.paths, this.rec);
-    if (!log) return;
-    try {
-      this.offset = fstatSync(log.fd).size;
-    } finally {
-      closeSync(log.fd);
-    }
+  async skipToEnd(): Promise<void> {
+    this.rawOffset = (await withFile(this.files.rawLog, async (_fd, size) => size)) ?? 0;
+    this.offset = (await withFile(this.files.log, async (_fd, size) => size)) ?? 0;
+  }
+
+  /** The first read's starting points: --tail's lines from the records, the rest of them from the raw log. */
+  private async start(): Promise<void> {
+    const tail = this.q.tail;
+    const records = (await withFile(this.files.log, async (fd, size) => (tail === undefined ? { start: 0, found: 0 } : tailStart(fd, size, tail, false)))) ?? { start: 0, found: 0 };
+    this.offset = records.start;
+    const rawLines = tail === undefined ? undefined : tail - records.found;
+    this.rawOffset = (await withFile(this.files.rawLog, async (fd, size) => (rawLines === undefined ? 0 : tailStart(fd, size, rawLines, true).start))) ?? 0;
   }
 
   /** Writes what the log holds beyond where the last read stopped (the first read honours --tail). */
   async read(write: LogWrite): Promise<void> {
-    const log = openLog(this.paths, this.rec);
-    if (!log) return;
-    try {
-      const size = fstatSync(log.fd).size;
-      const from = this.offset ?? (this.q.tail === undefined ? 0 : tailStart(log.fd, size, this.q.tail, log.raw));
-      // Raw logs have no times: --since and --until do not apply to them.
-      this.offset = log.raw ? await copyRaw(log.fd, from, size, write) : await copyRecords(log.fd, from, size, this.q, this.state, write);
-    } finally {
-      closeSync(log.fd);
-    }
+    if (this.offset === undefined || this.rawOffset === undefined) await this.start();
+    const rawFrom = this.rawOffset!;
+    const from = this.offset!;
+    this.rawOffset = (await withFile(this.files.rawLog, (fd, size) => copyRaw(fd, rawFrom, size, write))) ?? rawFrom;
+    this.offset = (await withFile(this.files.log, (fd, size) => copyRecords(fd, from, size, this.q, this.state, write))) ?? from;
   }
 
   /** Writes what the container adds to its log until it has ended and everything is out. */

@@ -202,7 +202,7 @@ export class ContainerVerbs {
     if (rec.options.tty) throw new UserError(`container ${rec.name} has a terminal: its output is not logged and cannot be attached to`);
     const [{ LogReader }, { waitForEnd }] = await Promise.all([import('../container-store/logs.ts'), import('../runtime/lifecycle.ts')]);
     const reader = new LogReader(this.paths, rec, {});
-    reader.skipToEnd();
+    await reader.skipToEnd();
     await reader.follow(write);
     return (await waitForEnd(this.paths, rec))?.exitCode;
   }
