@@ -99,11 +99,19 @@ export interface RemoteRef {
 
 export const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_API = 'registry-1.docker.io';
+/** Docker Hub's index, where its v1 search lives (the registry API host has none). */
+const DOCKER_HUB_INDEX = 'index.docker.io';
 
 /** The API host of a registry name ("docker.io" and its aliases mean Docker Hub). */
 export function registryHost(domain: string): string {
   const d = normalizeDomain(domain);
   return d === DOCKER_HUB ? DOCKER_HUB_API : d;
+}
+
+/** The host that answers `/v1/search` for a registry name, if it has one: Docker Hub's index, else the registry itself. */
+export function searchHost(domain: string): string {
+  const d = normalizeDomain(domain);
+  return d === DOCKER_HUB ? DOCKER_HUB_INDEX : d;
 }
 
 export function normalizeDomain(domain: string): string {

@@ -1,12 +1,13 @@
 // rocker cp, both ways, with running and stopped containers: Docker's naming
 // rules, owners and links kept, and no way out of the container.
 import { expect, test } from 'bun:test';
-import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { rocker } from '../helpers/rocker.ts';
+import { rocker, ROCKER } from '../helpers/rocker.ts';
+import { spawnSync } from 'node:child_process';
 
-const { env, dir } = containerSuite();
+const { env, dir, root } = containerSuite();
 
 const ok = (args: string[]) => {
   const r = rocker(args, env);
@@ -122,4 +123,59 @@ test('links and .. never lead out of the container; bad operands fail with one l
   fails(['cp', 'cp-links:/a', 'cp-links:/b'], 'cp copies between a container and the host: name the container on exactly one side, as CONTAINER:PATH');
   fails(['cp', 'ghost:/a', dir], 'no such container: ghost');
   ok(['rm', 'cp-links', 'cp-stopped']);
+});
+
+/** Member lines of a tar as GNU tar lists them: "mode owner/group name[ -> target]". */
+const tarList = (tar: Buffer) => {
+  const r = spawnSync('tar', ['-tv', '--numeric-owner', '-f', '-'], { input: tar, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(/\s+/))
+    .map((f) => `${f[0]} ${f[1]} ${f.slice(5).join(' ')}`);
+};
+
+test('cp CONTAINER:PATH - writes a tar of the path to stdout: its name at the top, owners and links kept', () => {
+  ok(['run', '--name', 'cp-tar-out', 'busybox', 'sh', '-c', 'mkdir -p /data/d && echo in > /data/d/f && chown 7:8 /data/d/f && chmod 640 /data/d/f && ln -s /etc/passwd /data/lnk']);
+  const r = spawnSync(ROCKER, ['cp', 'cp-tar-out:/data', '-'], { env });
+  expect(r.status).toBe(0);
+  expect(r.stderr.toString()).toBe('');
+  expect(tarList(r.stdout).sort()).toEqual(['-rw-r----- 7/8 data/d/f', 'drwxr-xr-x 0/0 data/', 'drwxr-xr-x 0/0 data/d/', 'lrwxrwxrwx 0/0 data/lnk -> /etc/passwd']);
+  const file = spawnSync(ROCKER, ['cp', 'cp-tar-out:/data/d/f', '-'], { env });
+  expect(tarList(file.stdout)).toEqual(['-rw-r----- 7/8 f']);
+  expect(spawnSync('tar', ['-xO', '-f', '-'], { input: file.stdout }).stdout.toString()).toBe('in\n');
+  fails(['cp', 'cp-tar-out:/nothing', '-'], 'no such file or directory in container cp-tar-out: /nothing');
+  ok(['rm', 'cp-tar-out']);
+});
+
+test('cp - CONTAINER:DIR extracts a tar from stdin into a directory; hostile members are refused, nothing written', () => {
+  ok(['create', '--name', 'cp-tar-in', 'busybox', 'sh', '-c', 'cat /in/top/a; stat -c "%u:%g %a" /in/top/a; readlink /in/top/evil; cat /in/top/sub/b']);
+  const src = hostTree('tar-src');
+  const tar = spawnSync('tar', ['-c', '-f', '-', '-C', src, '--transform', 's,^\\.,top,', '.']).stdout;
+  const r = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in/'], { env, input: tar });
+  expect({ code: r.status, stderr: r.stderr.toString() }).toEqual({ code: 1, stderr: 'rocker: no such directory in container cp-tar-in: /in/\n' });
+  ok(['cp', join(dir, 'tar-src', 'sub'), 'cp-tar-in:/in']);
+  const good = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in'], { env, input: tar });
+  expect({ code: good.status, stdout: good.stdout.toString(), stderr: good.stderr.toString() }).toEqual({ code: 0, stdout: '', stderr: '' });
+  expect(ok(['start', '-a', 'cp-tar-in'])).toBe('a\n1000:1000 640\n/etc/shadow\nb\n');
+  // A gzip-compressed tar is accepted too, as Docker's is.
+  const gz = spawnSync('gzip', ['-c'], { input: tar }).stdout;
+  expect(spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in/top/sub'], { env, input: gz }).status).toBe(0);
+  // Not a directory: Docker's rule for a tar on stdin.
+  const file = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/etc/passwd'], { env, input: tar });
+  expect({ code: file.status, stderr: file.stderr.toString() }).toEqual({ code: 1, stderr: 'rocker: cannot extract a tar into cp-tar-in:/etc/passwd: not a directory\n' });
+  // A member climbing out with .. : the engine's member guard refuses the whole archive.
+  const evil = spawnSync('tar', ['-c', '-f', '-', '-P', '--transform', 's,^.*/a$,../../fled,', join(src, 'a')]).stdout;
+  const bad = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in'], { env, input: evil });
+  expect(bad.status).toBe(1);
+  expect(bad.stderr.toString()).toMatch(/^rocker: cannot copy the tar on stdin into cp-tar-in:\/in: .*\.\.\/\.\.\/fled.*\n$/);
+  expect(ok(['start', '-a', 'cp-tar-in'])).toBe('a\n1000:1000 640\n/etc/shadow\nb\n');
+  for (const where of [dir, root, join(root, 'tmp')]) expect(existsSync(join(where, 'fled'))).toBe(false);
+  const junk = spawnSync(ROCKER, ['cp', '-', 'cp-tar-in:/in'], { env, input: 'not a tar at all\n' });
+  expect(junk.status).toBe(1);
+  expect(junk.stderr.toString()).toBe('rocker: cannot copy the tar on stdin into cp-tar-in:/in: not a tar archive\n');
+  ok(['rm', 'cp-tar-in']);
+  // The staging directories are gone, after failures too.
+  expect(existsSync(join(root, 'tmp')) ? readdirSync(join(root, 'tmp')) : []).toEqual([]);
 });

@@ -2,6 +2,7 @@
 // and counters, read from its cgroup.
 import { expect, test } from 'bun:test';
 import { containerSuite } from '../helpers/container-suite.ts';
+import { eventually } from '../helpers/poll.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
 
 const { env } = containerSuite();
@@ -55,15 +56,25 @@ test("top lists the container's processes, with ps options too; not for a stoppe
 
 test('stats --no-stream: CPU, memory against the limit, pids; templates; a stopped container is refused', async () => {
   ok(['run', '-d', '--name', 'spin', '-m', '64m', 'busybox', 'sh', '-c', 'while :; do :; done']);
-  ok(['run', '-d', '--name', 'idle', 'busybox', 'sleep', '1000']);
+  // idle sends 3 pings to its gateway first: its network counters cannot stay at zero.
+  ok(['run', '-d', '--name', 'idle', 'busybox', 'sh', '-c', 'ping -c 3 -W 1 $(ip route | awk \'/default/ { print $3 }\') >/dev/null 2>&1; echo pinged; exec sleep 1000']);
+  ok(['run', '-d', '--name', 'offline', '--network', 'none', 'busybox', 'sleep', '1000']);
+  await eventually(() => rocker(['logs', 'idle'], env).stdout === 'pinged\n', 'the pings');
   const table = ok(['stats', '--no-stream']).trimEnd().split('\n');
-  expect(table[0]).toMatch(/^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +PIDS$/);
+  expect(table[0]).toMatch(/^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS$/);
   const spin = table.find((l) => / spin /.test(l))!;
-  expect(spin).toMatch(/^[0-9a-f]{12} +spin +\d+\.\d\d% +\d+(\.\d+)?(B|KiB|MiB) \/ 64MiB +\d+\.\d\d% +1$/);
+  const io = '\\d+(\\.\\d+)?(B|kB|MB|GB)';
+  expect(spin).toMatch(new RegExp(`^[0-9a-f]{12} +spin +\\d+\\.\\d\\d% +\\d+(\\.\\d+)?(B|KiB|MiB) / 64MiB +\\d+\\.\\d\\d% +${io} / ${io} +${io} / ${io} +1$`));
+  // NET I/O: received / sent on the container's own interfaces (not lo); none at all without a network.
+  const [net] = JSON.parse(ok(['stats', '--no-stream', '--format', 'json', 'idle']));
+  expect(net.NetIO).toMatch(new RegExp(`^${io} / ${io}$`));
+  expect(net.NetIO).not.toMatch(/ \/ 0B$/);
+  expect(ok(['stats', '--no-stream', '--format', '{{.Name}} {{.NetIO}}', 'offline'])).toBe('offline 0B / 0B\n');
+  ok(['rm', '-f', 'offline']);
   expect(Number(/ (\d+\.\d\d)% /.exec(spin)![1])).toBeGreaterThan(0);
   expect(ok(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'idle'])).toBe('idle 1\n');
   const [json] = JSON.parse(ok(['stats', '--no-stream', '--format', 'json', 'spin']));
-  expect(Object.keys(json)).toEqual(['ID', 'Container', 'Name', 'CPUPerc', 'MemUsage', 'MemPerc', 'PIDs']);
+  expect(Object.keys(json)).toEqual(['ID', 'Container', 'Name', 'CPUPerc', 'MemUsage', 'MemPerc', 'NetIO', 'BlockIO', 'PIDs']);
   // Without --no-stream: a table about every second until interrupted.
   const stream = Bun.spawn([ROCKER, 'stats', 'idle'], { env, stdout: 'pipe', stderr: 'pipe' });
   const reader = stream.stdout.getReader();
@@ -75,6 +86,6 @@ test('stats --no-stream: CPU, memory against the limit, pids; templates; a stopp
   ok(['rm', '-f', 'spin']);
   ok(['stop', '-t', '0', 'idle']);
   expect(rocker(['stats', '--no-stream', 'idle'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: container idle is not running\n' });
-  expect(ok(['stats', '--no-stream'])).toBe('CONTAINER ID  NAME  CPU %  MEM USAGE / LIMIT  MEM %  PIDS\n');
+  expect(ok(['stats', '--no-stream'])).toBe('CONTAINER ID  NAME  CPU %  MEM USAGE / LIMIT  MEM %  NET I/O  BLOCK I/O  PIDS\n');
   ok(['rm', 'idle']);
 });

@@ -100,6 +100,27 @@ test('-t without -i: nothing typed reaches the container, but Ctrl-C does', asyn
   expect(code).toBe(5);
 });
 
+/** `args` run by rocker in a new session: no controlling terminal, no terminal on any stdio (CI, cron, scripts). */
+const noTerminal = (args: string[]) => spawnSync('setsid', ['-w', ROCKER, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+
+test('-t without any terminal (setsid, stdio redirected): the container still gets a terminal and its output comes through', () => {
+  const r = noTerminal(['run', '--rm', '-t', 'busybox', 'sh', '-c', 'test -t 0 && test -t 1 && echo IS-A-TTY; echo oops >&2; exit 4']);
+  // A terminal joins stderr into stdout and turns \n into \r\n, as Docker's -t does.
+  expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 4, stdout: 'IS-A-TTY\r\noops\r\n', stderr: '' });
+  const ex = noTerminal(['run', '-d', '--name', 'notty-exec', 'busybox', 'sleep', '60']);
+  expect(ex.status).toBe(0);
+  expect(noTerminal(['exec', '-t', 'notty-exec', 'sh', '-c', 'test -t 1 && echo EXEC-TTY'])).toMatchObject({ status: 0, stdout: 'EXEC-TTY\r\n', stderr: '' });
+  expect(noTerminal(['exec', '-it', 'notty-exec', 'true'])).toMatchObject({ status: 1, stdout: '', stderr: 'rocker: the input device is not a TTY\n' });
+  expect(rocker(['rm', '-f', 'notty-exec'], env).code).toBe(0);
+});
+
+test('-it with a standard input that is no terminal: Docker\'s one line, exit 1, nothing left behind', () => {
+  const before = containers().length;
+  const r = noTerminal(['run', '--rm', '-it', 'busybox', 'echo', 'hi']);
+  expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 1, stdout: '', stderr: 'rocker: the input device is not a TTY\n' });
+  expect(containers().length).toBe(before);
+});
+
 // On a cgroup v2 host the runtime writes the v2 files (shares become a weight).
 const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 const cg = cgroupV2

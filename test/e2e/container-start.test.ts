@@ -1,6 +1,7 @@
 // create, start (again, on the same files), restart, rename, container
 // ls/prune, exec -d, help: the lifecycle Docker users script against.
 import { expect, test } from 'bun:test';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
@@ -75,7 +76,16 @@ test('start of a running container is a no-op; start of nothing fails with one l
 test('a container created with -t must be started attached', () => {
   ok(['create', '-t', '--name', 'tty', 'busybox', 'true']);
   expect(rocker(['start', 'tty'], env)).toEqual({ code: 1, stdout: '', stderr: "rocker: container tty was created with a terminal (-t): start it attached with 'rocker start -a tty'\n" });
+  // Without any terminal (setsid, CI) start -a still runs it in a terminal of rocker's, as run -t does.
+  const noTerminal = (args: string[]) => spawnSync('setsid', ['-w', ROCKER, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(noTerminal(['start', '-a', 'tty'])).toMatchObject({ status: 0, stdout: '', stderr: '' });
   ok(['rm', 'tty']);
+  ok(['create', '-it', '--name', 'tty-in', 'busybox', 'sh', '-c', 'test -t 0 && echo IS-A-TTY']);
+  expect(noTerminal(['start', '-a', 'tty-in'])).toMatchObject({ status: 0, stdout: 'IS-A-TTY\r\n', stderr: '' });
+  // -i with a terminal in the container needs one on stdin: Docker's line, exit 1, and the container is left as it was.
+  expect(noTerminal(['start', '-ai', 'tty-in'])).toMatchObject({ status: 1, stdout: '', stderr: 'rocker: the input device is not a TTY\n' });
+  expect(psAll(env).find((c) => c.name === 'tty-in')).toMatchObject({ status: 'exited', exit_code: 0 });
+  ok(['rm', 'tty-in']);
 });
 
 test('restart: a new process in the same container; a --rm container is kept across it', async () => {
@@ -179,8 +189,9 @@ test("attach follows a running container's output from now until it ends, and ex
   Bun.sleepSync(300); // attach has reached the end of the log by now; what follows is new output
   ok(['exec', 'talker', 'touch', '/go']);
   expect(await attached.exited).toBe(4);
-  const out = await new Response(attached.stdout).text();
-  expect(out.split('\n').sort()).toEqual(['', 'after', 'err']);
+  // The container's stdout and stderr stay apart, as with Docker's attach.
+  expect(await new Response(attached.stdout).text()).toBe('after\n');
+  expect(await new Response(attached.stderr).text()).toBe('err\n');
   expect(rocker(['attach', 'talker'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: container talker is not running: attach follows a running container (see rocker logs)\n' });
   ok(['rm', 'talker']);
 });

@@ -40,16 +40,27 @@ testUnless(hasCapsh ? undefined : 'capsh is not installed (apt-get install libca
   expect(rocker(['run', '--rm', 'busybox', 'echo', 'readable again'], env)).toEqual({ code: 0, stdout: 'readable again\n', stderr: '' });
 });
 
-test('a damaged container record shows in ps -a, and rm -f removes it', () => {
-  expect(rocker(['run', '--name', 'soon-damaged', 'busybox', 'true'], env).code).toBe(0);
-  const id = rocker(['ps', '-aq', '--no-trunc'], env).stdout.trim();
-  writeFileSync(join(root, 'containers', id, 'container.json'), '{');
-  const ps = rocker(['ps', '-a'], env);
-  expect(ps.code).toBe(0);
-  expect(ps.stdout.split('\n')[1]).toMatch(new RegExp(`^${id.slice(0, 12)}  -  +-  +-  +incomplete \\(rm -f to remove\\) +-  +-$`));
-  expect(rocker(['rm', id.slice(0, 12)], env)).toEqual({ code: 1, stdout: '', stderr: `rocker: container ${id.slice(0, 12)} has a damaged record (invalid container.json): remove it with 'rocker rm -f ${id.slice(0, 12)}'\n` });
-  expect(rocker(['rm', '-f', id.slice(0, 12)], env)).toEqual({ code: 0, stdout: `${id.slice(0, 12)}\n`, stderr: '' });
-  expect(rocker(['ps', '-aq'], env).stdout).toBe('');
+test('a damaged container record shows as damaged in ps -a, with its name; rm -f by id or name removes it, name and all', () => {
+  for (const [name, by] of [['soon-damaged', 'id'], ['damaged-by-name', 'name']] as const) {
+    expect(rocker(['run', '--name', name, 'busybox', 'true'], env).code).toBe(0);
+    const id = rocker(['ps', '-aq', '--no-trunc'], env).stdout.trim();
+    writeFileSync(join(root, 'containers', id, 'container.json'), '{');
+    const ps = rocker(['ps', '-a'], env);
+    expect(ps.code).toBe(0);
+    expect(ps.stdout.split('\n')[1]).toMatch(new RegExp(`^${id.slice(0, 12)}  ${name}  +-  +-  +damaged \\(rm -f to remove\\) +-  +-$`));
+    expect(JSON.parse(rocker(['ps', '-a', '--format', 'json'], env).stdout)).toMatchObject([{ id, name, status: 'damaged' }]);
+    const text = by === 'id' ? id.slice(0, 12) : name;
+    expect(rocker(['rm', text], env)).toEqual({ code: 1, stdout: '', stderr: `rocker: container ${text} has a damaged record (invalid container.json): remove it with 'rocker rm -f ${text}'\n` });
+    expect(rocker(['rm', '-f', text], env)).toEqual({ code: 0, stdout: `${text}\n`, stderr: '' });
+    expect(rocker(['ps', '-aq'], env).stdout).toBe('');
+    // Its name went with it.
+    expect(existsSync(join(root, 'containers', '.names', name))).toBe(false);
+  }
+  // A directory that never got its record (rocker killed mid-create) is still incomplete, not damaged.
+  const bare = 'c'.repeat(64);
+  mkdirSync(join(root, 'containers', bare));
+  expect(rocker(['ps', '-a'], env).stdout.split('\n')[1]).toMatch(/^cccccccccccc  -  +-  +-  +incomplete \(rm -f to remove\) +-  +-$/);
+  expect(rocker(['rm', '-f', bare.slice(0, 12)], env).code).toBe(0);
 });
 
 test('a layer gone from under an image: run names the damage in one line', () => {

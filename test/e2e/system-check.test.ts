@@ -65,3 +65,23 @@ test('a layer whose record is damaged is found, and the images on it with it', (
   // The suite's end-of-file check (and the next test file) wants busybox back.
   expect(rocker(['import', busyboxTar(), 'busybox'], env).code).toBe(0);
 });
+
+test("a layer's damaged blobs.json: images still lists, check names it, --repair forgets it and save makes the archive again", () => {
+  const layer = (record('busybox').layers as string[])[0]!;
+  const archive = join(root, 'busybox.tar');
+  // save keeps the archive it makes in blobs.json.
+  expect(rocker(['save', '-o', archive, 'busybox'], env).code).toBe(0);
+  const blobs = join(root, 'layers', 'sha256', layer.slice(7), 'blobs.json');
+  const digest = JSON.parse(readFileSync(blobs, 'utf8'))[0].digest as string;
+  for (const damage of ['{"oops', '[{"digest": "not a digest"}]']) {
+    writeFileSync(blobs, damage);
+    const listed = rocker(['images', '--format', '{{.Repository}}'], env);
+    expect(listed).toEqual({ code: 0, stdout: 'busybox\n', stderr: '' });
+    const found = check();
+    expect(found).toEqual({ code: 1, stdout: `layer ${layer.slice(0, 19)}: blobs.json is damaged (${damage.startsWith('{') ? 'not valid JSON' : 'not a list of blob records'}) (--repair: removed it (push and save make the archive again))\n1 problem found\n`, stderr: '' });
+    expect(check('--repair').stdout).toEndWith('1 problem found, 1 repaired\n');
+    expect(check()).toEqual({ code: 0, stdout: 'no problems found\n', stderr: '' });
+    expect(rocker(['save', '-o', archive, 'busybox'], env).code).toBe(0);
+    expect(JSON.parse(readFileSync(blobs, 'utf8'))[0].digest).toBe(digest);
+  }
+});

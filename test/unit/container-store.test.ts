@@ -56,7 +56,7 @@ test('find by name, full id, unique prefix; ambiguous prefixes are an error', ()
   expect(findContainer(paths, '')).toBeUndefined();
 });
 
-test('a damaged record is skipped by listings and reported as incomplete, never fatal', () => {
+test('a damaged record is skipped by listings and reported as damaged (a missing one as incomplete), never fatal', () => {
   const paths = store();
   const good = record(paths, 'good', generateId(), '2026-01-01T00:00:00.000Z');
   const older = record(paths, 'older', generateId(), '2025-01-01T00:00:00.000Z');
@@ -66,7 +66,7 @@ test('a damaged record is skipped by listings and reported as incomplete, never 
   const empty = generateId();
   mkdirSync(containerFiles(paths, empty).dir, { recursive: true });
   expect(listContainers(paths).map((c) => c.name)).toEqual(['older', 'good']);
-  expect(scanContainers(paths).incomplete.sort()).toEqual([broken, empty].sort());
+  expect(scanContainers(paths)).toMatchObject({ incomplete: [empty], damaged: [broken] });
   expect(listContainers(paths)[1]).toMatchObject({ id: good.id, image: { digest: good.image.digest }, layers: good.layers });
   expect(() => findContainer(paths, broken.slice(0, 10))).toThrow(/damaged record/);
   expect(older.id).toHaveLength(64);

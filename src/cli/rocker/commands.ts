@@ -42,6 +42,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   pull: { summary: 'Pull an image from a registry', load: () => import('./commands/pull.ts') },
   push: { summary: 'Push an image to a registry', load: () => import('./commands/push.ts') },
   tag: { summary: 'Give an image another name', load: () => import('./commands/tag.ts') },
+  search: { summary: "Search a registry for repositories (its v1 search, else its catalog)", load: () => import('./commands/search.ts') },
   login: { summary: 'Log in to a registry', load: () => import('./commands/login.ts') },
   logout: { summary: 'Log out from a registry', load: () => import('./commands/logout.ts') },
   save: { summary: 'Save images to a tar archive (docker/OCI format)', load: () => import('./commands/save.ts') },

@@ -8,6 +8,7 @@ import { oneLine, UserError } from '../../common/errors.ts';
 import { pidAlive } from '../../common/process.ts';
 import { randomHex } from '../../common/random.ts';
 import { commitLayer } from '../container-store/commit.ts';
+import { loggedText } from '../container-store/logs.ts';
 import { itemsTar, type TarItem } from '../tar/writer.ts';
 import type { RunOptions } from '../container-store/record.ts';
 import { listContainers } from '../container-store/store.ts';
@@ -143,7 +144,7 @@ export class EngineAdapter {
       const code = await runForeground(this.paths, created, undefined, opts.echo);
       if (interrupted) throw new UserError(`build cancelled (${interrupted})`, interrupted === 'SIGINT' ? 130 : 143);
       // Output that was not shown as it came (-q) is handed back for the failure's report.
-      if (code !== 0) return { code, output: opts.echo ? undefined : readFileSync(created.files.log, 'utf8') };
+      if (code !== 0) return { code, output: opts.echo ? undefined : await loggedText(this.paths, created.rec) };
       const { diffId } = await commitLayer(this.stores.images, created.rec);
       this.pinned.add(diffId);
       return { code, layer: diffId };

@@ -5,7 +5,7 @@ import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { pidAlive } from '../../common/process.ts';
 import type { ContentStore } from '../content/store.ts';
 import type { ImageStore } from '../image-store/store.ts';
-import { readLayerBlobs } from '../layer-store/blobs.ts';
+import { blobsDamage, readLayerBlobs } from '../layer-store/blobs.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef } from '../reference.ts';
@@ -72,6 +72,12 @@ export function checkLayers(paths: StorePaths, layers: LayerStore, blobs: Set<st
       continue;
     }
     good.add(diffId);
+    const damage = blobsDamage(layers, diffId);
+    if (damage) {
+      const apply = () => rmSync(join(dir, 'blobs.json'), { force: true });
+      problems.push(problem(`layer ${short(diffId)}`, `blobs.json is damaged (${damage})`, { action: 'removed it (push and save make the archive again)', apply }));
+      continue;
+    }
     const listed = readLayerBlobs(layers, diffId);
     const missing = listed.filter((b) => !blobs.has(b.digest));
     if (missing.length > 0) {

@@ -36,6 +36,38 @@ export interface CgroupSample {
   /** Undefined when unlimited. */
   memoryLimit?: number;
   pids: number;
+  /** Bytes read from and written to block devices. */
+  blockRead: number;
+  blockWrite: number;
+}
+
+/** v1 blkio's "MAJ:MIN Read|Write|... N" lines, summed over devices. */
+export function parseBlkioV1(text: string): { read: number; write: number } {
+  let read = 0;
+  let write = 0;
+  for (const m of text.matchAll(/^\S+ (Read|Write) (\d+)$/gm)) {
+    if (m[1] === 'Read') read += Number(m[2]);
+    else write += Number(m[2]);
+  }
+  return { read, write };
+}
+
+/** v2 io.stat's "MAJ:MIN rbytes=N wbytes=N ..." lines, summed over devices. */
+export function parseIoStatV2(text: string): { read: number; write: number } {
+  let read = 0;
+  let write = 0;
+  for (const m of text.matchAll(/\brbytes=(\d+)/g)) read += Number(m[1]);
+  for (const m of text.matchAll(/\bwbytes=(\d+)/g)) write += Number(m[1]);
+  return { read, write };
+}
+
+/** v1: Docker reads the CFQ/BFQ counters when the scheduler keeps them, else the throttle layer's. */
+function blkioV1(leaf: string): { read: number; write: number } {
+  for (const f of ['blkio.io_service_bytes_recursive', 'blkio.bfq.io_service_bytes_recursive', 'blkio.throttle.io_service_bytes_recursive']) {
+    const io = parseBlkioV1(read(`${BASE}/blkio/${leaf}/${f}`) ?? '');
+    if (io.read || io.write) return io;
+  }
+  return { read: 0, write: 0 };
 }
 
 const num = (text: string | undefined) => (text === undefined || text === 'max' ? undefined : Number(text));
@@ -48,7 +80,10 @@ export function sampleCgroup(leaf: string): CgroupSample {
   const stat = (text: string | undefined, key: string) => num(new RegExp(`^${key} (\\d+)$`, 'm').exec(text ?? '')?.[1]) ?? 0;
   if (isV2()) {
     const memStat = read(`${BASE}/${leaf}/memory.stat`);
+    const io = parseIoStatV2(read(`${BASE}/${leaf}/io.stat`) ?? '');
     return {
+      blockRead: io.read,
+      blockWrite: io.write,
       cpuNs: stat(read(`${BASE}/${leaf}/cpu.stat`), 'usage_usec') * 1000,
       memory: Math.max(0, (num(read(`${BASE}/${leaf}/memory.current`)) ?? 0) - stat(memStat, 'inactive_file')),
       memoryLimit: num(read(`${BASE}/${leaf}/memory.max`)),
@@ -56,7 +91,10 @@ export function sampleCgroup(leaf: string): CgroupSample {
     };
   }
   const limit = num(read(`${BASE}/memory/${leaf}/memory.limit_in_bytes`));
+  const io = blkioV1(leaf);
   return {
+    blockRead: io.read,
+    blockWrite: io.write,
     cpuNs: num(read(`${BASE}/cpuacct/${leaf}/cpuacct.usage`)) ?? 0,
     memory: Math.max(0, (num(read(`${BASE}/memory/${leaf}/memory.usage_in_bytes`)) ?? 0) - stat(read(`${BASE}/memory/${leaf}/memory.stat`), 'total_inactive_file')),
     // v1 writes "no limit" as the largest page-aligned number.

@@ -41,3 +41,30 @@ export function rootIsContainer(pid: number, id: string): boolean {
     return false;
   }
 }
+
+/**
+ * Bytes received and sent on the interfaces of the network namespace
+ * `pid` is in (/proc/PID/net/dev), loopback left out as Docker does.
+ */
+export function netDevTotals(pid: number): { rx: number; tx: number } {
+  let text = '';
+  try {
+    text = readFileSync(`/proc/${pid}/net/dev`, 'utf8');
+  } catch {
+    return { rx: 0, tx: 0 };
+  }
+  return parseNetDev(text);
+}
+
+export function parseNetDev(text: string): { rx: number; tx: number } {
+  let rx = 0;
+  let tx = 0;
+  for (const line of text.split('\n').slice(2)) {
+    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
+    if (!m || m[1] === 'lo') continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number);
+    rx += f[0] ?? 0;
+    tx += f[8] ?? 0;
+  }
+  return { rx, tx };
+}

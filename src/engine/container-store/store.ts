@@ -16,7 +16,10 @@ export function containerFiles(paths: StorePaths, id: string) {
   return {
     dir,
     record: `${dir}/container.json`,
-    log: `${dir}/container.log`,
+    /** stdout and stderr, one timed record per line (log-format.ts). */
+    log: `${dir}/output.log`,
+    /** The raw log of containers made before output.log (both streams, no times); read, never written. */
+    rawLog: `${dir}/container.log`,
     /** The OCI bundle is the container directory itself: config.json + rootfs. */
     bundle: dir,
     config: `${dir}/config.json`,
@@ -121,22 +124,42 @@ function containerIds(paths: StorePaths): string[] {
 
 /**
  * One pass over the store: every container whose record reads and
- * validates, oldest first, and the ids of directories whose record is
- * missing or damaged (a rocker killed before it wrote the record): `ps -a`
- * shows those so they can be removed with `rm -f ID`.
+ * validates, oldest first; the ids of directories without a record
+ * (`incomplete`: a rocker killed before it wrote one) and of those whose
+ * record is there but unreadable or invalid (`damaged`). `ps -a` shows both
+ * so they can be removed with `rm -f`.
  */
-export function scanContainers(paths: StorePaths): { containers: ContainerSummary[]; incomplete: string[] } {
+export function scanContainers(paths: StorePaths): { containers: ContainerSummary[]; incomplete: string[]; damaged: string[] } {
   const containers: ContainerSummary[] = [];
   const incomplete: string[] = [];
+  const damaged: string[] = [];
   for (const id of containerIds(paths)) {
+    const record = containerFiles(paths, id).record;
     try {
-      containers.push(readSummaryFile(containerFiles(paths, id).record));
+      containers.push(readSummaryFile(record));
     } catch {
-      incomplete.push(id);
+      (existsSync(record) ? damaged : incomplete).push(id);
     }
   }
   containers.sort((a, b) => a.created.localeCompare(b.created));
-  return { containers, incomplete };
+  return { containers, incomplete, damaged };
+}
+
+/** The names claimed for `id` (a damaged record cannot say its own; the claims can). */
+export function namesOf(paths: StorePaths, id: string): string[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(paths.containers, '.names'));
+  } catch {
+    return [];
+  }
+  return names.filter((n) => readLinkOr(nameLink(paths, n)) === id);
+}
+
+/** The container directory a name is claimed for, whatever state its record is in. */
+export function idOfName(paths: StorePaths, name: string): string | undefined {
+  const id = NAME_PATTERN.test(name) ? readLinkOr(nameLink(paths, name)) : undefined;
+  return id && ID.test(id) && existsSync(containerFiles(paths, id).dir) ? id : undefined;
 }
 
 /**
@@ -159,8 +182,11 @@ export function findContainer(paths: StorePaths, text: string): ContainerRecord 
   if (byName && ID.test(byName)) {
     try {
       return readRecord(paths, byName);
-    } catch {
-      // stale name: fall through to ids
+    } catch (err) {
+      // A record that is there but unreadable is damaged; a missing one is a stale name: fall through to ids.
+      if (existsSync(containerFiles(paths, byName).record)) {
+        throw new UserError(`container ${text} has a damaged record (${errnoCode(err) ?? 'invalid container.json'}): remove it with 'rocker rm -f ${text}'`);
+      }
     }
   }
   if (!/^[0-9a-f]+$/.test(text)) return undefined;

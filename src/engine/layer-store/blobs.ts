@@ -24,13 +24,39 @@ export type LayerBlob = z.infer<typeof layerBlobSchema>;
 
 const FILE = 'blobs.json';
 
-export function readLayerBlobs(layers: LayerStore, diffId: string): LayerBlob[] {
+type BlobsRead = { blobs: LayerBlob[]; damage?: string };
+
+/** The layer's blobs.json, or why it is damaged (a missing file is no damage: the layer has no archive kept). */
+function readBlobsFile(layers: LayerStore, diffId: string): BlobsRead {
+  let text: string;
   try {
-    const parsed = z.array(layerBlobSchema).safeParse(JSON.parse(readFileSync(join(layers.dir(diffId), FILE), 'utf8')));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
+    text = readFileSync(join(layers.dir(diffId), FILE), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { blobs: [] } : { blobs: [], damage: `cannot be read (${code ?? 'error'})` };
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { blobs: [], damage: 'not valid JSON' };
+  }
+  const parsed = z.array(layerBlobSchema).safeParse(json);
+  return parsed.success ? { blobs: parsed.data } : { blobs: [], damage: 'not a list of blob records' };
+}
+
+/**
+ * The archives kept for a layer. A damaged blobs.json reads as none: the
+ * layer's files are intact, and push or save makes an archive again
+ * (`system check` names the damage; see blobsDamage).
+ */
+export function readLayerBlobs(layers: LayerStore, diffId: string): LayerBlob[] {
+  return readBlobsFile(layers, diffId).blobs;
+}
+
+/** Why the layer's blobs.json is damaged, or undefined when it is sound or absent. */
+export function blobsDamage(layers: LayerStore, diffId: string): string | undefined {
+  return readBlobsFile(layers, diffId).damage;
 }
 
 /** Records (or updates the sources of) a blob of a layer that is in the store. Call under the store lock. */

@@ -120,7 +120,7 @@ export class RegistryClient {
       throw new UserError(`${this.opts.what}: the registry's token realm "${realm}" is not a URL`);
     }
     if (ch.params.service) url.searchParams.set('service', ch.params.service);
-    for (const s of scope.split(' ')) url.searchParams.append('scope', s);
+    for (const s of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
     if (creds) headers.authorization = basicHeader(creds);
     const res = await this.send(url.toString(), { method: 'GET' }, headers.authorization);

@@ -1,6 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import type { FileSink } from 'bun';
+import { LogWriter } from '../container-store/log-format.ts';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -98,6 +100,36 @@ function forwardSignalKeys(sink: FileSink): () => void {
   };
 }
 
+/** Whether we have a controlling terminal (runc's fallback when no stdio is one). */
+function hasControllingTerminal(): boolean {
+  try {
+    closeSync(openSync('/dev/tty', 'r'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * With -t runc needs a terminal of ours to take its settings from (one of
+ * its stdio, else /dev/tty). Run from CI, cron or `setsid` with everything
+ * redirected there is none, and Docker still gives the container its
+ * terminal: so we hand runc a pseudo-terminal of our own as its stdin
+ * (-i without a terminal was refused before) and copy its output as usual.
+ */
+function needsOwnTerminal(opts: AttachOptions): boolean {
+  if (!opts.tty || isatty(1) || isatty(2) || (opts.stdin && isatty(0))) return false;
+  return !hasControllingTerminal();
+}
+
+/**
+ * runc clears ONLCR on the container's terminal and leaves the newline
+ * translation to the terminal it copies to; with our own pseudo-terminal
+ * the output goes to a pipe, so we translate as that terminal would
+ * (Docker's -t output has \r\n wherever it goes).
+ */
+const onlcr = (b: Buffer): Buffer => (b.includes(0x0a) ? Buffer.from(b.toString('latin1').replaceAll('\n', '\r\n'), 'latin1') : b);
+
 /** Writes all of `buf`, waiting out EAGAIN on a non-blocking pipe. */
 function writeAll(fd: number, buf: Buffer): void {
   for (let off = 0; off < buf.length; ) {
@@ -121,13 +153,18 @@ function writeAll(fd: number, buf: Buffer): void {
  */
 export async function runAttached(binary: string, args: string[], opts: AttachOptions): Promise<number> {
   const logFd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
+  const log = logFd === undefined ? undefined : new LogWriter(logFd);
+  // Loaded only then: bun:ffi's set-up costs every other run time for nothing.
+  const pty = needsOwnTerminal(opts) ? (await import('../sys/libc.ts')).openPty() : undefined;
+  const relayed = opts.tty && !pty;
   // Bun.spawn rather than node:child_process: about 5 ms less on every container start.
   const child = Bun.spawn([binary, ...args], {
-    stdin: opts.stdin ? 'inherit' : opts.tty ? 'pipe' : 'ignore',
-    stdout: opts.tty ? 'inherit' : 'pipe',
-    stderr: opts.tty ? 'inherit' : 'pipe',
+    stdin: pty ? pty.slave : opts.stdin ? 'inherit' : opts.tty ? 'pipe' : 'ignore',
+    stdout: relayed ? 'inherit' : 'pipe',
+    stderr: relayed ? 'inherit' : 'pipe',
     detached: true,
   });
+  if (pty) closeSync(pty.slave);
   let done = false;
   const forward = (sig: NodeJS.Signals) => () => {
     if (!done) child.kill(sig);
@@ -135,7 +172,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
   const handlers = FORWARDED.map((s) => [s, forward(s)] as const);
   if (opts.tty) handlers.push(['SIGWINCH', forward('SIGWINCH')]);
   for (const [s, h] of handlers) process.on(s, h);
-  const stopKeys = opts.tty && !opts.stdin ? forwardSignalKeys(child.stdin as FileSink) : undefined;
+  const stopKeys = relayed && !opts.stdin ? forwardSignalKeys(child.stdin as FileSink) : undefined;
 
   const base = binary.slice(binary.lastIndexOf('/') + 1);
   const filter = new RuntimeMessageFilter([`${base} run failed: `, `${base} exec failed: `]);
@@ -146,7 +183,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
     } catch {
       // our own output closed (e.g. `| head`): keep logging
     }
-    if (logFd !== undefined) writeAll(logFd, data);
+    log?.write(fd === 1 ? 'stdout' : 'stderr', data);
   };
   const pump = async (stream: ReadableStream<Uint8Array> | number | undefined, each: (b: Buffer) => void) => {
     if (!(stream instanceof ReadableStream)) return;
@@ -155,7 +192,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
   try {
     await Promise.all([
       child.exited,
-      pump(child.stdout, (b) => copy(1, b)),
+      pump(child.stdout, (b) => copy(1, pty ? onlcr(b) : b)),
       pump(child.stderr, (b) => copy(2, filter.push(b))),
     ]);
     copy(2, filter.flush());
@@ -164,6 +201,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
     stopKeys?.();
     for (const [s, h] of handlers) process.off(s, h);
     if (logFd !== undefined) closeSync(logFd);
+    if (pty) closeSync(pty.master);
   }
   if (child.exitCode !== null) return child.exitCode;
   const signal = child.signalCode as NodeJS.Signals | null;

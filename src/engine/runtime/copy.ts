@@ -160,3 +160,13 @@ export function copyToContainer(outer: ContainerFs, name: string, src: string, d
   if (there && isWhiteout(there)) rmSync(host);
   copyEntry(src, st, host);
 }
+
+/** Whether container path `dest` is a directory (links resolved within the container); undefined when it does not exist. */
+export function isContainerDir(outer: ContainerFs, name: string, dest: string): boolean | undefined {
+  const { fs, path } = within(outer, name, posix.normalize(`/${dest}`).replace(/(.)\/+$/, '$1'), true);
+  const resolved = canonicalInRoot(fs.root, path);
+  if (!resolved) return undefined;
+  if (resolved === '/') return true;
+  const entry = topEntry(fs.root, resolved);
+  return entry ? entry.st.isDirectory() : undefined;
+}

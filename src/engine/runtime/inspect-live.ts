@@ -1,5 +1,6 @@
 import { UserError } from '../../common/errors.ts';
 import { cgroupPids, sampleCgroup } from '../container-store/cgroup.ts';
+import { netDevTotals } from '../container-store/proc.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf, containerStatus } from '../container-store/status.ts';
 import type { StorePaths } from '../paths.ts';
@@ -27,6 +28,11 @@ export interface StatsRow {
   memory: number;
   memoryLimit: number;
   pids: number;
+  /** Bytes received and sent on the container's interfaces (0 with --network host or none). */
+  netRx: number;
+  netTx: number;
+  blockRead: number;
+  blockWrite: number;
 }
 
 /**
@@ -42,6 +48,9 @@ export async function statsOnce(paths: StorePaths, recs: ContainerRecord[], inte
   const elapsedNs = (performance.now() - t0) * 1e6;
   return running.map((r, i) => {
     const now = sampleCgroup(cgroupLeaf(r.id));
+    const pid = containerStatus(paths, r).pid;
+    // The host's network is not the container's own: Docker shows nothing for it either.
+    const net = pid && r.options.network !== 'host' ? netDevTotals(pid) : { rx: 0, tx: 0 };
     return {
       id: r.id,
       name: r.name,
@@ -49,6 +58,10 @@ export async function statsOnce(paths: StorePaths, recs: ContainerRecord[], inte
       memory: now.memory,
       memoryLimit: now.memoryLimit ?? hostMemory,
       pids: now.pids,
+      netRx: net.rx,
+      netTx: net.tx,
+      blockRead: now.blockRead,
+      blockWrite: now.blockWrite,
     };
   });
 }

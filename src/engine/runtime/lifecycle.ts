@@ -5,7 +5,7 @@ import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { containerFiles, findContainer, matchingIds, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
+import { containerFiles, findContainer, idOfName, matchingIds, namesOf, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
 import { treeSize } from '../image-store/disk-usage.ts';
 import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
@@ -120,7 +120,8 @@ export async function removeNamed(paths: StorePaths, text: string, force: boolea
     if (!force) throw err;
   }
   if (rec) return removeContainer(paths, rec, force, runtimeName);
-  const ids = matchingIds(paths, text);
+  const named = idOfName(paths, text);
+  const ids = named ? [named] : matchingIds(paths, text);
   if (ids.length !== 1) throw new UserError(`no such container: ${text}`);
   if (!force) throw new UserError(`container ${text} has no valid record: remove it with 'rocker rm -f ${text}'`);
   await removeFiles(paths, ids[0]!, runtimeName);
@@ -143,6 +144,8 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
   // The name the record holds now: a rename may have happened since the caller read it.
   const current = currentName(paths, id);
   if (current && current !== name) releaseName(paths, current, id);
+  // A damaged record names nobody: its claims are found by their target.
+  if (!current && !name) for (const n of namesOf(paths, id)) releaseName(paths, n, id);
   if (existsSync(`${files.dir}/health.pid`)) (await import('./health.ts')).stopHealth(files.dir);
   if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);

@@ -1,6 +1,10 @@
+import { LOG_AWK } from '../container-store/log-format.ts';
+
 /*
  * The monitor of a detached container: a small `sh` that runs `runc run`
- * with the container's output going to container.log, then writes the exit
+ * with the container's stdout and stderr going through FIFOs to one awk
+ * each, which write them to output.log a timed record per line
+ * (container-store/log-format.ts), then writes the exit
  * status (and with --rm removes the container). runc run stays the
  * container's parent, so its exit status (128+N after a kill from outside)
  * is the container's; sh costs about 1 MB against a Bun process's 30 MB, and
@@ -20,8 +24,12 @@ export const MONITOR = [
   'n=0; delay=100',
   'while :; do',
   '  [ "$policy" = no ] || began=$(date +%s)',
-  '  "$@" </dev/null >>"$dir/container.log" 2>&1',
-  '  code=$?; again=0',
+  '  rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; mkfifo -m 600 "$dir/stdout.fifo" "$dir/stderr.fifo"',
+  `  awk -W interactive -v s=stdout '${LOG_AWK}' <"$dir/stdout.fifo" >>"$dir/output.log" 2>/dev/null &`,
+  `  awk -W interactive -v s=stderr '${LOG_AWK}' <"$dir/stderr.fifo" >>"$dir/output.log" 2>/dev/null &`,
+  '  "$@" </dev/null >"$dir/stdout.fifo" 2>"$dir/stderr.fifo"',
+  // The copiers end when the container's last writer has gone: then the log is complete before the exit is told.
+  '  code=$?; wait; rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; again=0',
   '  case $policy in',
   '    always|unless-stopped) again=1 ;;',
   '    on-failure) if [ $code -ne 0 ] && { [ "$max" -eq 0 ] || [ $n -lt "$max" ]; }; then again=1; fi ;;',

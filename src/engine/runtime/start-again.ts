@@ -51,6 +51,8 @@ export async function startContainer(paths: StorePaths, id: string, req: StartRe
     const s = containerStatus(paths, rec);
     if (s.state === 'running' || s.monitorAlive) return undefined;
     if (rec.options.tty && !req.attach) throw new UserError(`container ${rec.name} was created with a terminal (-t): start it attached with 'rocker start -a${rec.options.interactive ? 'i' : ''} ${rec.name}'`);
+    // Docker's check for -ai on a terminal container, as run -it makes it: the terminal's input must be one.
+    if (rec.options.tty && req.attach && req.interactive && !process.stdin.isTTY) throw new UserError('the input device is not a TTY', 1);
     const runtime = findRuntime(rec.runtime);
     clearLastRun(paths, rec, runtime);
     // Until the real monitor records itself, this process stands for it: a second start sees the container starting.

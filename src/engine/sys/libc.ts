@@ -4,11 +4,14 @@
  * the call.
  */
 import { dlopen, FFIType } from 'bun:ffi';
+import { closeSync, constants, openSync } from 'node:fs';
 
 const lib = dlopen('libc.so.6', {
   mknod: { args: [FFIType.ptr, FFIType.u32, FFIType.u64], returns: FFIType.i32 },
   setxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   lgetxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
+  unlockpt: { args: [FFIType.i32], returns: FFIType.i32 },
+  ptsname_r: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -39,4 +42,23 @@ export function getXattr(path: string, name: string): string | undefined {
   const buf = Buffer.alloc(256);
   const n = Number(lib.symbols.lgetxattr(c(path), c(name), buf, buf.length));
   return n < 0 ? undefined : buf.subarray(0, n).toString();
+}
+
+/**
+ * A new pseudo-terminal pair (master, slave), neither becoming our
+ * controlling terminal. The caller closes both.
+ */
+export function openPty(): { master: number; slave: number } {
+  const master = openSync('/dev/ptmx', constants.O_RDWR | constants.O_NOCTTY);
+  try {
+    check(lib.symbols.unlockpt(master), 'unlockpt');
+    const name = Buffer.alloc(64);
+    const rc = lib.symbols.ptsname_r(master, name, name.length);
+    if (rc !== 0) throw new Error(`ptsname: ${String(lib.symbols.strerror(rc))}`);
+    const slave = openSync(name.subarray(0, name.indexOf(0)).toString(), constants.O_RDWR | constants.O_NOCTTY);
+    return { master, slave };
+  } catch (err) {
+    closeSync(master);
+    throw err;
+  }
 }

@@ -3,13 +3,15 @@ import type { ImageRecord } from '../image-store/record.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
-import { containerFiles, findContainer, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import { containerFiles, findContainer, namesOf, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
 import type { StartRequest } from '../runtime/start-again.ts';
 import type { StatsRow } from '../runtime/inspect-live.ts';
+import type { LogQuery, LogWrite } from '../container-store/logs.ts';
 import type { Stores } from '../stores.ts';
+import type { Readable, Writable } from 'node:stream';
 
 export interface RunRequest {
   image: string;
@@ -25,6 +27,14 @@ export interface RunRequest {
 
 /** What `run` did: a detached container's id, or the exit code of one run in the foreground. */
 export type RunReport = { detached: true; id: string } | { detached: false; exitCode: number };
+
+/** A container directory without a readable record: none written yet, or one that does not read. */
+export interface BrokenContainer {
+  id: string;
+  state: 'incomplete' | 'damaged';
+  /** The name still claimed for it, if any. */
+  name?: string;
+}
 
 export interface ContainerRow {
   rec: ContainerSummary;
@@ -45,7 +55,6 @@ export interface ListOptions extends StatusOptions {
   size?: boolean;
 }
 
-type Write = (b: Uint8Array) => Promise<void>;
 
 /**
  * Container verbs. Each loads its implementation on first use: `run` and
@@ -134,16 +143,23 @@ export class ContainerVerbs {
     return pruneContainers(this.paths, this.runtime);
   }
 
-  /** Containers, oldest first, with their state; `incomplete` names directories without a readable record. */
-  async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; incomplete: string[] }> {
-    const { containers, incomplete } = scanContainers(this.paths);
+  /**
+   * Containers, oldest first, with their state; `broken` lists directories
+   * without a readable record: `incomplete` (none written yet) or `damaged`
+   * (one that does not read), with the name still claimed for it.
+   */
+  async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; broken: BrokenContainer[] }> {
+    const scan = scanContainers(this.paths);
+    const { containers } = scan;
+    const named = (id: string, state: BrokenContainer['state']): BrokenContainer => ({ id, state, name: namesOf(this.paths, id)[0] });
+    const incomplete = [...scan.incomplete.map((id) => named(id, 'incomplete')), ...scan.damaged.map((id) => named(id, 'damaged'))];
     let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts), ports: [] }));
     const running = rows.filter((r) => r.status.state === 'running');
     if (running.length) {
       const { publishedPorts } = await import('../network/attachment.ts');
       for (const r of running) r.ports = publishedPorts(this.paths, r.rec.id);
     }
-    if (!opts.full && !opts.filters?.length && !opts.size) return { containers: rows, incomplete };
+    if (!opts.full && !opts.filters?.length && !opts.size) return { containers: rows, broken: incomplete };
     const { treeSize } = await import('../image-store/disk-usage.ts');
     rows = rows.flatMap((row) => {
       try {
@@ -158,7 +174,7 @@ export class ContainerVerbs {
       const keep = containerFilter(opts.filters, full);
       rows = rows.filter((_, i) => keep(full[i]!));
     }
-    return { containers: rows, incomplete: opts.filters?.length ? [] : incomplete };
+    return { containers: rows, broken: opts.filters?.length ? [] : incomplete };
   }
 
   /** A container in Docker's `inspect` shape, or undefined. */
@@ -175,24 +191,27 @@ export class ContainerVerbs {
    * ends. `onTerminal` hears first when the container ran with a terminal,
    * whose output went there and is not logged.
    */
-  async logs(text: string, opts: { tail?: number; follow?: boolean; onTerminal?: (name: string) => void }, write: Write): Promise<void> {
+  async logs(text: string, opts: LogQuery & { follow?: boolean; onTerminal?: (name: string) => void }, write: LogWrite): Promise<void> {
     const rec = resolveContainer(this.paths, text);
     if (rec.options.tty) opts.onTerminal?.(rec.name);
-    const { followLog, readLog } = await import('../container-store/logs.ts');
-    const offset = await readLog(this.paths, rec, opts.tail, write);
-    if (opts.follow) await followLog(this.paths, rec, offset, write);
+    const { LogReader } = await import('../container-store/logs.ts');
+    const reader = new LogReader(this.paths, rec, opts);
+    await reader.read(write);
+    if (opts.follow) await reader.follow(write);
   }
 
   /**
    * `attach`: a running container's output from now until it ends, then its
    * exit code. Output only: a background container's stdin is /dev/null.
    */
-  async attach(text: string, write: Write): Promise<number | undefined> {
+  async attach(text: string, write: LogWrite): Promise<number | undefined> {
     const rec = resolveContainer(this.paths, text);
     if (containerStatus(this.paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running: attach follows a running container (see rocker logs)`);
     if (rec.options.tty) throw new UserError(`container ${rec.name} has a terminal: its output is not logged and cannot be attached to`);
-    const [{ followLog }, { waitForEnd }, { statSync }] = await Promise.all([import('../container-store/logs.ts'), import('../runtime/lifecycle.ts'), import('node:fs')]);
-    await followLog(this.paths, rec, statSync(containerFiles(this.paths, rec.id).log).size, write);
+    const [{ LogReader }, { waitForEnd }] = await Promise.all([import('../container-store/logs.ts'), import('../runtime/lifecycle.ts')]);
+    const reader = new LogReader(this.paths, rec, {});
+    await reader.skipToEnd();
+    await reader.follow(write);
     return (await waitForEnd(this.paths, rec))?.exitCode;
   }
 
@@ -247,6 +266,21 @@ export class ContainerVerbs {
       if (err instanceof UserError || errnoCode(err) === undefined) throw err;
       const [src, dest] = direction === 'from' ? [`${rec.name}:${containerPath}`, hostPath] : [hostPath, `${rec.name}:${containerPath}`];
       throw new UserError(`cannot copy ${src} to ${dest}: ${describeFsError(err)}${(err as { path?: string }).path ? ` (${(err as { path?: string }).path})` : ''}`);
+    }
+  }
+
+  /** `cp CONTAINER:PATH -` (a tar of PATH to `out`) and `cp - CONTAINER:DIR` (a tar from `input` extracted into DIR); see runtime/copy-tar.ts. */
+  async copyTar(text: string, containerPath: string, stream: { out: Writable } | { input: Readable }): Promise<void> {
+    const rec = resolveContainer(this.paths, text);
+    const [copy, tar, { layers }] = await Promise.all([import('../runtime/copy.ts'), import('../runtime/copy-tar.ts'), this.stores()]);
+    const fs = await copy.containerFs(this.paths, rec, (l) => layers.diffPath(l));
+    try {
+      const stage = () => layers.staging('cp');
+      if ('out' in stream) await tar.tarFromContainer(stage, fs, rec.name, containerPath, stream.out);
+      else await tar.tarIntoContainer(stage, fs, rec.name, containerPath, stream.input);
+    } catch (err) {
+      if (err instanceof UserError || errnoCode(err) === undefined) throw err;
+      throw new UserError(`cannot copy ${'out' in stream ? `${rec.name}:${containerPath} to stdout` : `stdin to ${rec.name}:${containerPath}`}: ${describeFsError(err)}`);
     }
   }
 

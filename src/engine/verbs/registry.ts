@@ -2,6 +2,7 @@ import type { Credentials } from '../registry/credentials.ts';
 import type { ProgressSink } from '../registry/progress.ts';
 import type { PullResult } from '../registry/pull.ts';
 import type { RemoteRef } from '../reference.ts';
+import type { SearchOptions, SearchResult } from '../registry/search.ts';
 import type { Stores } from '../stores.ts';
 
 export interface PullRequest {
@@ -45,6 +46,18 @@ export class RegistryVerbs {
   async login(registry: string, creds: Credentials, insecure?: boolean): Promise<{ domain: string; path: string }> {
     const { login } = await import('../registry/login.ts');
     return login(this.stores.paths.root, registry, creds, insecure);
+  }
+
+  /** `search TERM`: the registry's v1 search, else its catalog filtered by the term (registry/search.ts). */
+  async search(term: string, opts: SearchOptions): Promise<SearchResult[]> {
+    const { searchRegistry } = await import('../registry/search.ts');
+    return searchRegistry(this.stores.paths.root, term, opts);
+  }
+
+  /** `search --list-tags REPOSITORY`. */
+  async listTags(term: string, opts: SearchOptions): Promise<Array<{ name: string; tag: string }>> {
+    const { listTags } = await import('../registry/search.ts');
+    return listTags(this.stores.paths.root, term, opts);
   }
 
   /** Whether credentials were stored (and are now removed). */

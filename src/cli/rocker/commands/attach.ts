@@ -6,6 +6,7 @@ export default async function attach(args: string[], ctx: Context): Promise<numb
     .argument('<container>', 'name or id prefix')
     .option('--no-stdin', 'accepted for Docker compatibility: rocker attaches output only');
   const { operands } = parseArgs(cmd, args);
-  const write = (b: Uint8Array) => new Promise<void>((r) => process.stdout.write(b, () => r()));
+  const out = { stdout: process.stdout, stderr: process.stderr };
+  const write = (stream: 'stdout' | 'stderr', b: Uint8Array) => new Promise<void>((r) => out[stream].write(b, () => r()));
   return (await (await ctx.engine.containers()).attach(operands[0]!, write)) ?? 0;
 }

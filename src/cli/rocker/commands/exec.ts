@@ -1,5 +1,6 @@
 import type { Context } from '../context.ts';
 import { collect, commandParser, parseArgs } from '../parse.ts';
+import { requireTerminalInput } from '../tty-input.ts';
 
 interface Flags {
   interactive?: boolean;
@@ -26,5 +27,6 @@ export default async function exec(args: string[], ctx: Context): Promise<number
   const [text, ...command] = operands;
   const env = opts.env.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
   const req = { command, interactive: !!opts.interactive, tty: !!opts.tty, env, user: opts.user, workdir: opts.workdir, detach: !!opts.detach };
+  if (!req.detach) requireTerminalInput(req.tty, req.interactive);
   return (await ctx.engine.containers()).exec(text!, req);
 }

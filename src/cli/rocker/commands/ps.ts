@@ -3,7 +3,7 @@ import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } f
 import { UserError } from '../../../common/errors.ts';
 import { formatLocalTime, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
-import type { ContainerRow, ContainerStatus } from '../../../engine/types.ts';
+import type { BrokenContainer, ContainerRow, ContainerStatus } from '../../../engine/types.ts';
 
 interface Flags {
   all?: boolean;
@@ -31,7 +31,7 @@ export function describeStatus(s: ContainerStatus): string {
   return s.paused ? 'paused' : s.health ? `${s.state} (${s.health})` : s.state;
 }
 
-function jsonRows(rows: ContainerRow[], incomplete: string[]): object[] {
+function jsonRows(rows: ContainerRow[], incomplete: BrokenContainer[]): object[] {
   const out: object[] = rows.map(({ rec, status, size, ports }) => ({
     id: rec.id,
     name: rec.name,
@@ -47,7 +47,7 @@ function jsonRows(rows: ContainerRow[], incomplete: string[]): object[] {
     ports,
     ...(size === undefined ? {} : { size }),
   }));
-  for (const id of incomplete) out.push({ id, name: '', image: '', image_id: '', pid: null, status: 'incomplete', exit_code: null, command: [], created_time: '', created: '', finished: null, ports: [] });
+  for (const b of incomplete) out.push({ id: b.id, name: b.name ?? '', image: '', image_id: '', pid: null, status: b.state, exit_code: null, command: [], created_time: '', created: '', finished: null, ports: [] });
   return out;
 }
 
@@ -65,7 +65,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   if (opts.last !== undefined && !/^\d+$/.test(opts.last)) throw new UserError(`invalid --last "${opts.last}": expected a whole number`);
   const last = opts.latest ? 1 : opts.last === undefined ? undefined : Number(opts.last);
   const template = isTemplate(opts.format);
-  const { containers, incomplete: broken } = await (await ctx.engine.containers()).list({
+  const { containers, broken } = await (await ctx.engine.containers()).list({
     finishedAt: opts.format !== 'table', startedAt: template, full: template, filters: opts.filter, size: opts.size,
   });
   // --last and --latest count every container, as Docker's do; -a is implied.
@@ -74,7 +74,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   if (last !== undefined) rows = rows.slice(0, last);
   const incomplete = opts.all && last === undefined ? broken : [];
   if (opts.quiet) {
-    const ids = [...rows.map((r) => r.rec.id), ...incomplete].map((id) => (opts.trunc ? id.slice(0, 12) : id));
+    const ids = [...rows.map((r) => r.rec.id), ...incomplete.map((b) => b.id)].map((id) => (opts.trunc ? id.slice(0, 12) : id));
     if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
     return;
   }
@@ -99,7 +99,7 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     ports.join(', '),
     ...(size === undefined ? [] : [formatSize(size)]),
   ]);
-  for (const id of incomplete) table.push([short(id), '-', '-', '-', 'incomplete (rm -f to remove)', '-', '-', '', ...(opts.size ? ['-'] : [])]);
+  for (const b of incomplete) table.push([short(b.id), b.name ?? '-', '-', '-', `${b.state} (rm -f to remove)`, '-', '-', '', ...(opts.size ? ['-'] : [])]);
   const header = ['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS', ...(opts.size ? ['SIZE'] : [])];
   process.stdout.write(`${formatTable(header, table)}\n`);
 }

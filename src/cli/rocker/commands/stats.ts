@@ -12,7 +12,15 @@ function bytes(n: number): string {
   return `${i === 0 ? n : n.toFixed(2).replace(/\.?0+$/, '')}${units[i]}`;
 }
 
-const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', PIDs: 'PIDS' };
+/** Docker's I/O sizes: decimal units, three significant digits (its units.HumanSizeWithPrecision): "1.23kB". */
+function decimal(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let i = 0;
+  for (; n >= 1000 && i < units.length - 1; i++) n /= 1000;
+  return `${Number(n.toPrecision(3))}${units[i]}`;
+}
+
+const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' };
 
 function render(stats: StatsRow[], opts: { trunc: boolean; format: string }): string {
   const rows = stats.map((r) => ({
@@ -22,15 +30,18 @@ function render(stats: StatsRow[], opts: { trunc: boolean; format: string }): st
     CPUPerc: `${r.cpuPercent.toFixed(2)}%`,
     MemUsage: `${bytes(r.memory)} / ${bytes(r.memoryLimit)}`,
     MemPerc: `${((r.memory / r.memoryLimit) * 100).toFixed(2)}%`,
+    NetIO: `${decimal(r.netRx)} / ${decimal(r.netTx)}`,
+    BlockIO: `${decimal(r.blockRead)} / ${decimal(r.blockWrite)}`,
     PIDs: String(r.pids),
   }));
   if (opts.format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (isTemplate(opts.format)) return renderTemplate(opts.format, rows, HEADERS);
-  return `${formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'PIDS'], rows.map((r) => [r.ID, r.Name, r.CPUPerc, r.MemUsage, r.MemPerc, r.PIDs]))}\n`;
+  const columns = ['ID', 'Name', 'CPUPerc', 'MemUsage', 'MemPerc', 'NetIO', 'BlockIO', 'PIDs'] as const;
+  return `${formatTable(columns.map((c) => HEADERS[c]), rows.map((r) => columns.map((c) => r[c])))}\n`;
 }
 
 export default async function stats(args: string[], ctx: Context): Promise<number> {
-  const cmd = commandParser('stats', "Containers' CPU, memory and process counts, about every second (every running one by default; --no-stream: once)")
+  const cmd = commandParser('stats', "Containers' CPU, memory, network and block I/O and process counts, about every second (every running one by default; --no-stream: once)")
     .argument('[container...]', 'names or id prefixes')
     .option('--no-stream', 'print one reading and exit (default: a reading about every second until interrupted)')
     .option('--no-trunc', 'full ids')
