@@ -69,6 +69,11 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
   const { rec, files, runtime } = c;
   const link = join(paths.containers, '.names', rec.name);
   let child: ReturnType<typeof Bun.spawn>;
+  // The monitor's log copiers are awk: without one, runc would wait forever on a FIFO nobody reads.
+  if (!Bun.which('awk')) {
+    await removeFiles(paths, rec.id, runtime, rec.name);
+    throw new UserError('a background container needs awk on the host for its logs: install mawk or gawk', 125);
+  }
   try {
     const restart = rec.options.restart ?? { policy: 'no', maxRetries: 0 };
     const monitorArgs = [files.dir, rec.options.autoRemove ? '1' : '0', link, restart.policy, String(restart.maxRetries)];
