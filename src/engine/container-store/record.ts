@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { check, z } from '../../common/schema.ts';
 
+// The schemas are built on first use, not when this module loads: building
+// them costs ~4-5 ms of a container start (about a hundred zod objects), and
+// `run` never reads a container record back.
+
 /** What `rocker run` was asked for, kept so `inspect` and `exec` can show and reuse it. */
-export const RunOptionsSchema = z.object({
+const runOptionsSchema = () => z.object({
   tty: z.boolean(),
   interactive: z.boolean(),
   detach: z.boolean(),
@@ -75,9 +79,9 @@ export const RunOptionsSchema = z.object({
     pidsLimit: z.optional(z.int()),
   }),
 });
-export type RunOptions = z.infer<typeof RunOptionsSchema>;
+export type RunOptions = z.infer<ReturnType<typeof runOptionsSchema>>;
 
-export const ContainerRecordSchema = z.object({
+const containerRecordSchema = () => z.object({
   id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   name: z.string().check(z.minLength(1)),
   /**
@@ -101,25 +105,40 @@ export const ContainerRecordSchema = z.object({
   }),
   hostname: z.string(),
   runtime: z.string(),
-  options: RunOptionsSchema,
+  options: runOptionsSchema(),
 });
-export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
+export type ContainerRecord = z.infer<ReturnType<typeof containerRecordSchema>>;
 
 /**
  * What listings need (`ps`, the image store's garbage collection): checked
  * on every listing, so it leaves out the bulky process and option fields,
  * which are checked when a command reads one container.
  */
-export const ContainerSummarySchema = z.pick(ContainerRecordSchema, {
+const containerSummarySchema = (record: ReturnType<typeof containerRecordSchema>) => z.pick(record, {
   id: true, name: true, created: true, image: true, layers: true, command: true,
 });
-export type ContainerSummary = z.infer<typeof ContainerSummarySchema>;
+export type ContainerSummary = z.infer<ReturnType<typeof containerSummarySchema>>;
+
+let schemas: { record: ReturnType<typeof containerRecordSchema>; summary: ReturnType<typeof containerSummarySchema> } | undefined;
+function built(): NonNullable<typeof schemas> {
+  if (!schemas) {
+    const record = containerRecordSchema();
+    schemas = { record, summary: containerSummarySchema(record) };
+  }
+  return schemas;
+}
 
 export function readSummaryFile(path: string): ContainerSummary {
-  return check(ContainerSummarySchema, JSON.parse(readFileSync(path, 'utf8')));
+  return check(built().summary, JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** Reads and validates one container.json; throws when it is missing or damaged. */
 export function readRecordFile(path: string): ContainerRecord {
-  return check(ContainerRecordSchema, JSON.parse(readFileSync(path, 'utf8')));
+  return check(built().record, JSON.parse(readFileSync(path, 'utf8')));
 }
+
+/** The name in one container.json, checked alone: removing a container needs no more of its record. */
+export function readNameFile(path: string): string {
+  return check(nameOnly ??= z.object({ name: z.string().check(z.minLength(1)) }), JSON.parse(readFileSync(path, 'utf8'))).name;
+}
+let nameOnly: z.ZodMiniObject<{ name: z.ZodMiniString<string> }> | undefined;

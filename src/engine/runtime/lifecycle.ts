@@ -5,7 +5,7 @@ import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { containerFiles, findContainer, matchingIds, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
+import { containerFiles, findContainer, matchingIds, readName, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
 import { treeSize } from '../image-store/disk-usage.ts';
 import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
@@ -150,7 +150,7 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
 
 function currentName(paths: StorePaths, id: string): string | undefined {
   try {
-    return readRecord(paths, id).name;
+    return readName(paths, id);
   } catch {
     return undefined;
   }
