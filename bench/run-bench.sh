@@ -95,7 +95,9 @@ fi
 # within 1.5x): `runc run -d`; `runc kill TERM` and waiting until the process
 # is gone; `runc delete` of the stopped container. The container ends on
 # SIGTERM (a PID 1 `sleep` ignores it and would be killed only after stop's
-# timeout). Each side's --prepare (not timed) makes the state its command needs.
+# timeout). Each side's --prepare (not timed) makes the state its command needs,
+# then rests 0.2 s so that the shell has set its trap: a PID 1 without a handler
+# never sees SIGTERM.
 mkdir -p "$work/bundle-d"
 node -e '
   const fs = require("fs");
@@ -116,15 +118,15 @@ before_d=() before_s=() before_r=()
 if [ -n "${ROCKER_BEFORE:-}" ]; then
   bd=${rstart/#$rocker/$ROCKER_BEFORE}
   before_d=(-n "rocker run -d (before)" "$bd")
-  before_s=(-n "rocker stop (before)" --prepare "$rgone; $bd >/dev/null" "$ROCKER_BEFORE stop bench-d")
+  before_s=(-n "rocker stop (before)" --prepare "$rgone; $bd >/dev/null; sleep 0.2" "$ROCKER_BEFORE stop bench-d")
   before_r=(-n "rocker rm (before)" --prepare "$rgone; $bd >/dev/null; $rocker stop -t 0 bench-d >/dev/null" "$ROCKER_BEFORE rm bench-d")
 fi
 for round in 1 2 3; do
   hyperfine -N --runs 10 --export-json "$work/detach-$round.json" --prepare "sh -c '$rgone; $bgone'" \
     -n "runc run -d (floor)" "$bstart" -n "rocker run -d" "$rstart" "${before_d[@]}"
   hyperfine --runs 10 --export-json "$work/stop-$round.json" \
-    -n "runc kill TERM + wait (floor)" --prepare "$bgone; $bstart >/dev/null" "$R kill floor-d TERM; $bwait" \
-    -n "rocker stop" --prepare "$rgone; $rstart >/dev/null" "$rocker stop bench-d" "${before_s[@]}"
+    -n "runc kill TERM + wait (floor)" --prepare "$bgone; $bstart >/dev/null; sleep 0.2" "$R kill floor-d TERM; $bwait" \
+    -n "rocker stop" --prepare "$rgone; $rstart >/dev/null; sleep 0.2" "$rocker stop bench-d" "${before_s[@]}"
   hyperfine --runs 10 --export-json "$work/rm-$round.json" \
     -n "runc delete (floor)" --prepare "$bgone; $bstart >/dev/null; $R kill floor-d KILL; $bwait" "$R delete floor-d" \
     -n "rocker rm" --prepare "$rgone; $rstart >/dev/null; $rocker stop -t 0 bench-d >/dev/null" "$rocker rm bench-d" "${before_r[@]}"
