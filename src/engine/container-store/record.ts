@@ -81,7 +81,13 @@ const runOptionsSchema = () => z.object({
 });
 export type RunOptions = z.infer<ReturnType<typeof runOptionsSchema>>;
 
-const containerRecordSchema = () => z.object({
+/**
+ * What listings need (`ps`, the image store's garbage collection): checked
+ * on every listing, so it leaves out the bulky process and option fields,
+ * which are checked when a command reads one container. Built apart from
+ * the whole record's schema, so that a listing never builds the options'.
+ */
+const summaryShape = () => ({
   id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   name: z.string().check(z.minLength(1)),
   /**
@@ -95,6 +101,12 @@ const containerRecordSchema = () => z.object({
   layers: z.array(z.string()),
   /** The process as started: entrypoint + command. */
   command: z.array(z.string()),
+});
+const containerSummarySchema = () => z.object(summaryShape());
+export type ContainerSummary = z.infer<ReturnType<typeof containerSummarySchema>>;
+
+const containerRecordSchema = () => z.object({
+  ...summaryShape(),
   /** Resolved process settings (what the OCI spec got). */
   process: z.object({
     env: z.array(z.string()),
@@ -109,32 +121,16 @@ const containerRecordSchema = () => z.object({
 });
 export type ContainerRecord = z.infer<ReturnType<typeof containerRecordSchema>>;
 
-/**
- * What listings need (`ps`, the image store's garbage collection): checked
- * on every listing, so it leaves out the bulky process and option fields,
- * which are checked when a command reads one container.
- */
-const containerSummarySchema = (record: ReturnType<typeof containerRecordSchema>) => z.pick(record, {
-  id: true, name: true, created: true, image: true, layers: true, command: true,
-});
-export type ContainerSummary = z.infer<ReturnType<typeof containerSummarySchema>>;
-
-let schemas: { record: ReturnType<typeof containerRecordSchema>; summary: ReturnType<typeof containerSummarySchema> } | undefined;
-function built(): NonNullable<typeof schemas> {
-  if (!schemas) {
-    const record = containerRecordSchema();
-    schemas = { record, summary: containerSummarySchema(record) };
-  }
-  return schemas;
-}
+let recordSchema: ReturnType<typeof containerRecordSchema> | undefined;
+let summarySchema: ReturnType<typeof containerSummarySchema> | undefined;
 
 export function readSummaryFile(path: string): ContainerSummary {
-  return check(built().summary, JSON.parse(readFileSync(path, 'utf8')));
+  return check(summarySchema ??= containerSummarySchema(), JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** Reads and validates one container.json; throws when it is missing or damaged. */
 export function readRecordFile(path: string): ContainerRecord {
-  return check(built().record, JSON.parse(readFileSync(path, 'utf8')));
+  return check(recordSchema ??= containerRecordSchema(), JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** The name in one container.json, checked alone: removing a container needs no more of its record. */
