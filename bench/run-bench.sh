@@ -5,7 +5,8 @@
 #      `runc run` on a prepared bundle (the same config.json rocker writes,
 #      rootfs already unpacked), and `docker run --rm` when a daemon answers.
 #   2. the same run on the default bridge network (CNI) against --network none.
-#   3. 50 containers started detached one after another.
+#   3. run -d, stop and rm against runc run -d, runc kill + wait, runc delete;
+#      50 containers started detached one after another.
 #   4. `rocker ps -a` with 1,000 containers in the store.
 # Needs root, runc, hyperfine, a built bin/rocker. Usage: bench/run-bench.sh [RESULTS.md]
 # ROCKER_BEFORE=/path/to/an/older/dist/rocker adds that build to the same
@@ -90,6 +91,48 @@ if [ -n "$dockerd_pid" ]; then
   dockerd_pid=
 fi
 
+# run -d, stop and rm, each against the matching bare runc operation (issue 15:
+# within 1.5x): `runc run -d`; `runc kill TERM` and waiting until the process
+# is gone; `runc delete` of the stopped container. The container ends on
+# SIGTERM (a PID 1 `sleep` ignores it and would be killed only after stop's
+# timeout). Each side's --prepare (not timed) makes the state its command needs,
+# then rests 0.2 s so that the shell has set its trap: a PID 1 without a handler
+# never sees SIGTERM.
+mkdir -p "$work/bundle-d"
+node -e '
+  const fs = require("fs");
+  const [src, dst] = process.argv.slice(1);
+  const c = JSON.parse(fs.readFileSync(src, "utf8"));
+  c.process.args = ["sh", "-c", "trap \"exit 0\" TERM; sleep 1000 & wait"];
+  c.linux.cgroupsPath = "/rocker-bench-floor-d";
+  fs.writeFileSync(dst, JSON.stringify(c));
+' "$work/bundle/config.json" "$work/bundle-d/config.json"
+R="runc --root $work/runc"
+B=$work/bundle-d
+rstart="$rocker run -d --network none --name bench-d busybox sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'"
+bstart="$R run -d --bundle $B --pid-file $B/pid floor-d"
+rgone="$rocker rm -f bench-d >/dev/null 2>&1 || true"
+bgone="$R delete -f floor-d >/dev/null 2>&1 || true"
+bwait='pid=$(cat '"$B"'/pid); while [ -d /proc/$pid ] && ! grep -q "^[0-9]* ([^)]*) Z" /proc/$pid/stat 2>/dev/null; do :; done'
+before_d=() before_s=() before_r=()
+if [ -n "${ROCKER_BEFORE:-}" ]; then
+  bd=${rstart/#$rocker/$ROCKER_BEFORE}
+  before_d=(-n "rocker run -d (before)" "$bd")
+  before_s=(-n "rocker stop (before)" --prepare "$rgone; $bd >/dev/null; sleep 0.2" "$ROCKER_BEFORE stop bench-d")
+  before_r=(-n "rocker rm (before)" --prepare "$rgone; $bd >/dev/null; $rocker stop -t 0 bench-d >/dev/null" "$ROCKER_BEFORE rm bench-d")
+fi
+for round in 1 2 3; do
+  hyperfine -N --runs 10 --export-json "$work/detach-$round.json" --prepare "sh -c '$rgone; $bgone'" \
+    -n "runc run -d (floor)" "$bstart" -n "rocker run -d" "$rstart" "${before_d[@]}"
+  hyperfine --runs 10 --export-json "$work/stop-$round.json" \
+    -n "runc kill TERM + wait (floor)" --prepare "$bgone; $bstart >/dev/null; sleep 0.2" "$R kill floor-d TERM; $bwait" \
+    -n "rocker stop" --prepare "$rgone; $rstart >/dev/null; sleep 0.2" "$rocker stop bench-d" "${before_s[@]}"
+  hyperfine --runs 10 --export-json "$work/rm-$round.json" \
+    -n "runc delete (floor)" --prepare "$bgone; $bstart >/dev/null; $R kill floor-d KILL; $bwait" "$R delete floor-d" \
+    -n "rocker rm" --prepare "$rgone; $rstart >/dev/null; $rocker stop -t 0 bench-d >/dev/null" "$rocker rm bench-d" "${before_r[@]}"
+done
+sh -c "$rgone; $bgone"
+
 # 50 detached starts, one after another, then stop them all.
 start=$(date +%s%N)
 for i in $(seq 1 50); do "$rocker" run -d --network none --name "bg$i" busybox sleep 1000 >/dev/null; done
@@ -146,6 +189,14 @@ table() {
     table "$work"/docker-*.json
     echo
   fi
+  echo "run -d, stop and rm against the matching bare runc operation (stop: the container ends on SIGTERM):"
+  echo
+  table "$work"/detach-*.json
+  echo
+  table "$work"/stop-*.json
+  echo
+  table "$work"/rm-*.json
+  echo
   echo "50 containers started detached one after another (\`rocker run -d --network none busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
   echo
   echo "### rocker ps with ${listed} containers"

@@ -14,9 +14,16 @@ mkdirSync(join(top, 'dist'), { recursive: true });
 const gen = spawnSync(bun, [join(top, 'scripts', 'seccomp-profile.ts')], { stdio: 'inherit' });
 if (gen.status !== 0) process.exit(gen.status ?? 1);
 const only = process.argv.slice(2);
+// --compile-jit-policy: a command runs its code once, so JavaScriptCore's JIT
+// compiling it on other threads was ~7 ms of the ~30 ms of CPU rocker adds to a
+// container start; with tier-up thresholds 16 times higher, start-up code stays in
+// the interpreter (bench/README.md, issue 15). No bunfig.toml or .env autoload:
+// a CLI must not take settings from files in whatever directory it runs in, and
+// each lookup costs a stat on every start.
+const runtime = ['--compile-jit-policy=16', '--no-compile-autoload-bunfig', '--no-compile-autoload-dotenv'];
 for (const name of ['rocker', 'ocx']) {
   if (only.length && !only.includes(name)) continue;
-  const r = spawnSync(bun, ['build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting', '--target=bun',
+  const r = spawnSync(bun, ['build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting', '--target=bun', ...runtime,
     `--define`, `process.env.PKG_VERSION=${JSON.stringify(version)}`,
     join(top, 'src', 'cli', name, 'main.ts'), '--outfile', join(top, 'dist', name)], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);

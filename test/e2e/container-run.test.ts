@@ -175,6 +175,15 @@ test('image config and flags: env, env-file, workdir, user, hostname', () => {
   expect(rocker(['run', '--rm', '-u', 'nosuchuser', 'busybox', 'id'], env)).toMatchObject({ code: 125 });
 });
 
+test('-e KEY takes the host value from the environment only, never from a .env file where rocker runs', () => {
+  // Bun's executables load ./.env into their own environment unless built not to.
+  const cwd = join(dir, 'dotenv-project');
+  mkdirSync(cwd, { recursive: true });
+  writeFileSync(join(cwd, '.env'), 'FROMDOTENV=leaked\n');
+  const r = rocker(['run', '--rm', '--network', 'none', '-e', 'FROMDOTENV', 'busybox', 'sh', '-c', 'echo "[${FROMDOTENV-unset}]"'], env, { cwd });
+  expect(r).toEqual({ code: 0, stdout: '[unset]\n', stderr: '' });
+});
+
 test("the image's config is honoured: Entrypoint, Cmd, Env, WorkingDir, User", () => {
   // An image record with a config, as a pull or load would write it (same layers as busybox).
   const src = JSON.parse(readFileSync(join(root, 'images', 'busybox', 'latest', 'image.json'), 'utf8'));

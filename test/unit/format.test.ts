@@ -16,6 +16,22 @@ test('created_time is local YYYY-MM-DD HH:MM:SS', () => {
   expect(formatLocalTime(new Date(2026, 0, 4, 7, 5, 9))).toBe('2026-01-04 07:05:09');
 });
 
+test('created_time follows the zone across a daylight-saving change (offsets are cached per quarter hour)', () => {
+  const tz = process.env.TZ;
+  process.env.TZ = 'Europe/Berlin';
+  try {
+    // 2026-03-29 01:00 UTC: 02:00 CET becomes 03:00 CEST; 2026-10-25 01:00 UTC: 03:00 CEST becomes 02:00 CET.
+    expect(formatLocalTime(new Date('2026-03-29T00:59:59Z'))).toBe('2026-03-29 01:59:59');
+    expect(formatLocalTime(new Date('2026-03-29T01:00:00Z'))).toBe('2026-03-29 03:00:00');
+    expect(formatLocalTime(new Date('2026-03-29T01:14:59Z'))).toBe('2026-03-29 03:14:59');
+    expect(formatLocalTime(new Date('2026-10-25T00:59:59Z'))).toBe('2026-10-25 02:59:59');
+    expect(formatLocalTime(new Date('2026-10-25T01:00:00Z'))).toBe('2026-10-25 02:00:00');
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+});
+
 test('ages read like Docker', () => {
   const now = new Date('2026-11-22T12:00:00Z');
   expect(formatAge(new Date('2026-11-20T12:00:00Z'), now)).toBe('2 days ago');

@@ -9,6 +9,8 @@ export interface CommandEntry {
   failCode?: number;
   /** Left out of usage lists: plumbing, not for people. */
   hidden?: boolean;
+  /** Writes to fd 1 without process.stdout (see guardStdout in ../entry.ts): `run`'s start path. */
+  ownStdout?: boolean;
   load: () => Promise<{ default: CommandRun }>;
 }
 
@@ -62,7 +64,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     },
   },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
-  run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },
+  run: { summary: 'Run a command in a new container', failCode: 125, ownStdout: true, load: () => import('./commands/run.ts') },
   create: { summary: 'Create a container without starting it', failCode: 125, load: () => import('./commands/create.ts') },
   start: { summary: 'Start created or stopped containers (-a: attached)', load: () => import('./commands/start.ts') },
   restart: { summary: 'Stop and start containers again', load: () => import('./commands/restart.ts') },

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { check, z } from '../../common/schema.ts';
 
+// The schemas are built on first use, not when this module loads: building
+// them costs ~4-5 ms of a container start (about a hundred zod objects), and
+// `run` never reads a container record back.
+
 /** What `rocker run` was asked for, kept so `inspect` and `exec` can show and reuse it. */
-export const RunOptionsSchema = z.object({
+const runOptionsSchema = () => z.object({
   tty: z.boolean(),
   interactive: z.boolean(),
   detach: z.boolean(),
@@ -77,9 +81,15 @@ export const RunOptionsSchema = z.object({
     pidsLimit: z.optional(z.int()),
   }),
 });
-export type RunOptions = z.infer<typeof RunOptionsSchema>;
+export type RunOptions = z.infer<ReturnType<typeof runOptionsSchema>>;
 
-export const ContainerRecordSchema = z.object({
+/**
+ * What listings need (`ps`, the image store's garbage collection): checked
+ * on every listing, so it leaves out the bulky process and option fields,
+ * which are checked when a command reads one container. Built apart from
+ * the whole record's schema, so that a listing never builds the options'.
+ */
+const summaryShape = () => ({
   id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   name: z.string().check(z.minLength(1)),
   /**
@@ -93,6 +103,12 @@ export const ContainerRecordSchema = z.object({
   layers: z.array(z.string()),
   /** The process as started: entrypoint + command. */
   command: z.array(z.string()),
+});
+const containerSummarySchema = () => z.object(summaryShape());
+export type ContainerSummary = z.infer<ReturnType<typeof containerSummarySchema>>;
+
+const containerRecordSchema = () => z.object({
+  ...summaryShape(),
   /** Resolved process settings (what the OCI spec got). */
   process: z.object({
     env: z.array(z.string()),
@@ -103,25 +119,24 @@ export const ContainerRecordSchema = z.object({
   }),
   hostname: z.string(),
   runtime: z.string(),
-  options: RunOptionsSchema,
+  options: runOptionsSchema(),
 });
-export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
+export type ContainerRecord = z.infer<ReturnType<typeof containerRecordSchema>>;
 
-/**
- * What listings need (`ps`, the image store's garbage collection): checked
- * on every listing, so it leaves out the bulky process and option fields,
- * which are checked when a command reads one container.
- */
-export const ContainerSummarySchema = z.pick(ContainerRecordSchema, {
-  id: true, name: true, created: true, image: true, layers: true, command: true,
-});
-export type ContainerSummary = z.infer<typeof ContainerSummarySchema>;
+let recordSchema: ReturnType<typeof containerRecordSchema> | undefined;
+let summarySchema: ReturnType<typeof containerSummarySchema> | undefined;
 
 export function readSummaryFile(path: string): ContainerSummary {
-  return check(ContainerSummarySchema, JSON.parse(readFileSync(path, 'utf8')));
+  return check(summarySchema ??= containerSummarySchema(), JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** Reads and validates one container.json; throws when it is missing or damaged. */
 export function readRecordFile(path: string): ContainerRecord {
-  return check(ContainerRecordSchema, JSON.parse(readFileSync(path, 'utf8')));
+  return check(recordSchema ??= containerRecordSchema(), JSON.parse(readFileSync(path, 'utf8')));
 }
+
+/** The name in one container.json, checked alone: removing a container needs no more of its record. */
+export function readNameFile(path: string): string {
+  return check(nameOnly ??= z.object({ name: z.string().check(z.minLength(1)) }), JSON.parse(readFileSync(path, 'utf8'))).name;
+}
+let nameOnly: z.ZodMiniObject<{ name: z.ZodMiniString<string> }> | undefined;

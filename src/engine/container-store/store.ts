@@ -5,7 +5,7 @@ import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
 import { NAME_PATTERN } from './names.ts';
-import { readRecordFile, readSummaryFile, type ContainerRecord, type ContainerSummary } from './record.ts';
+import { readNameFile, readRecordFile, readSummaryFile, type ContainerRecord, type ContainerSummary } from './record.ts';
 
 const ID = /^[0-9a-f]{64}$/;
 
@@ -111,6 +111,11 @@ export function writeRecord(paths: StorePaths, rec: ContainerRecord): void {
 
 export function readRecord(paths: StorePaths, id: string): ContainerRecord {
   return readRecordFile(containerFiles(paths, id).record);
+}
+
+/** The container's name as its record holds it now (a rename may have changed it). */
+export function readName(paths: StorePaths, id: string): string {
+  return readNameFile(containerFiles(paths, id).record);
 }
 
 function containerIds(paths: StorePaths): string[] {

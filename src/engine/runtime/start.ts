@@ -90,7 +90,8 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
   child.unref();
   if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, child.pid);
   // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
-  for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay * 2, 20)) {
+  // Checks 1, 2, 3... ms apart (at most 20): a start takes tens of ms, and doubling noticed it up to 20 ms late.
+  for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay + 1, 20)) {
     if (existsSync(files.exit) || child.exitCode !== null) {
       await waitForEnd(paths, rec, 5_000);
       const failure = startFailure(paths, rec);
