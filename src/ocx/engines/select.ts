@@ -21,11 +21,13 @@ function dockerUnlikely(): string | undefined {
 
 const docker = async () => new (await import('./docker.ts')).DockerEngine();
 const podman = async () => new (await import('./podman.ts')).PodmanEngine();
+const rocker = async () => new (await import('./rocker.ts')).RockerEngine();
 
 /** The engine for `engine` (config key / OCX_ENGINE). Adding rocker means one more case here. */
-export async function selectEngine(choice: 'auto' | 'docker' | 'podman'): Promise<ContainerEngine> {
+export async function selectEngine(choice: 'auto' | 'docker' | 'podman' | 'rocker'): Promise<ContainerEngine> {
   if (choice === 'docker') return docker();
   if (choice === 'podman') return podman();
+  if (choice === 'rocker') return rocker();
   // A set DOCKER_HOST or CONTAINER_HOST names the engine: use it, or fail with its reason,
   // never build hundreds of megabytes into the other engine's store instead.
   if (process.env.DOCKER_HOST) return docker();
