@@ -88,9 +88,11 @@ test('inspect: Docker\'s shape for containers and images; -f templates; --type',
   const [img] = JSON.parse(ok(['inspect', 'busybox']));
   expect(img).toMatchObject({ Id: img.digest, RepoTags: ['busybox:latest'], Os: 'linux', RootFS: { Type: 'layers', Layers: img.layers }, name: 'busybox', tag: 'latest' });
   expect(ok(['inspect', '-f', '{{index .RepoTags 0}} {{.name}}:{{.tag}}', 'busybox'])).toBe('busybox:latest busybox:latest\n');
-  // Every tag of the image, whichever one was asked for, as Docker lists them.
+  // Every tag of the image, whichever one was asked for, in Docker's (lexical) order.
   ok(['tag', 'busybox', 'localhost/other:2']);
-  expect(ok(['image', 'inspect', '-f', '{{json .RepoTags}}', 'localhost/other:2'])).toBe('["busybox:latest","localhost/other:2"]\n');
+  ok(['tag', 'busybox', 'a/first:1']);
+  expect(ok(['image', 'inspect', '-f', '{{json .RepoTags}}', 'localhost/other:2'])).toBe('["a/first:1","busybox:latest","localhost/other:2"]\n');
+  ok(['rmi', 'a/first:1']);
   // One of two tags goes as an untag, though a container uses the image (by its other tag), as with Docker.
   expect(ok(['rmi', 'localhost/other:2'])).toBe('Untagged: localhost/other:2\n');
   expect(ok(['image', 'inspect', '-f', '{{json .RepoTags}}', 'busybox'])).toBe('["busybox:latest"]\n');

@@ -72,6 +72,8 @@ test('-p: reachable from the host on 127.0.0.1 and the host address; port, ps, i
   expect(rocker(['ps'], env).stdout).toContain(`0.0.0.0:${port}->80/tcp, 0.0.0.0:`);
   const [info] = JSON.parse(rocker(['inspect', 'pub'], env).stdout);
   expect(info.NetworkSettings.Ports['80/tcp']).toEqual([{ HostIp: '0.0.0.0', HostPort: String(port) }]);
+  // What was asked, as Docker keeps it (ocx reads this).
+  expect(info.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(port) }], '8081/tcp': [{ HostIp: '', HostPort: '' }] });
   expect(info.NetworkSettings.Networks.bridge.IPAddress).toStartWith(bridgeNet());
   // A second container cannot take the same host port, nor can anything else.
   const again = rocker(['run', '--rm', '-p', `${port}:80`, 'busybox', 'true'], env);

@@ -69,7 +69,8 @@ export class ImageVerbs {
   async inspectDocker(text: string): Promise<Record<string, unknown>> {
     const { dockerImage } = await import('../image-store/inspect.ts');
     const rec = this.stores.images.resolve(text);
-    const tags = this.stores.images.list().images.filter((r) => r.digest === rec.digest && r.name !== 'untagged').map(formatRef);
+    // Sorted as Docker's reference store sorts them (lexically).
+    const tags = this.stores.images.list().images.filter((r) => r.digest === rec.digest && r.name !== 'untagged').map(formatRef).sort();
     return dockerImage(rec, tags);
   }
 
