@@ -49,6 +49,13 @@ test('the default network is bridge: an address on the rocker bridge, outbound t
   expect(entries('attachments')).toEqual([]);
 });
 
+test('in its own network namespace any user binds low ports, as on Docker (a server on :80 after --cap-drop ALL)', () => {
+  for (const net of ['bridge', 'none']) {
+    const r = rocker(['run', '--rm', '--network', net, '--cap-drop', 'ALL', '-u', '1000', 'busybox', 'sh', '-c', 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; httpd -p 80 -h / && echo bound'], env);
+    expect(r).toMatchObject({ code: 0, stdout: '0\nbound\n' });
+  }
+});
+
 test('--network none keeps loopback only, host shares the host network', () => {
   expect(rocker(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net | sort | tr "\\n" " "'], env).stdout).toBe('lo ');
   expect(rocker(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'test -e /sys/class/net/eth0 && echo host'], env).stdout).toBe('host\n');
