@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBIAN, engineCli } from '../helpers/ocx-engine.ts';
-import { OPENCODE, ocx, sandbox } from '../helpers/ocx.ts';
+import { OCX, OPENCODE, ocx, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
 const { LATEST } = OPENCODE;
@@ -62,6 +62,18 @@ test('ocx opencode runs the real binary without a terminal and passes its exit c
   expect(bad.code).toBe(1);
   // --rm: nothing is left behind.
   expect(engineCli(['ps', '-a', '--format', '{{.Names}}']).stdout).not.toContain('ocx-alpha-');
+});
+
+test('in a terminal ocx opencode gets one (-t) and still passes the exit code on', () => {
+  const dir = sb.project('alpha');
+  // script gives the command a pty of its own, as a user at a terminal has.
+  const inTerminal = (args: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync('script', ['-qec', `${OCX} ${args}`, '/dev/null'], { cwd: dir, env: { ...sb.env, PWD: dir, ...env }, encoding: 'utf8', timeout: 120_000 });
+  expect(JSON.parse(inTerminal('opencode --version', { OCX_DRY_RUN: '1' }).stdout)).toContain('-t');
+  const v = inTerminal('opencode --version');
+  expect(v.status).toBe(0);
+  expect(v.stdout).toContain(`${LATEST}\r\n`);
+  expect(inTerminal('opencode --no-such-flag').status).toBe(1);
 });
 
 test('a custom base is shared by projects with the same Dockerfile and rebuilt when it or its files change', () => {
