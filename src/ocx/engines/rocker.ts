@@ -1,6 +1,12 @@
 // rocker: a daemonless engine with Docker's command line. It runs as the
 // user who calls it, on that user's store (rocker picks /var/lib/rocker for
 // root, its rootless store otherwise), so nothing here chooses a store.
+// Every call spawns `rocker` rather than calling its engine library in
+// process: a query costs ~12 ms of CPU more that way (bench/README.md), and
+// one code path (rocker's own) decides which store and user namespace apply.
+// Rootless: if rocker maps the container's root onto the caller, workspace
+// files made by the session's user would belong to a subordinate uid; the
+// place for a keep-id style flag is extraRunFlags(), as Podman has it.
 import { UserError } from '../../common/errors.ts';
 import { CliEngine } from './cli-engine.ts';
 
