@@ -16,6 +16,7 @@ export DOCKER_HOST
 home=$(mktemp -d /var/tmp/ocx-bench-XXXXXX)
 export ROCKER_ROOT=$home/rocker-root ROCKER_RUNROOT=$home/rocker-run
 rocker="$top/bin/rocker"
+export PATH=$top/bin:$PATH
 trap '"$rocker" network prune -f >/dev/null 2>&1; rm -rf "$home"' EXIT
 export HOME=$home USER=bench OCX_OPENCODE_SOURCE=${OCX_OPENCODE_SOURCE:-npm}
 cache=${OCX_TEST_CACHE:-/var/cache/ocx-test}
