@@ -1,6 +1,7 @@
 import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
+import { NETNS_SYSCTLS } from '../network/sysctls.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
 import { defaultSeccomp } from './seccomp/default.ts';
 import { containerCaps } from './capabilities.ts';
@@ -138,9 +139,8 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
       resources: resources(rec),
       namespaces,
-      // Docker's defaults for a container with its own network namespace: any
-      // user may bind low ports (a server on :80 after --cap-drop ALL) and send pings.
-      ...(netns || o.network === 'none' ? { sysctl: { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' } } : {}),
+      // Docker's sysctls for a namespace of the container's own (a bridged one's are set where its namespace is made).
+      ...(!netns && o.network === 'none' ? { sysctl: NETNS_SYSCTLS } : {}),
       maskedPaths: confinedPaths ? MASKED_PATHS : [],
       readonlyPaths: confinedPaths ? READONLY_PATHS : [],
       ...(seccomp ? { seccomp } : {}),
