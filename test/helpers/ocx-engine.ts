@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { hostUlimits } from '../../src/ocx/engines/podman.ts';
 import { docker, REPO, TEST_CACHE } from './docker.ts';
 
 export type TestEngine = 'docker' | 'podman' | 'rocker';
@@ -101,6 +102,8 @@ const BIN: Record<TestEngine, string> = { docker: 'docker', podman: 'podman', ro
 
 /** The engine's own command line (docker, podman or rocker take the same arguments for what the tests ask). */
 export function engineCli(args: string[]): Result {
+  // Podman 4.3 fails to start a container whose limits it would raise above the host's: pass ours, as ocx does.
+  if (ENGINE === 'podman' && args[0] === 'run') args = ['run', ...hostUlimits(), ...args.slice(1)];
   const r = spawnSync(BIN[ENGINE], args, { env: engineEnv(), encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? 137, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
