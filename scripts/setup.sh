@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian/Ubuntu machine (as root), then runs the
 # main job: a busybox image made from Debian's busybox-static is imported, a
-# container runs in it, and a small image is built on it and run. Safe to run again.
+# container runs in it, and a small image is built on it and run; then ocx
+# builds OpenCode's images on rocker and runs `opencode --version` in its
+# hardened container, with no container daemon. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -44,3 +46,11 @@ rocker images
 rocker run --rm --image busybox /bin/echo "Hello World"
 printf 'FROM busybox\nRUN echo built > /hello\nCMD ["cat", "/hello"]\n' | rocker build -q -t hello -
 rocker run --rm hello
+
+# ocx on rocker. Offline-safe: debian:bookworm-slim is made with debootstrap
+# from the machine's apt mirror (no Docker Hub), the base image's packages come
+# from the same mirror, and OpenCode from the npm registry.
+[ -s "$cache/debian-bookworm-minbase.tar" ] || scripts/fixtures/debian-bookworm-tar.sh "$cache/debian-bookworm-minbase.tar"
+rocker image inspect debian:bookworm-slim >/dev/null 2>&1 || rocker import "$cache/debian-bookworm-minbase.tar" debian:bookworm-slim
+mkdir -p "$cache/ocx-hello"
+(cd "$cache/ocx-hello" && OCX_ENGINE=rocker OCX_OPENCODE_SOURCE=npm ocx opencode --version)

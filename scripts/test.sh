@@ -37,7 +37,15 @@ bun_tests() {
 step npx --no-install tsc --noEmit
 step npm run build --silent
 bun_tests test/unit
-bun_tests test/e2e
+bun_tests test/e2e   # ocx's files against Docker
+# ocx's end-to-end files once more per engine (test/helpers/ocx-engine.ts):
+# all of them on rocker, with no daemon and docker/podman off the PATH; on
+# Podman, where it is installed, the files that build, run and prune (its
+# builds are the slowest: the whole set would not fit CI's time).
+OCX_TEST_ENGINE=rocker bun_tests test/e2e/ocx-
+if command -v podman >/dev/null; then
+  OCX_TEST_ENGINE=podman bun_tests test/e2e/ocx-build.test test/e2e/ocx-build-promises test/e2e/ocx-image-promises test/e2e/ocx-run-promises
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

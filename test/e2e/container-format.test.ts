@@ -88,6 +88,17 @@ test('inspect: Docker\'s shape for containers and images; -f templates; --type',
   const [img] = JSON.parse(ok(['inspect', 'busybox']));
   expect(img).toMatchObject({ Id: img.digest, RepoTags: ['busybox:latest'], Os: 'linux', RootFS: { Type: 'layers', Layers: img.layers }, name: 'busybox', tag: 'latest' });
   expect(ok(['inspect', '-f', '{{index .RepoTags 0}} {{.name}}:{{.tag}}', 'busybox'])).toBe('busybox:latest busybox:latest\n');
+  // Every tag of the image, whichever one was asked for, in Docker's (lexical) order.
+  ok(['tag', 'busybox', 'localhost/other:2']);
+  ok(['tag', 'busybox', 'a/first:1']);
+  expect(ok(['image', 'inspect', '-f', '{{json .RepoTags}}', 'localhost/other:2'])).toBe('["a/first:1","busybox:latest","localhost/other:2"]\n');
+  ok(['rmi', 'a/first:1']);
+  // One of two tags goes as an untag, though a container uses the image (by its other tag), as with Docker.
+  expect(ok(['rmi', 'localhost/other:2'])).toBe('Untagged: localhost/other:2\n');
+  expect(ok(['image', 'inspect', '-f', '{{json .RepoTags}}', 'busybox'])).toBe('["busybox:latest"]\n');
+  // system df takes Docker's template fields too (sizes as the table prints them).
+  expect(ok(['system', 'df', '--format', '{{.Type}}\t{{.TotalCount}}'])).toMatch(/^Images\t\d+\nContainers\t\d+\nLayers\t\d+\nBlobs\t\d+\nBuild cache\t\d+\n$/);
+  expect(ok(['system', 'df', '--format', '{{.Size}}'])).toMatch(/^\d+(\.\d+)?[kKMGT]?B\n/);
   expect(ok(['inspect', '--type', 'container', '-f', '{{.Name}}', 'fmt-up'])).toBe('/fmt-up\n');
   expect(rocker(['inspect', '--type', 'image', 'fmt-up'], env)).toEqual({ code: 1, stdout: '[]\n', stderr: 'rocker: no such image: fmt-up\n' });
   const partly = rocker(['inspect', '-f', '{{.Name}}', 'fmt-up', 'ghost'], env);

@@ -2,7 +2,7 @@
 // flags that shape a container: --entrypoint, labels, --init, --shm-size,
 // --ulimit, --device.
 import { expect, test } from 'bun:test';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { eventually } from '../helpers/poll.ts';
@@ -94,6 +94,17 @@ test('-v NAME:/path: made on first use with the image\'s files, kept after rm, s
   expect(readdirSync(data('fresh'))).toEqual([]);
   expect(statSync(data('etc')).mode & 0o777).toBe(0o755);
   ok(['volume', 'rm', 'etc', 'fresh']);
+});
+
+test('mounts inside a bind mount are made after it, whatever the order given (ocx hides paths of the workspace so)', () => {
+  const ws = join(dir, 'ws');
+  mkdirSync(join(ws, 'secret'), { recursive: true });
+  writeFileSync(join(ws, 'secret', 'key'), 'TOP SECRET\n');
+  writeFileSync(join(ws, 'secret.txt'), 'TOP SECRET\n');
+  writeFileSync(join(ws, 'plain'), 'plain\n');
+  const out = ok(['run', '--rm', '--tmpfs', '/w/secret:ro,noexec,nosuid,size=1k,mode=000', '-v', '/dev/null:/w/secret.txt:ro', '-v', `${ws}:/w:rw`,
+    'busybox', 'sh', '-c', 'cat /w/plain; ls -A /w/secret | wc -l; cat /w/secret.txt | wc -c; touch /w/secret/x 2>/dev/null || echo ro'])
+  expect(out).toBe('plain\n0\n0\nro\n');
 });
 
 test('--mount type=volume|bind|tmpfs; volume-nocopy', () => {

@@ -74,6 +74,13 @@ test('outbound NAT: a container reaches a server outside the host as the host, a
   }
 });
 
+test('in its own network namespace any user binds low ports, as on Docker (a server on :80 after --cap-drop ALL)', () => {
+  for (const net of ['bridge', 'none']) {
+    const r = rocker(['run', '--rm', '--network', net, '--cap-drop', 'ALL', '-u', '1000', 'busybox', 'sh', '-c', 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; httpd -p 80 -h / && echo bound'], env);
+    expect(r).toMatchObject({ code: 0, stdout: '0\nbound\n' });
+  }
+});
+
 test('--network none keeps loopback only, host shares the host network', () => {
   expect(rocker(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net | sort | tr "\\n" " "'], env).stdout).toBe('lo ');
   expect(rocker(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'test -e /sys/class/net/eth0 && echo host'], env).stdout).toBe('host\n');
@@ -97,6 +104,8 @@ test('-p: reachable from the host on 127.0.0.1 and the host address; port, ps, i
   expect(rocker(['ps'], env).stdout).toContain(`0.0.0.0:${port}->80/tcp, 0.0.0.0:`);
   const [info] = JSON.parse(rocker(['inspect', 'pub'], env).stdout);
   expect(info.NetworkSettings.Ports['80/tcp']).toEqual([{ HostIp: '0.0.0.0', HostPort: String(port) }]);
+  // What was asked, as Docker keeps it (ocx reads this).
+  expect(info.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(port) }], '8081/tcp': [{ HostIp: '', HostPort: '' }] });
   expect(info.NetworkSettings.Networks.bridge.IPAddress).toStartWith(bridgeNet());
   // A second container cannot take the same host port, nor can anything else.
   const again = rocker(['run', '--rm', '-p', `${port}:80`, 'busybox', 'true'], env);

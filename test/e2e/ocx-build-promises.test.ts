@@ -4,22 +4,22 @@
 import { afterAll, expect, test } from 'bun:test';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
+import { allContainerIds, DEBIAN, engineCli } from '../helpers/ocx-engine.ts';
 import { ocx, ocxBackground, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
 const BUSYBOX = `ocx-e2e-busybox:${process.pid}`;
 const lines = (s: string) => s.split('\n').filter(Boolean);
-const containers = () => lines(dockerCli(['ps', '-aq', '--no-trunc']).stdout).sort();
-const dangling = () => lines(dockerCli(['images', '-q', '--no-trunc', '--filter', 'dangling=true']).stdout).sort();
+const containers = allContainerIds;
+const dangling = () => lines(engineCli(['images', '-q', '--no-trunc', '--filter', 'dangling=true']).stdout).sort();
 
 afterAll(() => {
-  dockerCli(['rmi', BUSYBOX]);
+  engineCli(['rmi', BUSYBOX]);
 });
 
 test('a failed build names the failing step and leaves no container or dangling image', () => {
   const dir = sb.project('broken', { network: 'host', custom_base_dockerfile: 'Dockerfile' });
-  writeFileSync(join(dir, 'Dockerfile'), `FROM debian:bookworm-slim\nRUN echo one-${process.pid} > /one\nRUN echo two > /two && exit 3\n`);
+  writeFileSync(join(dir, 'Dockerfile'), `FROM ${DEBIAN}\nRUN echo one-${process.pid} > /one\nRUN echo two > /two && exit 3\n`);
   const [cs, ds] = [containers(), dangling()];
   const r = ocx(['build'], dir, sb.env);
   expect(r.code).toBe(1);
@@ -31,7 +31,7 @@ test('a failed build names the failing step and leaves no container or dangling 
 
 test('two first runs at once build each image once; the second waits and reuses', async () => {
   const dir = sb.project('twice', { network: 'host', custom_base_dockerfile: 'Dockerfile' });
-  writeFileSync(join(dir, 'Dockerfile'), `FROM debian:bookworm-slim\nRUN sleep 3 && echo twice-${process.pid} > /twice\n`);
+  writeFileSync(join(dir, 'Dockerfile'), `FROM ${DEBIAN}\nRUN sleep 3 && echo twice-${process.pid} > /twice\n`);
   const [a, b] = [ocxBackground(['build'], dir, sb.env), ocxBackground(['build'], dir, sb.env)];
   expect(await Promise.all([a.done, b.done])).toEqual([0, 0]);
   const all = a.output() + b.output();
@@ -49,14 +49,14 @@ test('a busybox base without useradd (an Alpine-style base with its own user at 
     // The busybox image's users, plus one at 1000 as node:20-alpine has.
     "RUN mkdir -p /etc /tmp /home/node && printf 'root:x:0:0:root:/root:/bin/sh\\nnode:x:1000:1000::/home/node:/bin/sh\\n' > /etc/passwd && printf 'root:x:0:\\nnode:x:1000:\\n' > /etc/group", '',
   ].join('\n'));
-  expect(dockerCli(['build', '-q', '-t', BUSYBOX, ctx]).code).toBe(0);
+  expect(engineCli(['build', '-q', '-t', BUSYBOX, ctx]).code).toBe(0);
   const dir = sb.project('tiny', { network: 'host', custom_base_dockerfile: 'Dockerfile', uid: 1000, gid: 1000 });
   writeFileSync(join(dir, 'Dockerfile'), `FROM ${BUSYBOX}\n`);
   const r = ocx(['build'], dir, sb.env);
   expect(r.stdout).toContain('Built localhost/ocx-tiny:');
   expect(r.code).toBe(0);
   const ref = lines(r.stdout).at(-1)!.replace('Built ', '');
-  const inside = dockerCli(['run', '--rm', '--network', 'none', ref, 'sh', '-c', 'grep "^ocxuser:" /etc/passwd; stat -c "%u:%g" /home/ocxuser /home/ocxuser/.local; id -u']);
+  const inside = engineCli(['run', '--rm', '--network', 'none', ref, 'sh', '-c', 'grep "^ocxuser:" /etc/passwd; stat -c "%u:%g" /home/ocxuser /home/ocxuser/.local; id -u']);
   expect(inside.stdout).toBe('ocxuser:x:1000:1000::/home/ocxuser:/bin/sh\n1000:1000\n1000:1000\n1000\n');
 });
 

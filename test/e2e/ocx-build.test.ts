@@ -5,8 +5,8 @@ import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
-import { OPENCODE, ocx, sandbox } from '../helpers/ocx.ts';
+import { DEBIAN, engineCli } from '../helpers/ocx-engine.ts';
+import { OCX, OPENCODE, ocx, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
 const { LATEST } = OPENCODE;
@@ -61,11 +61,23 @@ test('ocx opencode runs the real binary without a terminal and passes its exit c
   const bad = ocx(['opencode', '--no-such-flag'], dir, sb.env);
   expect(bad.code).toBe(1);
   // --rm: nothing is left behind.
-  expect(dockerCli(['ps', '-a', '--format', '{{.Names}}']).stdout).not.toContain('ocx-alpha-');
+  expect(engineCli(['ps', '-a', '--format', '{{.Names}}']).stdout).not.toContain('ocx-alpha-');
+});
+
+test('in a terminal ocx opencode gets one (-t) and still passes the exit code on', () => {
+  const dir = sb.project('alpha');
+  // script gives the command a pty of its own, as a user at a terminal has.
+  const inTerminal = (args: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync('script', ['-qec', `${OCX} ${args}`, '/dev/null'], { cwd: dir, env: { ...sb.env, PWD: dir, ...env }, encoding: 'utf8', timeout: 120_000 });
+  expect(JSON.parse(inTerminal('opencode --version', { OCX_DRY_RUN: '1' }).stdout)).toContain('-t');
+  const v = inTerminal('opencode --version');
+  expect(v.status).toBe(0);
+  expect(v.stdout).toContain(`${LATEST}\r\n`);
+  expect(inTerminal('opencode --no-such-flag').status).toBe(1);
 });
 
 test('a custom base is shared by projects with the same Dockerfile and rebuilt when it or its files change', () => {
-  const dockerfile = 'FROM debian:bookworm-slim\nCOPY marker.txt /etc/ocx-marker\n';
+  const dockerfile = `FROM ${DEBIAN}\nCOPY marker.txt /etc/ocx-marker\n`;
   const cfg = { network: 'host', custom_base_dockerfile: 'docker/Dockerfile' };
   const setup = (name: string, marker: string) => {
     const dir = sb.project(name, cfg);
@@ -97,7 +109,7 @@ test('a custom base is shared by projects with the same Dockerfile and rebuilt w
   expect(v.stdout.trim()).toBe(LATEST);
   const base2 = baseOf(beta, 'localhost/ocx-beta-docker');
   expect(base2).not.toBe(base1);
-  expect(dockerCli(['run', '--rm', `localhost/ocx-beta-docker:${LATEST}`, 'cat', '/etc/ocx-marker']).stdout).toBe('two\n');
+  expect(engineCli(['run', '--rm', `localhost/ocx-beta-docker:${LATEST}`, 'cat', '/etc/ocx-marker']).stdout).toBe('two\n');
 
   // A changed Dockerfile text, likewise.
   writeFileSync(join(beta, 'docker', 'Dockerfile'), `${dockerfile}RUN echo three > /etc/ocx-three\n`);
@@ -137,7 +149,7 @@ test('a missing version with no network fails in one line, leaving nothing behin
   const r = ocx(['build'], dir, off.env);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/ocx: cannot download OpenCode 0\.0\.1: npm registry: .*; GitHub releases: /);
-  expect(dockerCli(['image', 'inspect', 'localhost/ocx:0.0.1']).code).not.toBe(0);
+  expect(engineCli(['image', 'inspect', 'localhost/ocx:0.0.1']).code).not.toBe(0);
 });
 
 test('upgrade --check reports; a pinned version is left alone', () => {

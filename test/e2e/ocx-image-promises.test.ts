@@ -6,7 +6,7 @@ import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
+import { DEBIAN, engineCli, imageDiskUsage, KEEPS_SUPERSEDED } from '../helpers/ocx-engine.ts';
 import { ocx, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
@@ -17,9 +17,9 @@ const OLD = stable[stable.indexOf(LATEST) - 1]!;
 
 interface Listed { kind: string; ref: string; id: string; superseded?: boolean; labels: Record<string, string> }
 const listed = (dir: string): Listed[] => JSON.parse(ocx(['image', 'list', '--json'], dir, sb.env).stdout);
-const exists = (ref: string) => dockerCli(['image', 'inspect', ref]).code === 0;
+const exists = (ref: string) => engineCli(['image', 'inspect', ref]).code === 0;
 /** Untagged images that carry ocx's labels: what no listing showed before. */
-const untaggedOcx = () => dockerCli(['images', '-q', '--filter', 'dangling=true', '--filter', 'label=ocx.kind']).stdout.split('\n').filter(Boolean);
+const untaggedOcx = () => engineCli(['images', '-q', '--filter', 'dangling=true', '--filter', 'label=ocx.kind']).stdout.split('\n').filter(Boolean);
 
 const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
 const bytes = (s: string) => {
@@ -27,14 +27,13 @@ const bytes = (s: string) => {
   if (!m) throw new Error(`not a size: ${s}`);
   return Number(m[1]) * UNITS[m[2]!]!;
 };
-/** What the engine's image store takes on disk, as `docker system df` measures it. */
-const imageDisk = () => bytes(/^Images\t(.*)$/m.exec(dockerCli(['system', 'df', '--format', '{{.Type}}\t{{.Size}}']).stdout)![1]!);
+const imageDisk = imageDiskUsage;
 
 const rebase = sb.project('rebase', { network: 'host', custom_base_dockerfile: 'Dockerfile.base' });
 const FINAL = `localhost/ocx-rebase:${LATEST}`;
-const stampBase = (edit = '') => writeFileSync(join(rebase, 'Dockerfile.base'), `FROM debian:bookworm-slim\nRUN date +%s%N > /etc/stamp${edit}\n`);
+const stampBase = (edit = '') => writeFileSync(join(rebase, 'Dockerfile.base'), `FROM ${DEBIAN}\nRUN date +%s%N > /etc/stamp${edit}\n`);
 const baseRef = () => listed(rebase).find((i) => i.kind === 'base' && !i.superseded && i.labels['ocx.source'] === join(rebase, 'Dockerfile.base'))!.ref;
-const stampOf = (ref: string) => dockerCli(['run', '--rm', '--network', 'none', ref, 'cat', '/etc/stamp']).stdout;
+const stampOf = (ref: string) => engineCli(['run', '--rm', '--network', 'none', ref, 'cat', '/etc/stamp']).stdout;
 
 test('a rebuilt base makes the final stale: the next build rebuilds it on the new base', () => {
   stampBase();
@@ -48,7 +47,7 @@ test('a rebuilt base makes the final stale: the next build rebuilds it on the ne
   expect(ocx(['build'], rebase, sb.env).stdout).toContain(`Final image ${FINAL} is up to date`);
 });
 
-test('the superseded final is listed as such; prune removes it and leaves no untagged ocx image', () => {
+test.skipIf(!KEEPS_SUPERSEDED)('the superseded final is listed as such; prune removes it and leaves no untagged ocx image', () => {
   expect(untaggedOcx().length).toBeGreaterThan(0);
   const sup = listed(rebase).filter((i) => i.superseded);
   expect(sup.map((i) => i.kind)).toContain('final');
@@ -82,12 +81,12 @@ test('remove-all leaves no ocx image on disk and reports the space it actually f
   // A superseded final again, and a base under a final: the sum of image sizes counts shared layers twice.
   stampBase(' # edited');
   expect(ocx(['build'], rebase, sb.env).code).toBe(0);
-  expect(untaggedOcx().length).toBeGreaterThan(0);
+  expect(untaggedOcx().length > 0).toBe(KEEPS_SUPERSEDED);
   const before = imageDisk();
   const r = ocx(['image', 'remove-all'], rebase, sb.env);
   const freed = before - imageDisk();
   expect(r.code).toBe(0);
-  expect(dockerCli(['images', '-a', '-q', '--filter', 'label=ocx.kind']).stdout.trim()).toBe('');
+  expect(engineCli(['images', '-a', '-q', '--filter', 'label=ocx.kind']).stdout.trim()).toBe('');
   const m = /^Removed \d+ images \((.+)\), kept 0\.$/m.exec(r.stdout);
   expect(m).not.toBeNull();
   // Equal up to the precision shown ("1.9 GB" is 1.85-1.95 GB).

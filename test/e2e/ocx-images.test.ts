@@ -3,24 +3,24 @@
 import { afterAll, expect, test } from 'bun:test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
+import { DEBIAN, engineCli } from '../helpers/ocx-engine.ts';
 import { OPENCODE, ocx, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
 const { LATEST, OLD } = OPENCODE;
 const dir = sb.project('delta');
 const inventory = () => (JSON.parse(ocx(['image', 'list', '--json'], dir, sb.env).stdout) as Array<{ ref: string; id: string }>).map((i) => `${i.ref} ${i.id}`);
-const exists = (ref: string) => dockerCli(['image', 'inspect', ref]).code === 0;
+const exists = (ref: string) => engineCli(['image', 'inspect', ref]).code === 0;
 const holders: string[] = [];
 const hold = (ref: string) => {
   const name = `ocx-e2e-holder-${holders.length}-${process.pid}`;
-  expect(dockerCli(['create', '--name', name, ref, 'true']).code).toBe(0);
+  expect(engineCli(['create', '--name', name, ref, 'true']).code).toBe(0);
   holders.push(name);
   return name;
 };
 
 afterAll(() => {
-  for (const h of holders) dockerCli(['rm', '-f', h]);
+  for (const h of holders) engineCli(['rm', '-f', h]);
 });
 
 test('two versions of the same project are built', () => {
@@ -44,7 +44,7 @@ test('prune keeps an old image that a stopped container uses, and says why', () 
     expect(real.code).toBe(0);
     expect(exists(`localhost/ocx:${OLD}`)).toBe(true);
   } finally {
-    dockerCli(['rm', holder]);
+    engineCli(['rm', holder]);
   }
 });
 
@@ -71,7 +71,7 @@ test('remove-all removes every ocx image no container uses, and keeps the used o
   // A project of its own to remove; the shared default images are held by containers,
   // which is the rule under test (and keeps them for the other test files).
   const zeta = sb.project('zeta', { network: 'host', custom_base_dockerfile: 'Dockerfile.base' });
-  writeFileSync(join(zeta, 'Dockerfile.base'), `FROM debian:bookworm-slim\nRUN echo zeta-${process.pid} > /etc/zeta\n`);
+  writeFileSync(join(zeta, 'Dockerfile.base'), `FROM ${DEBIAN}\nRUN echo zeta-${process.pid} > /etc/zeta\n`);
   expect(ocx(['build'], zeta, sb.env).code).toBe(0);
   const list = JSON.parse(ocx(['image', 'list', '--json'], zeta, sb.env).stdout) as Array<{ ref: string; kind: string; labels: Record<string, string> }>;
   const zetaFinal = `localhost/ocx-zeta:${LATEST}`;

@@ -5,18 +5,18 @@ import { afterAll, expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
+import { engineCli } from '../helpers/ocx-engine.ts';
 import { ocx, ocxBackground, sandbox, waitFor } from '../helpers/ocx.ts';
 
 const sb = sandbox();
 const dir = sb.project('rooted-app', { network: 'host', memory: '768m' });
 const sub = join(dir, 'src', 'deep');
 mkdirSync(sub, { recursive: true });
-const names = () => dockerCli(['ps', '--format', '{{.Names}}']).stdout.split('\n').filter(Boolean);
+const names = () => engineCli(['ps', '--format', '{{.Names}}']).stdout.split('\n').filter(Boolean);
 const started: string[] = [];
 
 afterAll(() => {
-  for (const n of started) dockerCli(['rm', '-f', n]);
+  for (const n of started) engineCli(['rm', '-f', n]);
 });
 
 test('in a sub-directory, the nearest ocx.json is the project: its config, port and workspace', () => {

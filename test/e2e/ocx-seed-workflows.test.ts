@@ -4,7 +4,7 @@ import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
+import { DEBIAN, engineCli } from '../helpers/ocx-engine.ts';
 import { ocx, sandbox } from '../helpers/ocx.ts';
 
 const sb = sandbox();
@@ -15,7 +15,7 @@ const run = (args: string[], dir = app, env = sb.env) => {
   if (r.code !== 0) throw new Error(`ocx ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r;
 };
-const exists = (ref: string) => dockerCli(['image', 'inspect', ref]).code === 0;
+const exists = (ref: string) => engineCli(['image', 'inspect', ref]).code === 0;
 const SUMMARY = /^Removed \d+ images? \(\d+(\.\d+)? [kMG]?B\), kept \d+\.$/m;
 
 test('1. Fresh start: stop, remove-all, then ocx opencode builds and runs', () => {
@@ -28,12 +28,12 @@ test('1. Fresh start: stop, remove-all, then ocx opencode builds and runs', () =
 
 test('2. Switch base images: new Dockerfile, build --base --force, run, prune', () => {
   mkdirSync(join(app, 'docker', 'new-base'), { recursive: true });
-  writeFileSync(join(app, 'docker', 'new-base', 'Dockerfile'), 'FROM debian:bookworm-slim\nRUN echo switched > /etc/switched\n');
+  writeFileSync(join(app, 'docker', 'new-base', 'Dockerfile'), `FROM ${DEBIAN}\nRUN echo switched > /etc/switched\n`);
   writeFileSync(join(app, 'ocx.json'), JSON.stringify({ network: 'host', custom_base_dockerfile: 'docker/new-base/Dockerfile' }));
   expect(run(['build', '--base', '--force']).stderr).toMatch(/^Building base image localhost\/ocx-base:([0-9a-f]{12}) \(localhost\/ocx-base-seedapp-docker-new-base:\1, from /m);
   expect(run(['opencode', '--version']).stdout.trim()).toBe(LATEST);
   const final = `localhost/ocx-seedapp-docker-new-base:${LATEST}`;
-  expect(dockerCli(['run', '--rm', '--network', 'none', final, 'cat', '/etc/switched']).stdout).toBe('switched\n');
+  expect(engineCli(['run', '--rm', '--network', 'none', final, 'cat', '/etc/switched']).stdout).toBe('switched\n');
   const pruned = run(['image', 'prune']);
   expect(pruned.stdout).toContain(`kept ${final}: used by the current config`);
   expect(pruned.stdout).toMatch(SUMMARY);
@@ -77,7 +77,7 @@ test('5. Team synchronization: a pinned version via the environment', () => {
 });
 
 test('Shared base images: a second project with the same Dockerfile reuses the base', () => {
-  const dockerfile = 'FROM debian:bookworm-slim\nRUN echo shared > /etc/shared\n';
+  const dockerfile = `FROM ${DEBIAN}\nRUN echo shared > /etc/shared\n`;
   const setup = (name: string) => {
     const dir = sb.project(name, { network: 'host', custom_base_dockerfile: 'docker/Dockerfile' });
     mkdirSync(join(dir, 'docker'), { recursive: true });

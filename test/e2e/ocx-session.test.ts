@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { dockerCli } from '../helpers/docker.ts';
+import { ENGINE, engineCli } from '../helpers/ocx-engine.ts';
 import { ocx, ocxBackground, portOutsideEphemeralRange, sandbox, waitFor } from '../helpers/ocx.ts';
 import { testUnless } from '../helpers/require.ts';
 
@@ -19,7 +19,7 @@ let session: ReturnType<typeof ocxBackground>;
 let name = '';
 
 const inside = (script: string) => ocx(['exec', 'sh', '-c', script], dir, sb.env);
-const running = (n: string) => dockerCli(['ps', '--format', '{{.Names}}']).stdout.split('\n').includes(n);
+const running = (n: string) => engineCli(['ps', '--format', '{{.Names}}']).stdout.split('\n').includes(n);
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'secret'));
@@ -36,14 +36,15 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  dockerCli(['rm', '-f', name]);
+  engineCli(['rm', '-f', name]);
 });
 
-test('no effective capabilities and no_new_privs, for the agent and for exec', () => {
-  const r = inside('grep -E "^(CapEff|NoNewPrivs)" /proc/1/status /proc/self/status');
+test('no effective capabilities, no_new_privs and a seccomp filter, for the agent and for exec', () => {
+  const r = inside('grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/1/status /proc/self/status');
   expect(r.code).toBe(0);
   expect(r.stdout.match(/CapEff:\s+0000000000000000/g)).toHaveLength(2);
   expect(r.stdout.match(/NoNewPrivs:\s+1/g)).toHaveLength(2);
+  expect(r.stdout.match(/Seccomp:\s+2/g)).toHaveLength(2);
 });
 
 test('the pids and memory limits are in force', () => {
@@ -74,15 +75,15 @@ test('the OpenCode config dir and the git-named data volumes are mounted where t
   const m = inside('cat /proc/self/mountinfo').stdout;
   expect(m).toContain(` /home/${USER}/.cache `);
   expect(m).toContain(` /home/${USER}/.local `);
-  expect(dockerCli(['volume', 'inspect', `${VOL}-cache`]).code).toBe(0);
-  expect(dockerCli(['volume', 'inspect', `${VOL}-local`]).code).toBe(0);
+  expect(engineCli(['volume', 'inspect', `${VOL}-cache`]).code).toBe(0);
+  expect(engineCli(['volume', 'inspect', `${VOL}-local`]).code).toBe(0);
   const v = ocx(['volume'], dir, sb.env).stdout;
   expect(v).toContain(`${VOL}-cache  -> /home/${USER}/.cache\n`);
   expect(inside(`touch /home/${USER}/.cache/x && echo ok`).stdout).toBe('ok\n');
 });
 
 test('host networking publishes no port', () => {
-  expect(dockerCli(['inspect', name, '--format', '{{json .HostConfig.PortBindings}}']).stdout.trim()).toMatch(/^(null|\{\})$/);
+  expect(engineCli(['inspect', name, '--format', '{{json .HostConfig.PortBindings}}']).stdout.trim()).toMatch(/^(null|\{\})$/);
 });
 
 test('shell, exec, ps and stats work on the session and pass exit codes on', () => {
@@ -115,9 +116,12 @@ test('stop ends the session; nothing is left behind', async () => {
   expect(again.stderr).toBe(`ocx: no running container ${name} for ${dir}; start one with 'ocx opencode'\n`);
 });
 
+// rocker's default network always exists: it is defined on first use.
+const hasBridge = ENGINE === 'rocker' || engineCli(['network', 'inspect', 'bridge']).code === 0;
+
 test('on a bridge network the port is published as configured, and only then', async () => {
   const net = 'ocx-e2e-net';
-  dockerCli(['network', 'create', net]);
+  engineCli(['network', 'create', net]);
   const port = await portOutsideEphemeralRange();
   const proj = sb.project('pub', { network: net, port });
   const listening = () => new Promise<boolean>((res) => {
@@ -128,8 +132,14 @@ test('on a bridge network the port is published as configured, and only then', a
   const s = ocxBackground(['opencode', 'serve', '--hostname', '0.0.0.0', '--port', '80'], proj, sb.env);
   try {
     await waitFor(() => running(cname), 60_000, cname);
-    expect(JSON.parse(dockerCli(['inspect', cname, '--format', '{{json .HostConfig.PortBindings}}']).stdout)).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(port) }] });
+    expect(JSON.parse(engineCli(['inspect', cname, '--format', '{{json .HostConfig.PortBindings}}']).stdout)).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(port) }] });
+    // Docker's userland proxy accepts at once; rocker's port forwarding reaches OpenCode once it listens.
+    const until = Date.now() + 60_000;
+    while (!(await listening()) && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
     expect(await listening()).toBe(true);
+    // host.docker.internal is the host as the container sees it: the network's gateway
+    // (a dockerd without its default bridge, as the test one, has no address for host-gateway).
+    if (hasBridge) expect(ocx(['exec', 'sh', '-c', 'getent hosts host.docker.internal'], proj, sb.env).stdout).toMatch(/^\d+\.\d+\.\d+\.\d+\s+host\.docker\.internal$/m);
   } finally {
     ocx(['stop'], proj, sb.env);
     await s.done;
@@ -138,17 +148,16 @@ test('on a bridge network the port is published as configured, and only then', a
   const s2 = ocxBackground(['opencode', 'serve', '--hostname', '0.0.0.0', '--port', '80'], proj, sb.env);
   try {
     await waitFor(() => running(cname), 60_000, cname);
-    expect(dockerCli(['inspect', cname, '--format', '{{json .HostConfig.PortBindings}}']).stdout.trim()).toMatch(/^(null|\{\})$/);
+    expect(engineCli(['inspect', cname, '--format', '{{json .HostConfig.PortBindings}}']).stdout.trim()).toMatch(/^(null|\{\})$/);
     expect(await listening()).toBe(false);
   } finally {
     ocx(['stop'], proj, sb.env);
     await s2.done;
-    dockerCli(['network', 'rm', net]);
+    engineCli(['network', 'rm', net]);
   }
 });
 
-const hasBridge = dockerCli(['network', 'inspect', 'bridge']).code === 0;
-testUnless(hasBridge ? 'the engine has a bridge network, so there is nothing to warn about' : undefined)('an engine without a bridge network gets a one-line warning, and the run goes on', () => {
+(ENGINE === 'rocker' ? test.skip : testUnless(hasBridge ? 'the engine has a bridge network, so there is nothing to warn about' : undefined))('an engine without a bridge network gets a one-line warning, and the run goes on', () => {
   const proj = sb.project('nobridge', {});
   const r = ocx(['opencode', '--version'], proj, sb.env);
   expect(r.code).toBe(0);

@@ -2,7 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docker, REPO, TEST_CACHE } from './docker.ts';
+import { REPO, TEST_CACHE } from './docker.ts';
+import { ENGINE, engineEnv } from './ocx-engine.ts';
 
 export const OCX = join(REPO, 'bin', 'ocx');
 
@@ -64,24 +65,27 @@ function pinnedNpmRegistry(): string {
 export interface Sandbox {
   home: string;
   env: NodeJS.ProcessEnv;
-  /** A project directory under $HOME with an ocx.json (network host: the test engine has no bridge). */
+  /** A project directory under $HOME with an ocx.json (network host: the test dockerd has no bridge). */
   project: (name: string, cfg?: Record<string, unknown>) => string;
 }
 
 /**
  * A fresh $HOME whose OpenCode binary cache is shared between tests and runs,
  * so each version is downloaded once. OpenCode comes from the npm registry.
+ * With `withEngine`, ocx is told to use the engine under test (OCX_TEST_ENGINE,
+ * test/helpers/ocx-engine.ts) and sees its store; without, it sees the plain environment.
  */
-export function sandbox(extraEnv: Record<string, string> = {}, withDocker = true): Sandbox {
+export function sandbox(extraEnv: Record<string, string> = {}, withEngine = true): Sandbox {
   buildOcx();
   const home = mkdtempSync(join(scratchRoot(), 'home-'));
   const shared = join(TEST_CACHE, 'opencode');
   mkdirSync(shared, { recursive: true });
   mkdirSync(join(home, '.cache', 'ocx'), { recursive: true });
   symlinkSync(shared, join(home, '.cache', 'ocx', 'opencode'));
-  const base: NodeJS.ProcessEnv = withDocker ? docker().env : { ...process.env };
+  const base: NodeJS.ProcessEnv = withEngine ? engineEnv() : { ...process.env };
   const env: NodeJS.ProcessEnv = { ...base, HOME: home, USER: 'ocxuser', OCX_OPENCODE_SOURCE: 'npm', npm_config_registry: pinnedNpmRegistry(), ...extraEnv };
   for (const k of Object.keys(env)) if (k.startsWith('OCX_') && !(k in extraEnv) && k !== 'OCX_OPENCODE_SOURCE') delete env[k];
+  if (withEngine && !('OCX_ENGINE' in extraEnv)) env.OCX_ENGINE = ENGINE;
   return {
     home,
     env,

@@ -11,7 +11,7 @@ function usage(): string {
   return [
     'Usage: ocx COMMAND [ARG...]',
     '',
-    'OpenCode in a hardened container, on Docker or Podman.',
+    'OpenCode in a hardened container, on rocker, Docker or Podman.',
     '',
     'Commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),

@@ -61,6 +61,7 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
     HostConfig: {
       Binds: o.volumes.map((v) => `${v.volume ?? v.source}:${v.destination}${v.readOnly ? ':ro' : ''}`),
       NetworkMode: o.network,
+      PortBindings: portBindings(o.publish ?? []),
       AutoRemove: o.autoRemove,
       ReadOnlyRootfs: o.readOnly,
       CapAdd: o.capAdd,
@@ -102,6 +103,15 @@ export function dockerContainer(paths: StorePaths, rec: ContainerRecord): Record
     },
     NetworkSettings: { Networks: { [o.network]: {} } },
   };
+}
+
+/** `-p` as asked (Docker's PortBindings: "80/tcp" -> [{HostIp, HostPort}], "" where not given); the ports in use are `rocker port`'s. */
+function portBindings(publish: Array<{ hostIp: string; hostPort: number; containerPort: number; protocol: string }>): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const p of publish) {
+    (out[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : '' });
+  }
+  return out;
 }
 
 function restartCount(paths: StorePaths, id: string): number {

@@ -5,12 +5,13 @@ import type { ImageRecord } from './record.ts';
  * RootFS...), with the seed's own record fields kept beside them (name,
  * tag, id, digest, layers...), which scripts written for rocker read.
  */
-export function dockerImage(rec: ImageRecord): Record<string, unknown> {
+/** `tags`: every NAME:TAG naming this image (Docker lists them all, whichever one was asked for). */
+export function dockerImage(rec: ImageRecord, tags: string[] = rec.name === 'untagged' ? [] : [`${rec.name}:${rec.tag}`]): Record<string, unknown> {
   const c = rec.config;
   return {
     ...rec,
     Id: rec.digest,
-    RepoTags: rec.name === 'untagged' ? [] : [`${rec.name}:${rec.tag}`],
+    RepoTags: tags,
     RepoDigests: [],
     Created: rec.created,
     Size: rec.size,

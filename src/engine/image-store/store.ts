@@ -204,7 +204,11 @@ export class ImageStore {
       });
       if (!force) {
         const users = this.usages();
+        // Removing one of several tags only untags (Docker's way): the container keeps the image by its other tag.
+        const going = new Set(records.map(formatRef));
+        const kept = new Set(this.list().images.filter((r) => !going.has(formatRef(r))).map((r) => r.digest));
         for (const r of records) {
+          if (kept.has(r.digest)) continue;
           const user = users.find((u) => u.digest === r.digest);
           if (user) throw new UserError(`image ${formatRef(r)} is used by container ${user.name} (${user.id.slice(0, 12)}): remove the container first, or use -f`);
         }

@@ -6,18 +6,25 @@ import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
 import { DIE_WITH_ROCKER } from './cni.ts';
+import { NETNS_SYSCTLS } from './sysctls.ts';
+
+/** A shell line writing NETNS_SYSCTLS in the namespace it runs in (/proc/sys/net is the reader's namespace's). */
+const sysctlScript = Object.entries(NETNS_SYSCTLS).map(([k, v]) => `echo '${v}' > /proc/sys/${k.replaceAll('.', '/')}`).join(' && ');
 
 /**
  * util-linux's unshare makes the namespace and its bind mount, then runs
  * iproute2 inside it to bring loopback up (the runtime does that only for
- * namespaces it creates itself). One process chain, no netlink code here.
+ * namespaces it creates itself) and sets the sysctls. One process chain, no
+ * netlink code here. (The sysctls go here rather than in the runtime spec:
+ * runc writing them into a joined namespace left a killed start's veth and
+ * rules behind.)
  */
 export async function createNetns(path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
   let r: { exitCode: number | null; stderr: string };
   try {
-    const child = Bun.spawn([...DIE_WITH_ROCKER, 'unshare', `--net=${path}`, 'ip', 'link', 'set', 'lo', 'up'], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+    const child = Bun.spawn([...DIE_WITH_ROCKER, 'unshare', `--net=${path}`, 'sh', '-c', `ip link set lo up && ${sysctlScript}`], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
     const stderr = await new Response(child.stderr).text();
     r = { exitCode: await child.exited, stderr };
   } catch (err) {

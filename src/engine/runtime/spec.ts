@@ -2,6 +2,7 @@ import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
 import { rootlessUid } from '../paths.ts';
+import { NETNS_SYSCTLS } from '../network/sysctls.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
 import { defaultSeccomp } from './seccomp/default.ts';
 import { containerCaps } from './capabilities.ts';
@@ -70,14 +71,20 @@ function mounts(rec: ContainerRecord, files: ContainerFiles, lowers: string[]): 
   } else if (o.network !== 'none') {
     list.push({ destination: '/etc/resolv.conf', type: 'bind', source: files.resolvConf, options: ['rbind', 'rprivate'] });
   }
+  const user: Array<{ destination: string; type: string; source: string; options: string[] }> = [];
   for (const t of o.tmpfs) {
     // Docker's defaults: noexec, nosuid, nodev, each undone by its opposite (exec, suid, dev) among the options.
     const defaults = [['noexec', 'exec'], ['nosuid', 'suid'], ['nodev', 'dev']].filter(([, off]) => !t.options.includes(off!)).map(([on]) => on!);
-    list.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: [...defaults, ...t.options] });
+    user.push({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: [...defaults, ...t.options] });
   }
   for (const v of o.volumes) {
-    list.push({ destination: v.destination, type: 'bind', source: v.source, options: ['rbind', 'rprivate', v.readOnly ? 'ro' : 'rw'] });
+    user.push({ destination: v.destination, type: 'bind', source: v.source, options: ['rbind', 'rprivate', v.readOnly ? 'ro' : 'rw'] });
   }
+  // Parents before what lies inside them, as Docker sorts them: a tmpfs over a
+  // directory of a bind-mounted workspace must come after the workspace, or the
+  // workspace hides it (and runc fails to remount it read-only).
+  const depth = (d: string) => d.split('/').filter(Boolean).length;
+  list.push(...user.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.destination) - depth(b.m.destination) || a.i - b.i).map(({ m }) => m));
   if (o.init) list.push({ destination: INIT_PATH, type: 'bind', source: o.init, options: ['rbind', 'rprivate', 'ro'] });
   return list;
 }
@@ -141,6 +148,9 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       ...(rootless ? {} : { cgroupsPath: `/${cgroupLeaf(rec.id)}`, resources: resources(rec) }),
       ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
       namespaces,
+      // Docker's sysctls for a namespace of the container's own (a bridged one's are set where its namespace is made).
+      // Not rootless: a ping_group_range beyond the user namespace's mapped gids is refused (EINVAL).
+      ...(!joined.network && o.network === 'none' && !rootless ? { sysctl: NETNS_SYSCTLS } : {}),
       maskedPaths: confinedPaths ? MASKED_PATHS : [],
       readonlyPaths: confinedPaths ? READONLY_PATHS : [],
       ...(seccomp ? { seccomp } : {}),

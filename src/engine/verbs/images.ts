@@ -68,17 +68,23 @@ export class ImageVerbs {
   /** One image in Docker's `image inspect` shape, the seed's record fields kept too. */
   async inspectDocker(text: string): Promise<Record<string, unknown>> {
     const { dockerImage } = await import('../image-store/inspect.ts');
-    return dockerImage(this.stores.images.resolve(text));
+    const rec = this.stores.images.resolve(text);
+    // Sorted as Docker's reference store sorts them (lexically).
+    const tags = this.stores.images.list().images.filter((r) => r.digest === rec.digest && r.name !== 'untagged').map(formatRef).sort();
+    return dockerImage(rec, tags);
   }
 
   /**
    * Removes the images `texts` name. With `force`, also records too damaged
    * to read (without it, the damage is the error): reported apart.
    */
-  async remove(texts: string[], force: boolean): Promise<{ removed: ImageRecord[]; damaged: Array<{ text: string; ref: string }> }> {
+  async remove(texts: string[], force: boolean): Promise<{ removed: ImageRecord[]; damaged: Array<{ text: string; ref: string }>; stillTagged: Set<string> }> {
     const damaged = force ? await this.stores.images.removeDamaged(texts) : [];
     const rest = texts.filter((t) => !damaged.some((d) => d.text === t));
-    return { removed: rest.length > 0 ? await this.stores.images.remove(rest, force) : [], damaged };
+    const removed = rest.length > 0 ? await this.stores.images.remove(rest, force) : [];
+    // Digests another tag still names: those images were only untagged, not deleted.
+    const stillTagged = new Set(removed.length > 0 ? this.stores.images.list().images.map((r) => r.digest) : []);
+    return { removed, damaged, stillTagged };
   }
 
   async tag(source: string, target: string): Promise<ImageRecord> {

@@ -58,7 +58,7 @@ export const KEYS = {
   read_only: { env: 'OCX_READ_ONLY', schema: bool, default: false, doc: 'read-only root filesystem' },
   forbidden_paths: { env: 'OCX_FORBIDDEN_PATHS', schema: list, default: [], doc: 'workspace paths hidden from the container (env: colon-separated)' },
   timezone: { env: 'TZ', schema: text, default: 'UTC', doc: 'TZ inside the container' },
-  engine: { env: 'OCX_ENGINE', schema: z.enum(['auto', 'docker', 'podman'], { error: 'expected "auto", "docker" or "podman"' }), default: 'auto', doc: 'container engine' },
+  engine: { env: 'OCX_ENGINE', schema: z.enum(['auto', 'docker', 'podman', 'rocker'], { error: 'expected "auto", "docker", "podman" or "rocker"' }), default: 'auto', doc: 'container engine' },
   opencode_source: { env: 'OCX_OPENCODE_SOURCE', schema: z.enum(['github', 'npm'], { error: 'expected "github" or "npm"' }), default: 'github', doc: 'where OpenCode binaries and "latest" come from first (the other is the fallback)' },
   opencode_download_url: { env: 'OCX_OPENCODE_DOWNLOAD_URL', schema: text, default: null, doc: 'mirror URL template with {version} and {arch} (x64|arm64); file:// allowed; tried first' },
 } satisfies Record<string, KeyDef>;
@@ -91,7 +91,7 @@ export interface Config {
   read_only: boolean;
   forbidden_paths: string[];
   timezone: string;
-  engine: 'auto' | 'docker' | 'podman';
+  engine: 'auto' | 'docker' | 'podman' | 'rocker';
   opencode_source: 'github' | 'npm';
   opencode_download_url: string | null;
 }

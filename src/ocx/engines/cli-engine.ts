@@ -53,7 +53,7 @@ function toContainer(r: RawContainer): ContainerInfo {
 }
 
 export abstract class CliEngine implements ContainerEngine {
-  abstract readonly name: 'docker' | 'podman';
+  abstract readonly name: 'docker' | 'podman' | 'rocker';
   protected abstract readonly bin: string;
 
   /** Flags this engine adds to every `run` (Podman's user namespace handling). */

@@ -34,7 +34,7 @@ export class PodmanEngine extends CliEngine {
  * 32768: Podman 4.3 on Debian 12 failed the same way above that even when our
  * own limit was higher (and pids_limit bounds the container far lower anyway).
  */
-function hostUlimits(): string[] {
+export function hostUlimits(): string[] {
   let text = '';
   try {
     text = readFileSync('/proc/self/limits', 'utf8');

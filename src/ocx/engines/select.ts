@@ -4,6 +4,7 @@ import { UserError } from '../../common/errors.ts';
 import type { ContainerEngine } from './types.ts';
 
 function onPath(bin: string): boolean {
+  if (bin.includes('/')) return existsSync(bin);
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, bin)));
 }
 
@@ -21,11 +22,13 @@ function dockerUnlikely(): string | undefined {
 
 const docker = async () => new (await import('./docker.ts')).DockerEngine();
 const podman = async () => new (await import('./podman.ts')).PodmanEngine();
+const rocker = async () => new (await import('./rocker.ts')).RockerEngine();
 
-/** The engine for `engine` (config key / OCX_ENGINE). Adding rocker means one more case here. */
-export async function selectEngine(choice: 'auto' | 'docker' | 'podman'): Promise<ContainerEngine> {
+/** The engine for `engine` (config key / OCX_ENGINE). */
+export async function selectEngine(choice: 'auto' | 'docker' | 'podman' | 'rocker'): Promise<ContainerEngine> {
   if (choice === 'docker') return docker();
   if (choice === 'podman') return podman();
+  if (choice === 'rocker') return rocker();
   // A set DOCKER_HOST or CONTAINER_HOST names the engine: use it, or fail with its reason,
   // never build hundreds of megabytes into the other engine's store instead.
   if (process.env.DOCKER_HOST) return docker();
@@ -36,6 +39,11 @@ export async function selectEngine(choice: 'auto' | 'docker' | 'podman'): Promis
     process.stderr.write(`note: engine "auto" chose Podman (${why}); set "engine": "podman" in ocx.json or OCX_ENGINE=podman to choose it yourself\n`);
     return podman();
   }
+  // rocker needs no daemon: installed is enough.
+  if (onPath(process.env.OCX_ROCKER_BIN || 'rocker')) {
+    process.stderr.write(`note: engine "auto" chose rocker (${why}, podman is not installed); set "engine": "rocker" in ocx.json or OCX_ENGINE=rocker to choose it yourself\n`);
+    return rocker();
+  }
   if (onPath(process.env.OCX_DOCKER_BIN || 'docker')) return docker();
-  throw new UserError("no container engine found (tried docker, then podman): install Docker (apt-get install docker.io) and start it, or install Podman (apt-get install podman)");
+  throw new UserError("no container engine found (tried docker, podman, then rocker): install Docker (apt-get install docker.io) and start it, Podman (apt-get install podman), or rocker");
 }

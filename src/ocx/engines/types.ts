@@ -67,7 +67,7 @@ export interface BuildSpec {
 }
 
 export interface ContainerEngine {
-  readonly name: 'docker' | 'podman';
+  readonly name: 'docker' | 'podman' | 'rocker';
   /** Throws a one-line UserError when the engine cannot be used. */
   check(): Promise<void>;
   inspectImage(ref: string): Promise<ImageInfo | undefined>;

@@ -24,6 +24,8 @@ const flagsSchema = z.object({
   quiet: z.optional(z.boolean()),
   iidfile: z.optional(z.string()),
   progress: z.enum(['auto', 'plain', 'tty']),
+  rm: z.optional(z.boolean()),
+  forceRm: z.optional(z.boolean()),
 });
 
 function readText(path: string, what: string): string {
@@ -52,6 +54,9 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--platform <os/arch>', "the target platform (only this machine's)")
     .option('-q, --quiet', 'print only the image id')
     .option('--iidfile <file>', 'write the image id to this file')
+    // A step's container never outlives its step here, failed or not: Docker's flags for that are accepted as they are.
+    .option('--rm', 'accepted for Docker scripts: step containers are always removed')
+    .option('--force-rm', 'accepted for Docker scripts: step containers are always removed, also after a failed step')
     .addOption(new Option('--progress <mode>', 'accepted for Docker scripts: every mode prints plain steps').choices(['auto', 'plain', 'tty']).default('auto'));
   const { opts: raw, operands } = parseArgs<unknown>(cmd, args);
   const parsed = flagsSchema.safeParse(raw);

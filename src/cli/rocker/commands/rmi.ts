@@ -6,8 +6,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<image...>', 'images to remove')
     .option('-f, --force', 'remove even when a container uses the image (the container keeps its files)');
   const { opts, operands } = parseArgs<{ force?: boolean }>(cmd, args);
-  const { removed, damaged } = await (await ctx.engine.images()).remove(operands, Boolean(opts.force));
+  const { removed, damaged, stillTagged } = await (await ctx.engine.images()).remove(operands, Boolean(opts.force));
   for (const d of damaged) process.stdout.write(`Untagged: ${d.ref} (damaged record)\n`);
-  for (const r of removed) process.stdout.write(`Untagged: ${r.name}:${r.tag}\nDeleted: ${r.digest}\n`);
+  for (const r of removed) process.stdout.write(`Untagged: ${r.name}:${r.tag}\n${stillTagged.has(r.digest) ? '' : `Deleted: ${r.digest}\n`}`);
   return 0;
 }
