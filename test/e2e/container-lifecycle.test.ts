@@ -260,3 +260,13 @@ test('inspect shows a container with its live state', () => {
   expect(rocker(['rm', '-f', 'insp'], env).code).toBe(0);
   expect(rocker(['inspect', 'insp'], env)).toMatchObject({ code: 1, stderr: 'rocker: no such image or container: insp\n' });
 });
+
+test('run -d on a host without awk (the log copiers): one line naming it, exit 125, no container and no monitor waiting forever', () => {
+  // A PATH with every program of the host's but awk.
+  const bin = join(root, '..', 'no-awk-bin');
+  spawnSync('sh', ['-c', `mkdir -p ${bin} && for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do for f in "$d"/*; do n=\${f##*/}; case $n in awk|mawk|gawk|nawk|busybox) continue;; esac; [ -e "${bin}/$n" ] || ln -s "$f" "${bin}/$n"; done; done`]);
+  const r = rocker(['run', '-d', '--name', 'noawk', 'busybox', 'true'], { ...env, PATH: bin }, { timeout: 30_000 });
+  expect(r).toEqual({ code: 125, stdout: '', stderr: 'rocker: a background container needs awk on the host for its logs: install mawk or gawk\n' });
+  expect(entry('noawk')).toBeUndefined();
+  rmSync(bin, { recursive: true, force: true });
+});

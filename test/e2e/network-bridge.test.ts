@@ -23,6 +23,13 @@ const bridgeNet = () => JSON.parse(rocker(['network', 'inspect', 'bridge'], env)
 /** What a container leaves on the host (the network's own bridge and shared chains stay until it is removed). */
 const perContainer = (l: string) => /veth|CNI-DN|CNI-[0-9a-f]{24}|-[ds] 10\.\d+\.\d+\.\d+\/32/.test(l);
 
+test('network inspect: the default network exists before its first use, as Docker\'s; an unknown one is exit 1', () => {
+  const [net] = JSON.parse(rocker(['network', 'inspect', 'bridge'], env).stdout);
+  expect(net).toMatchObject({ Name: 'bridge', Driver: 'bridge' });
+  expect(net.IPAM.Config[0].Subnet).toMatch(/^10\.\d+\.0\.0\/16$/);
+  expect(rocker(['network', 'inspect', 'nosuch'], env)).toEqual({ code: 1, stdout: '', stderr: 'rocker: no such network: nosuch\n' });
+});
+
 test('the default network is bridge: an address on the rocker bridge, outbound to the host, resolv.conf, hostname', async () => {
   const srv = await hostServer(dir, 'from-host');
   try {

@@ -20,10 +20,20 @@ export class NetworkVerbs {
     return listNetworks(this.paths);
   }
 
-  /** Docker's shape of each network `texts` names. */
+  /**
+   * Docker's shape of each network `texts` names. The default network is
+   * defined on first use; as Docker's always exists, inspecting it defines
+   * it (its bridge still waits for the first container).
+   */
   async inspect(texts: string[]): Promise<object[]> {
-    const [{ resolveNetwork }, { describeNetwork }] = await Promise.all([import('../network/config.ts'), import('../network/manage.ts')]);
-    return texts.map((t) => describeNetwork(this.paths, resolveNetwork(this.paths, t)));
+    const [{ DEFAULT_NETWORK, findNetwork, networkForRun }, { describeNetwork }] = await Promise.all([import('../network/config.ts'), import('../network/manage.ts')]);
+    const out: object[] = [];
+    for (const t of texts) {
+      const net = findNetwork(this.paths, t) ?? (t === DEFAULT_NETWORK ? await networkForRun(this.paths, t) : undefined);
+      if (!net) throw new UserError(`no such network: ${t}`);
+      out.push(describeNetwork(this.paths, net));
+    }
+    return out;
   }
 
   /** Removes a network with its bridge, reservations and rules. */
