@@ -37,3 +37,11 @@ export function rootlessUid(): number | undefined {
   const v = process.env[ROOTLESS_ENV];
   return v ? Number(v) : undefined;
 }
+
+export const ROOTLESS_GID_ENV = 'ROCKER_ROOTLESS_GID';
+
+/** The host gid of a rootless rocker's user (their primary group). */
+export function rootlessGid(): number | undefined {
+  const v = process.env[ROOTLESS_GID_ENV];
+  return v ? Number(v) : undefined;
+}

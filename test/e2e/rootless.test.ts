@@ -156,6 +156,34 @@ test("the container's root writes as the user on the host, its other users as th
   expect(statSync(join(data, 'by-1000')).uid).toBe(sub.start + 999);
 });
 
+test('--userns keep-id: the user\'s own uid and gid inside, their workspace writable and what they write theirs on the host', () => {
+  const work = join(state.home, 'work');
+  asUser(['mkdir', work]);
+  const r = rocker(['run', '--rm', '--network', 'none', '--userns', 'keep-id', '-v', `${work}:/work`, 'busybox', 'sh', '-c', 'id -u; id -g; stat -c %u /work; echo mine > /work/kept']);
+  expect(r).toEqual({ code: 0, stdout: `${state.uid}\n${state.gid}\n${state.uid}\n`, stderr: '' });
+  expect(statSync(join(work, 'kept'))).toMatchObject({ uid: state.uid, gid: state.gid });
+  // Detached too: exec joins the container's own user namespace.
+  expect(rocker(['run', '-d', '--name', 'keep', '--userns', 'keep-id', 'busybox', 'sleep', '100']).code).toBe(0);
+  expect(rocker(['exec', 'keep', 'id', '-u']).stdout).toBe(`${state.uid}\n`);
+  expect(rocker(['rm', '-f', 'keep']).code).toBe(0);
+  expect(rocker(['run', '--rm', '--userns', 'nonsense', 'busybox', 'true'])).toEqual({ code: 125, stdout: '', stderr: 'rocker: invalid --userns "nonsense": use keep-id (rootless rocker) or host\n' });
+});
+
+test('an image with device nodes imports: a user namespace cannot make them, and the runtime gives /dev anyway', () => {
+  const dir = join(state.base, 'devs');
+  mkdirSync(join(dir, 'dev'), { recursive: true });
+  sh(['mknod', join(dir, 'dev', 'null'), 'c', '1', '3']);
+  sh(['sh', '-c', `echo kept > ${dir}/file`]);
+  const tar = join(state.base, 'devs.tar');
+  sh(['tar', '-C', dir, '-cf', tar, '.']);
+  chmodSync(tar, 0o644);
+  const r = rocker(['import', tar, 'withdevs']);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  const layer = JSON.parse(rocker(['inspect', 'withdevs']).stdout)[0].RootFS.Layers[0].replace('sha256:', '');
+  expect(readFileSync(join(store(), 'layers', 'sha256', layer, 'diff', 'file'), 'utf8')).toBe('kept\n');
+  expect(existsSync(join(store(), 'layers', 'sha256', layer, 'diff', 'dev', 'null'))).toBe(false);
+});
+
 test('a bind mount of /etc cannot change the host: writes are refused and the files stay as they were', () => {
   const before = readFileSync('/etc/passwd', 'utf8');
   const script = 'echo evil >> /hostetc/passwd; echo $?; touch /hostetc/rocker-rootless-probe; echo $?; rm -f /hostetc/hostname; echo $?';

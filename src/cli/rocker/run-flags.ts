@@ -40,6 +40,7 @@ function runParser(name: string, summary: string): Command {
     .option('--cap-drop <cap>', 'drop a Linux capability, or ALL (repeatable)', collect, [])
     .option('--security-opt <opt>', 'no-new-privileges, seccomp=unconfined|PROFILE.json, apparmor=, label=disable, systempaths=unconfined (repeatable)', collect, [])
     .option('--privileged', 'all capabilities and host devices, no seccomp, writable /sys and /proc/sys')
+    .option('--userns <mode>', 'keep-id: rootless, run with your own uid and gid inside (Podman\'s); host: the default')
     .option('--network <network>', 'bridge (the default), a network made with `rocker network create`, none (loopback only) or host; rootless: pasta (the default), none or host')
     .option('-p, --publish <[ip:]hostPort:containerPort[/proto]>', "publish a container's port on the host (repeatable)", collect, [])
     .option('-P, --publish-all', "publish every port the image exposes on a free host port")

@@ -60,6 +60,8 @@ const runOptionsSchema = () => z.object({
   /** The host's init binary (tini, catatonit), bind-mounted as the container's PID 1. */
   init: z.optional(z.string()),
   shmSize: z.optional(z.int().check(z.positive())),
+  /** `--userns keep-id` (rootless): the user's own uid and gid inside, through a user namespace of the container's. */
+  userns: z.optional(z.literal('keep-id')),
   /**
    * The health check, times in ms. From the flags it may be partial (an empty
    * test: the image's); create resolves it against the image's HEALTHCHECK.

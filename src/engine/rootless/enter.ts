@@ -1,7 +1,8 @@
 /*
  * How a rootless `rocker` starts: as the user it makes sure of its store,
  * its runtime directory and its pause process, then becomes
- * `nsenter --user=/proc/PAUSE/ns/user rocker ARGS` in the same process.
+ * `nsenter --user=/proc/PAUSE/ns/user --mount=/proc/PAUSE/ns/mnt rocker ARGS`
+ * in the same process.
  * The second rocker is root in the user's namespace, and the rest of the
  * engine runs as it does for root, on the user's store.
  */
@@ -10,8 +11,8 @@ import { userInfo } from 'node:os';
 import { UserError } from '../../common/errors.ts';
 import { execve } from '../sys/exec.ts';
 import { userDataDir, userRunDir } from './dirs.ts';
-import { ROOTLESS_ENV } from '../paths.ts';
-import { idMappers, pauseProcess } from './pause.ts';
+import { ROOTLESS_ENV, ROOTLESS_GID_ENV } from '../paths.ts';
+import { idMappers, ownMountNamespace, pauseProcess } from './pause.ts';
 import { subordinateIds } from './subids.ts';
 
 /** This program as a command line: the compiled executable, or Bun and the script when run from source. */
@@ -52,7 +53,8 @@ export async function enterRootless(argv: string[]): Promise<never> {
   }
   env.ROCKER_RUNROOT ||= runDir;
   env[ROOTLESS_ENV] = String(uid);
+  env[ROOTLESS_GID_ENV] = String(gid);
   const pause = await pauseProcess(runDir, env.ROCKER_ROOT, { uid, gid, ...ids });
-  // The working directory stays: nsenter enters no mount namespace.
-  return execve(nsenter(), ['nsenter', `--user=/proc/${pause}/ns/user`, '--', ...self(), ...argv], env);
+  // Entering a mount namespace moves to its "/": the working directory is given again (the same path there).
+  return execve(nsenter(), ['nsenter', `--user=/proc/${pause}/ns/user`, ...ownMountNamespace(pause), `--wd=${process.cwd()}`, '--', ...self(), ...argv], env);
 }

@@ -66,10 +66,17 @@ async function holder(prefix: string[]): Promise<ReturnType<typeof Bun.spawn> & 
   return (await new Response(child.stderr).text()).trim().split('\n').pop() || `${prefix[0]} exited ${await child.exited}`;
 }
 
-/** Starts a pause process in a new user namespace and writes its maps: the user as 0, the subordinate ids from 1. */
+/**
+ * Starts a pause process in a new user namespace and writes its maps: the
+ * user as 0, the subordinate ids from 1. It holds a mount namespace of that
+ * user namespace too (a copy of the host's that keeps receiving its mounts):
+ * runc, when a container has a user namespace of its own (--userns keep-id),
+ * goes back to its own mount namespace to open bind-mount sources, which it
+ * may only do in one its user namespace owns.
+ */
 async function startPause(user: HostUser): Promise<number> {
   const { uids, gids, mappers: { newuidmap, newgidmap } } = user;
-  const child = await holder(['unshare', '--user']);
+  const child = await holder(['unshare', '--user', '--mount', '--propagation', 'slave']);
   if (typeof child === 'string') throw new UserError(`rootless mode: cannot create a user namespace: ${child}`);
   try {
     run([newuidmap, String(child.pid), '0', String(user.uid), '1', '1', String(uids.start), String(uids.count)]);
@@ -110,9 +117,9 @@ function orphanedNamespace(root: string): number | undefined {
   return undefined;
 }
 
-/** A pause process in the namespace `pid` is in, or undefined if it could not join. */
+/** A pause process in the namespaces `pid` is in, or undefined if it could not join. */
 async function rejoin(pid: number): Promise<number | undefined> {
-  const child = await holder(['nsenter', `--user=/proc/${pid}/ns/user`]);
+  const child = await holder(['nsenter', `--user=/proc/${pid}/ns/user`, ...ownMountNamespace(pid)]);
   if (typeof child === 'string') return undefined;
   child.unref();
   return child.pid;
@@ -131,4 +138,16 @@ export async function pauseProcess(runDir: string, storeRoot: string, user: Host
     writeFileSync(file, `${fresh} ${procStartTime(fresh) ?? 0}\n`);
     return fresh;
   });
+}
+
+/**
+ * nsenter's argument for the mount namespace `pid` holds, when it is not the
+ * caller's: a pause process started by an older rocker held none of its own.
+ */
+export function ownMountNamespace(pid: number): string[] {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`) === readlinkSync('/proc/self/ns/mnt') ? [] : [`--mount=/proc/${pid}/ns/mnt`];
+  } catch {
+    return [];
+  }
 }

@@ -4,6 +4,7 @@ import { isAbsolute } from 'node:path';
 import { describeFsError, UserError } from '../../common/errors.ts';
 import { parseSize } from '../../common/format.ts';
 import type { RunOptions } from '../container-store/record.ts';
+import { rootlessGid, rootlessUid } from '../paths.ts';
 import { securityOptions } from './security.ts';
 import { ALL_CAPS, containerCaps, heldCaps, normalizeCap } from './capabilities.ts';
 import { networkOptions, type NetworkFlags } from '../network/flags.ts';
@@ -55,6 +56,20 @@ export interface RunFlags extends NetworkFlags {
   healthcheck?: boolean;
   /** `--pod NAME`: join a pod's namespaces (its network, ports and hostname are the pod's). */
   pod?: string;
+  /** `--userns keep-id|host` */
+  userns?: string;
+}
+
+/**
+ * `--userns`: `host` (the default: the ids of rocker's own namespace) or
+ * Podman's `keep-id`, which only a rootless rocker has a use for: as root
+ * the container's ids are the host's already.
+ */
+function userns(mode: string): Pick<RunOptions, 'userns'> {
+  if (mode === 'host' || mode === '') return {};
+  if (mode !== 'keep-id') throw bad(`invalid --userns "${mode}": use keep-id (rootless rocker) or host`);
+  if (rootlessUid() === undefined) throw bad('--userns keep-id is for rootless rocker (run as a user other than root): as root the container\'s ids are the host\'s already');
+  return { userns: 'keep-id' };
 }
 
 /** A pod member takes its network from the pod: the flags that would make its own are refused, as Podman does. */
@@ -198,7 +213,8 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     env,
     ...mountOptions(f.volume, f.tmpfs, f.mount ?? []),
     workdir: f.workdir,
-    user: f.user,
+    // keep-id runs as the user by default, as Podman's does.
+    user: f.user ?? (f.userns === 'keep-id' && rootlessUid() !== undefined ? `${rootlessUid()}:${rootlessGid() ?? rootlessUid()}` : undefined),
     hostname: f.hostname,
     capAdd,
     capDrop,
@@ -212,6 +228,7 @@ export function runOptionsFromFlags(f: RunFlags): RunOptions {
     ...(f.ulimit?.length ? { ulimits: f.ulimit.map(ulimit) } : {}),
     ...(f.device?.length ? { devices: f.device.map(device) } : {}),
     ...(f.restart !== undefined ? { restart: restartPolicy(f.restart, !!f.rm) } : {}),
+    ...(f.userns !== undefined ? userns(f.userns) : {}),
     ...healthFlags(f),
     resources: {
       memory: f.memory === undefined ? undefined : memory(f.memory),

@@ -1,7 +1,8 @@
 import { UserError } from '../../common/errors.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { cgroupLeaf } from '../container-store/status.ts';
-import { rootlessUid } from '../paths.ts';
+import { rootlessGid, rootlessUid } from '../paths.ts';
+import { keepIdMappings } from '../rootless/keep-id.ts';
 import { NETNS_SYSCTLS } from '../network/sysctls.ts';
 import type { ContainerFiles } from '../container-store/store.ts';
 import { defaultSeccomp } from './seccomp/default.ts';
@@ -124,6 +125,8 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
   if (joined.network) namespaces.push({ type: 'network', path: joined.network });
   // --network none, and a rootless container's pasta (its hooks connect the new namespace).
   else if (o.network === 'none' || hooks) namespaces.push({ type: 'network' });
+  const userns = o.userns === 'keep-id' && rootless ? keepIdMappings(rootlessUid()!, rootlessGid() ?? rootlessUid()!) : undefined;
+  if (userns) namespaces.push({ type: 'user' });
   return {
     ociVersion: '1.0.2',
     process: {
@@ -148,6 +151,7 @@ export function buildSpec(rec: ContainerRecord, files: ContainerFiles, lowers: s
       ...(rootless ? {} : { cgroupsPath: `/${cgroupLeaf(rec.id)}`, resources: resources(rec) }),
       ...(o.devices?.length ? { devices: o.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: 0, gid: 0 })) } : {}),
       namespaces,
+      ...(userns ?? {}),
       // Docker's sysctls for a namespace of the container's own (a bridged one's are set where its namespace is made).
       // Not rootless: a ping_group_range beyond the user namespace's mapped gids is refused (EINVAL).
       ...(!joined.network && o.network === 'none' && !rootless ? { sysctl: NETNS_SYSCTLS } : {}),

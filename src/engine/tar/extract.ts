@@ -125,9 +125,13 @@ export async function extractTar(input: Readable, dest: string, what: string): P
   }
   tar.stdin.end();
   const code = await tarExit;
-  if (code !== 0) {
-    const line = tarErr.split('\n').map((l) => l.replace(/^tar:\s*/, '').trim()).filter((l) => l && !/^Exiting with failure/.test(l)).pop();
-    throw new UserError(`cannot import ${what}: tar failed: ${line ?? `exit status ${code}`}`);
+  const problems = tarErr.split('\n').map((l) => l.replace(/^tar:\s*/, '').trim()).filter((l) => l && !/^Exiting with failure/.test(l));
+  // Device nodes cannot be made in a user namespace (rootless rocker); tar makes
+  // everything else. A container gets its /dev from the runtime, so they are
+  // left out, as containerd does in a user namespace.
+  const onlyDevices = code === 2 && problems.length > 0 && problems.every((l) => /: Cannot mknod: Operation not permitted$/.test(l));
+  if (code !== 0 && !onlyDevices) {
+    throw new UserError(`cannot import ${what}: tar failed: ${problems.pop() ?? `exit status ${code}`}`);
   }
   return { diffId: `sha256:${hash.digest('hex')}`, size, whiteouts };
 }

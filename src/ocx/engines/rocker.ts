@@ -4,11 +4,15 @@
 // Every call spawns `rocker` rather than calling its engine library in
 // process: a query costs ~12 ms of CPU more that way (bench/README.md), and
 // one code path (rocker's own) decides which store and user namespace apply.
-// Rootless: if rocker maps the container's root onto the caller, workspace
-// files made by the session's user would belong to a subordinate uid; the
-// place for a keep-id style flag is extraRunFlags(), as Podman has it.
+// Rootless (any user but root): rocker maps the container's root onto the
+// caller, so the session runs with `--userns keep-id` (the user's own uid
+// and gid inside, as on Podman; workspace files stay theirs), and on pasta
+// where ocx asks for the bridge network, which needs root.
 import { UserError } from '../../common/errors.ts';
 import { CliEngine } from './cli-engine.ts';
+import type { RunSpec } from './types.ts';
+
+const rootless = () => process.getuid?.() !== 0;
 
 export class RockerEngine extends CliEngine {
   readonly name = 'rocker' as const;
@@ -25,6 +29,14 @@ export class RockerEngine extends CliEngine {
   override async networkExists(name: string): Promise<boolean> {
     // The default network is defined on first use: it always exists for a run.
     return name === 'bridge' || super.networkExists(name);
+  }
+
+  override runArgv(spec: RunSpec): string[] {
+    return super.runArgv(rootless() && spec.network === 'bridge' ? { ...spec, network: 'pasta' } : spec);
+  }
+
+  protected override extraRunFlags(): string[] {
+    return rootless() ? ['--userns', 'keep-id'] : [];
   }
 
   protected unavailable(detail: string, missing: boolean): UserError {
