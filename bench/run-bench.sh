@@ -179,7 +179,7 @@ table() {
   echo
   table "$work"/start-*.json
   echo
-  echo "On the default bridge network (CNI bridge + host-local + firewall) against --network none:"
+  echo "On the default bridge network (CNI bridge + host-local; the network's own rules) against --network none:"
   echo
   table "$work"/bridge-*.json
   echo
