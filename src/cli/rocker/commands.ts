@@ -96,7 +96,7 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   pause: { summary: 'Freeze all processes of containers', load: () => import('./commands/pause.ts') },
   unpause: { summary: 'Thaw paused containers', load: () => import('./commands/unpause.ts') },
   top: { summary: "Show a running container's processes", load: () => import('./commands/top.ts') },
-  stats: { summary: "Show containers' CPU, memory and process counts", load: () => import('./commands/stats.ts') },
+  stats: { summary: "Show containers' CPU, memory, network and block I/O, and process counts", load: () => import('./commands/stats.ts') },
   cp: { summary: 'Copy files between a container and the host', load: () => import('./commands/cp.ts') },
   volume: {
     summary: 'Manage named volumes (create, ls, inspect, rm, prune)',
