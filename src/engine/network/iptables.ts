@@ -1,8 +1,12 @@
 // iptables as rocker calls it: -w everywhere (the plugins run it too), and
 // rules deleted exactly as `-S` printed them.
 export function run(cmd: string[], input?: string): { ok: boolean; out: string; err: string } {
-  const r = Bun.spawnSync(cmd, { stdin: input === undefined ? 'ignore' : Buffer.from(input), stdout: 'pipe', stderr: 'pipe' });
-  return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString().trim() };
+  try {
+    const r = Bun.spawnSync(cmd, { stdin: input === undefined ? 'ignore' : Buffer.from(input), stdout: 'pipe', stderr: 'pipe' });
+    return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString().trim() };
+  } catch {
+    return { ok: false, out: '', err: `${cmd[0]} not found` };
+  }
 }
 
 /** The rules of a chain ("-A ..." lines), or undefined when the chain does not exist. */

@@ -6,6 +6,7 @@
 // bridged start and stop; these rules cost a few milliseconds on a
 // network's first use and nothing after. The per-container work (veth,
 // address, published ports) stays with the plugins.
+import { UserError } from '../../common/errors.ts';
 import type { Network } from './config.ts';
 import { chainRules, deleteRule, dropChain, run } from './iptables.ts';
 
@@ -39,15 +40,18 @@ export function addNetworkRules(net: Network): void {
       ? [`-A ${FORWARD} -i ${b} -o ${b} -m comment --comment rocker -j ACCEPT`]
       : [`-A ${FORWARD} -i ${b} -m comment --comment rocker -j ACCEPT`, `-A ${FORWARD} -o ${b} -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -m comment --comment rocker -j ACCEPT`]),
   ];
-  restore('filter', filter);
+  restore(net, 'filter', filter);
   if (net.internal) return;
   ensureChain('nat', NAT, 'POSTROUTING');
-  restore('nat', [`-A ${NAT} -s ${net.subnet} ! -o ${b} -m comment --comment rocker -j MASQUERADE`]);
+  restore(net, 'nat', [`-A ${NAT} -s ${net.subnet} ! -o ${b} -m comment --comment rocker -j MASQUERADE`]);
 }
 
-function restore(table: string, rules: string[]): void {
+function restore(net: Network, table: string, rules: string[]): void {
   const r = run(['iptables-restore', '-w', '--noflush'], `*${table}\n${rules.join('\n')}\nCOMMIT\n`);
-  if (!r.ok) throw new Error(`iptables-restore: ${r.err}`);
+  if (r.ok) return;
+  removeNetworkRules(net.bridge);
+  const cause = r.err.split('\n').filter(Boolean).pop() ?? 'iptables-restore failed';
+  throw new UserError(`network ${net.name}: cannot write its firewall rules: ${cause} (install iptables)`, 125);
 }
 
 /** Removes a network's rules, and rocker's chains once no network has any. */
