@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 
 /** The names in a directory, or none when it does not exist (yet) or cannot be read. */
 export function dirEntries(dir: string): string[] {
@@ -6,5 +6,14 @@ export function dirEntries(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
+  }
+}
+
+/** A symbolic link's target, or undefined when there is no link (or it cannot be read). */
+export function readLinkOr(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
   }
 }

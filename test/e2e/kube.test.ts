@@ -9,11 +9,11 @@ import { parseAllDocuments } from 'yaml';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { kubectlDryRun } from '../helpers/kube-discovery.ts';
 import { rocker } from '../helpers/rocker.ts';
+import { settlesTo } from '../helpers/poll.ts';
 
 const { env, runRoot, leaks } = containerSuite();
 const work = mkdtempSync(join(tmpdir(), 'rocker-kube-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const file = (name: string, text: string) => {
   const p = join(work, name);
   writeFileSync(p, text);
@@ -21,18 +21,8 @@ const file = (name: string, text: string) => {
 };
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
 const list = (args: string[]) => rocker(args, env).stdout.split('\n').filter(Boolean);
-/** Firewall rules naming any of `ids` (the leak check at the end sees every store's, and other stores run meanwhile). */
 /** The pods (by id) whose network attachment exists: made once per pod, gone with it. */
 const attachedPods = (ids: string[]) => ids.filter((id) => existsSync(join(runRoot, 'net', 'attachments', `${id}.json`)));
-
-async function until(fn: () => string, want: string): Promise<string> {
-  let got = '';
-  for (let i = 0; i < 50 && got !== want; i++) {
-    got = fn();
-    if (got !== want) await sleep(100);
-  }
-  return got;
-}
 
 const WEB_FLAGS = [
   '-p', '127.0.0.1:18941:8080', '-e', 'GREETING=hello', '-w', '/srv', '-u', '1000:1000', '-l', 'tier=front', '-m', '64m', '--cpus', '0.5', '--cpu-shares', '512',
@@ -50,7 +40,7 @@ test('kube generate: a Pod carrying every field, and a Service with --service, b
   expect(rocker(['run', '--rm', '-v', 'webdata:/vol', 'busybox', 'sh', '-c', 'echo volume-data > /vol/v'], env).code).toBe(0);
   const run = rocker(['run', '-d', '--name', 'web', ...WEB_FLAGS, '-v', `${join(work, 'data')}:/data:ro`, '-v', 'webdata:/vol', 'busybox', ...WEB_CMD], env);
   expect(run.stderr).toBe('');
-  expect(await until(fetchWeb, WEB_PAGE)).toBe(WEB_PAGE);
+  expect(await settlesTo(fetchWeb, WEB_PAGE)).toBe(WEB_PAGE);
   const gen = rocker(['kube', 'generate', '--service', 'web'], env);
   expect(gen.code).toBe(0);
   const yamlFile = file('web.yaml', gen.stdout);
@@ -93,7 +83,7 @@ test('round trip: the container removed, its YAML played, the same page served t
   const play = rocker(['kube', 'play', yamlFile], env);
   expect(play.stderr).toBe('');
   expect(play.stdout).toMatch(/^Pod: web-pod\nContainer: [0-9a-f]{64}\n$/);
-  expect(await until(fetchWeb, WEB_PAGE)).toBe(WEB_PAGE);
+  expect(await settlesTo(fetchWeb, WEB_PAGE)).toBe(WEB_PAGE);
   const rec = JSON.parse(rocker(['inspect', 'web-pod-web'], env).stdout)[0];
   expect(rec.HostConfig).toMatchObject({ ReadOnlyRootfs: true, Memory: 64 * 1024 * 1024, NanoCpus: 5e8, CpuShares: 512, CapAdd: ['CAP_SYS_TIME'], CapDrop: ['CAP_NET_RAW'] });
   expect(rec.HostConfig.SecurityOpt).toContain('no-new-privileges');
@@ -128,7 +118,7 @@ spec:
       args: ["sh", "-c", "while true; do wget -qO- http://localhost:9000/p > /tmp/got 2>/dev/null; sleep 0.2; done"]
 `);
   expect(rocker(['kube', 'play', yamlFile], env).code).toBe(0);
-  expect(await until(() => rocker(['exec', 'duo-client', 'cat', '/tmp/got'], env).stdout, 'pong\n')).toBe('pong\n');
+  expect(await settlesTo(() => rocker(['exec', 'duo-client', 'cat', '/tmp/got'], env).stdout, 'pong\n')).toBe('pong\n');
   expect(rocker(['exec', 'duo-client', 'sh', '-c', 'ps -o args | grep -c "[h]ttpd -f -p 9000"'], env).stdout).toBe('1\n');
   const gen = rocker(['kube', 'generate', 'duo'], env).stdout;
   const [pod] = docs(gen);

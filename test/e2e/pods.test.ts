@@ -6,23 +6,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerSuite } from '../helpers/container-suite.ts';
-import { eventually } from '../helpers/poll.ts';
+import { eventually, settlesTo } from '../helpers/poll.ts';
 import { ROCKER, rocker } from '../helpers/rocker.ts';
 
 const { env, leaks, runRoot } = containerSuite();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspectPod = (name: string) => JSON.parse(rocker(['pod', 'inspect', name], env).stdout)[0];
 const list = (args: string[]) => rocker(args, env).stdout.split('\n').filter(Boolean);
 const podDirs = () => (existsSync(join(runRoot, 'pods')) ? readdirSync(join(runRoot, 'pods')) : []);
-
-async function until(fn: () => string, want: string): Promise<string> {
-  let got = '';
-  for (let i = 0; i < 50 && got !== want; i++) {
-    got = fn();
-    if (got !== want) await sleep(100);
-  }
-  return got;
-}
 
 test("a pod's containers share network, IPC and UTS: they talk over localhost, and its published port reaches them", async () => {
   const id = rocker(['pod', 'create', '--name', 'duo', '-p', '127.0.0.1:18931:8080', '-l', 'team=a'], env).stdout.trim();
@@ -30,8 +20,8 @@ test("a pod's containers share network, IPC and UTS: they talk over localhost, a
   expect(inspectPod('duo')).toMatchObject({ Id: id, Name: 'duo', State: 'created', SharedNamespaces: ['net', 'ipc', 'uts'], Labels: { team: 'a' }, Containers: [] });
   expect(rocker(['run', '-d', '--pod', 'duo', '--name', 'web', 'busybox', 'sh', '-c', 'echo from-web > /i.html; httpd -f -p 8080 -h /'], env)).toMatchObject({ code: 0, stderr: '' });
   const peer = (cmd: string) => rocker(['run', '--rm', '--pod', 'duo', 'busybox', 'sh', '-c', cmd], env);
-  expect(await until(() => peer('wget -qO- http://localhost:8080/i.html').stdout, 'from-web\n')).toBe('from-web\n');
-  expect(await until(() => Bun.spawnSync(['wget', '-qO-', 'http://127.0.0.1:18931/i.html']).stdout.toString(), 'from-web\n')).toBe('from-web\n');
+  expect(await settlesTo(() => peer('wget -qO- http://localhost:8080/i.html').stdout, 'from-web\n')).toBe('from-web\n');
+  expect(await settlesTo(() => Bun.spawnSync(['wget', '-qO-', 'http://127.0.0.1:18931/i.html']).stdout.toString(), 'from-web\n')).toBe('from-web\n');
   // One namespace each for net, ipc and uts, the pod's; the mount and PID namespaces stay each container's own.
   const ns = (c: string) => rocker(['exec', c, 'sh', '-c', 'hostname; for n in net ipc uts pid mnt; do readlink /proc/self/ns/$n; done'], env).stdout;
   expect(rocker(['run', '-d', '--pod', 'duo', '--name', 'side', 'busybox', 'sleep', '1000'], env).code).toBe(0);
@@ -57,7 +47,7 @@ test('pod stop ends its containers and lets its namespaces go; pod start makes t
   expect(await leaks()).toMatchObject({ mounts: [], processes: [] });
   expect(rocker(['pod', 'start', 'duo'], env)).toEqual({ code: 0, stdout: 'duo\n', stderr: '' });
   expect(inspectPod('duo').Containers.map((c: { State: string }) => c.State)).toEqual(['running', 'running']);
-  expect(await until(() => rocker(['exec', 'side', 'wget', '-qO-', 'http://localhost:8080/i.html'], env).stdout, 'from-web\n')).toBe('from-web\n');
+  expect(await settlesTo(() => rocker(['exec', 'side', 'wget', '-qO-', 'http://localhost:8080/i.html'], env).stdout, 'from-web\n')).toBe('from-web\n');
   // A member started on its own brings the pod's namespaces back too.
   expect(rocker(['pod', 'stop', '-t', '1', 'duo'], env).code).toBe(0);
   expect(rocker(['start', 'side'], env).code).toBe(0);

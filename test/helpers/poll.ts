@@ -13,3 +13,13 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
 
 /** Output as a terminal writes it, with the pty's \r\n turned back into \n. */
 export const unCRLF = (s: string) => s.replace(/\r\n/g, '\n');
+
+/** `fn`'s answer once it is `want`, or its last answer after `tries` polls 100 ms apart (for an expect to show). */
+export async function settlesTo(fn: () => string, want: string, tries = 50): Promise<string> {
+  let got = fn();
+  for (let i = 1; i < tries && got !== want; i++) {
+    await Bun.sleep(100);
+    got = fn();
+  }
+  return got;
+}

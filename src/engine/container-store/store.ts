@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
+import { readLinkOr } from '../../common/dir.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
@@ -94,14 +95,6 @@ export function releaseName(paths: StorePaths, name: string, id: string): void {
     } catch {
       // already gone
     }
-  }
-}
-
-function readLinkOr(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
   }
 }
 

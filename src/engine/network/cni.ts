@@ -128,7 +128,8 @@ export function checkPlugins(chain: PluginConf[]): void {
 
 /**
  * Runs ADD through the chain; returns the final result. `progress` gets each
- * plugin's result as it comes: DEL needs the addresses (the firewall plugin
+ * plugin's result as it comes: DEL needs the addresses (host-local releases
+ * by them; attachments an older rocker made carry the firewall plugin, which
  * finds its rules by them) even when rocker is killed in the middle.
  */
 export async function cniAdd(chain: PluginConf[], inv: Invocation, progress: (result: unknown) => void): Promise<CniResult> {

@@ -1,8 +1,9 @@
 // Pod records: `<root>/pods/<id>/pod.json`, names as symlinks in
 // `<root>/pods/.names/<name>` (made atomically, as container names are).
-import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode, UserError } from '../../common/errors.ts';
+import { readLinkOr } from '../../common/dir.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { StorePaths } from '../paths.ts';
 import { readPodFile, type PodRecord } from './record.ts';
@@ -21,14 +22,6 @@ export function podDir(paths: StorePaths, id: string): string {
 
 function nameLink(paths: StorePaths, name: string): string {
   return join(podsDir(paths), '.names', name);
-}
-
-function readLinkOr(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Writes a new pod: its name claimed first (a taken name fails before anything exists), then its record. */

@@ -85,3 +85,21 @@ export async function restartContainer(paths: StorePaths, rec: ContainerRecord, 
   }
   await startContainer(paths, rec.id, { attach: false, interactive: false });
 }
+
+/**
+ * Starts each container in the background, one after another; a start that
+ * fails with a UserError is reported with its cause and the rest go on.
+ */
+export async function startEach(paths: StorePaths, containers: Array<{ id: string; name: string }>): Promise<Array<{ name: string; error?: string }>> {
+  const out: Array<{ name: string; error?: string }> = [];
+  for (const c of containers) {
+    try {
+      await startContainer(paths, c.id, { attach: false, interactive: false });
+      out.push({ name: c.name });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      out.push({ name: c.name, error: err.message });
+    }
+  }
+  return out;
+}

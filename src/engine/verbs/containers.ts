@@ -111,21 +111,12 @@ export class ContainerVerbs {
    * Reports each container's name and, if it failed, why.
    */
   async startAll(filters: string[]): Promise<Array<{ name: string; error?: string }>> {
-    const [{ startContainer }, { existsSync }] = await Promise.all([import('../runtime/start-again.ts'), import('node:fs')]);
+    const [{ startEach }, { existsSync }] = await Promise.all([import('../runtime/start-again.ts'), import('node:fs')]);
     const { containers } = await this.list({ filters, full: true });
-    const out: Array<{ name: string; error?: string }> = [];
-    for (const { rec, record, status } of containers) {
-      if (status.state === 'running' || status.state === 'restarting' || status.monitorAlive) continue;
-      if (record?.options.restart?.policy === 'unless-stopped' && existsSync(containerFiles(this.paths, rec.id).stopped)) continue;
-      try {
-        await startContainer(this.paths, rec.id, { attach: false, interactive: false });
-        out.push({ name: rec.name });
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        out.push({ name: rec.name, error: err.message });
-      }
-    }
-    return out;
+    const wanted = containers.filter(({ rec, record, status }) =>
+      !(status.state === 'running' || status.state === 'restarting' || status.monitorAlive)
+      && !(record?.options.restart?.policy === 'unless-stopped' && existsSync(containerFiles(this.paths, rec.id).stopped)));
+    return startEach(this.paths, wanted.map(({ rec }) => rec));
   }
 
   async restart(text: string, timeoutSec: number): Promise<void> {

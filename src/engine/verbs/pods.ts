@@ -118,19 +118,9 @@ export class PodVerbs {
   /** Makes the pod's namespaces, then starts every member that is not running; the names that failed, with why. */
   async start(text: string): Promise<Array<{ name: string; error?: string }>> {
     const pod = resolvePod(this.paths, text);
-    const [{ holdPod }, { startContainer }] = await Promise.all([import('../pod-store/namespaces.ts'), import('../runtime/start-again.ts')]);
+    const [{ holdPod }, { startEach }] = await Promise.all([import('../pod-store/namespaces.ts'), import('../runtime/start-again.ts')]);
     await holdPod(this.paths, pod);
-    const out: Array<{ name: string; error?: string }> = [];
-    for (const c of this.members(pod)) {
-      try {
-        await startContainer(this.paths, c.id, { attach: false, interactive: false });
-        out.push({ name: c.name });
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        out.push({ name: c.name, error: err.message });
-      }
-    }
-    return out;
+    return startEach(this.paths, this.members(pod));
   }
 
   /** Stops every member (SIGTERM, then SIGKILL after `timeoutSec`), then lets the namespaces go. */
