@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+
 /**
  * Sizes as the seed prints them: 1024-based, one decimal, no space
  * (500 -> 500B, 2048 -> 2.0KB, 2621440 -> 2.5MB, 2^30 -> 1.0GB).
@@ -21,6 +23,28 @@ const two = (n: number) => String(n).padStart(2, '0');
 /** The local zone's offset (minutes, getTimezoneOffset's sign) per quarter hour: zones change offset only on quarter hours. */
 const offsets = new Map<number, number>();
 
+const UTC_NAME = /^:?(Etc\/)?(UTC|UCT|Universal|Zulu|GMT)([+-]?0)?$/;
+let localtimeIsUtc: boolean | undefined;
+
+/**
+ * Whether local time is UTC, told without loading the time-zone database
+ * (the first getTimezoneOffset costs ~5 ms, more than a listing's other
+ * work): TZ names UTC, or TZ is unset and /etc/localtime is UTC's or absent,
+ * as on most servers and CI machines. Anything else asks the database.
+ */
+function zoneIsUtc(): boolean {
+  const tz = process.env.TZ;
+  if (tz !== undefined) return tz === '' || UTC_NAME.test(tz);
+  if (localtimeIsUtc === undefined) {
+    try {
+      localtimeIsUtc = UTC_NAME.test(readlinkSync('/etc/localtime').split('zoneinfo/').pop()!);
+    } catch (err) {
+      localtimeIsUtc = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+  }
+  return localtimeIsUtc;
+}
+
 /**
  * Local `YYYY-MM-DD HH:MM:SS`, the seed's created_time format. One local-time
  * conversion per quarter hour, the rest by UTC arithmetic: six local getters
@@ -32,7 +56,7 @@ export function formatLocalTime(d: Date): string {
   const q = Math.floor(t / 900_000);
   let off = offsets.get(q);
   if (off === undefined) {
-    off = d.getTimezoneOffset();
+    off = zoneIsUtc() ? 0 : d.getTimezoneOffset();
     offsets.set(q, off);
   }
   const l = new Date(t - off * 60_000);

@@ -8,6 +8,16 @@ export { z };
 let messagesLoaded = false;
 
 /**
+ * A schema built on first use: building zod objects costs at load time, and
+ * a command that never validates one (a listing served from its cache) should
+ * not pay for it.
+ */
+export function lazySchema<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+/**
  * Validates `data`; on failure throws an Error whose message names the
  * first bad field ("layers.0: Invalid string: must match pattern ...").
  * English messages are loaded only when something is wrong.

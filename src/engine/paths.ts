@@ -12,6 +12,8 @@ export interface StorePaths {
   /** Staging for imports and pulls: same file system as the store, so renames are atomic. */
   tmp: string;
   locks: string;
+  /** The listings' caches (common/stat-cache.ts): disposable, checked against the files on every use. */
+  cache: string;
 }
 
 export function storePaths(root: string, runRoot: string): StorePaths {
@@ -23,6 +25,7 @@ export function storePaths(root: string, runRoot: string): StorePaths {
     containers: join(root, 'containers'),
     tmp: join(root, 'tmp'),
     locks: join(root, 'locks'),
+    cache: join(root, 'cache'),
   };
 }
 

@@ -32,6 +32,27 @@ test('created_time follows the zone across a daylight-saving change (offsets are
   }
 });
 
+test('UTC named by TZ is told without the zone database; other zones still convert (each case its own quarter hour)', () => {
+  const tz = process.env.TZ;
+  try {
+    const cases: Array<[string, string, string]> = [
+      ['UTC', '2027-01-01T10:00:00Z', '2027-01-01 10:00:00'],
+      ['Etc/UTC', '2027-01-02T10:00:00Z', '2027-01-02 10:00:00'],
+      ['', '2027-01-03T10:00:00Z', '2027-01-03 10:00:00'],
+      ['America/New_York', '2027-01-04T10:00:00Z', '2027-01-04 05:00:00'],
+      ['Asia/Kolkata', '2027-01-05T10:00:00Z', '2027-01-05 15:30:00'],
+      ['Etc/GMT+5', '2027-01-06T10:00:00Z', '2027-01-06 05:00:00'],
+    ];
+    for (const [zone, at, shown] of cases) {
+      process.env.TZ = zone;
+      expect(formatLocalTime(new Date(at))).toBe(shown);
+    }
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+});
+
 test('ages read like Docker', () => {
   const now = new Date('2026-11-22T12:00:00Z');
   expect(formatAge(new Date('2026-11-20T12:00:00Z'), now)).toBe('2 days ago');

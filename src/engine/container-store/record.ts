@@ -108,6 +108,8 @@ const summaryShape = () => ({
 });
 const containerSummarySchema = () => z.object(summaryShape());
 export type ContainerSummary = z.infer<ReturnType<typeof containerSummarySchema>>;
+/** Names the summary's shape for the listing's cache: change it with the shape. */
+export const SUMMARY_CACHE_VERSION = 'containers-1';
 
 const containerRecordSchema = () => z.object({
   ...summaryShape(),

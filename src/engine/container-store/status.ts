@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { StatCache } from '../../common/stat-cache.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import { isFrozen } from './cgroup.ts';
 import { inCgroup, processAlive, rootIsContainer } from './proc.ts';
@@ -31,6 +32,33 @@ export interface StatusOptions {
   startedAt?: boolean;
 }
 
+/** An exit file's text and, when asked for, when it was written (the container's end). */
+export interface ExitFile {
+  text: string;
+  mtimeMs?: number;
+}
+
+/** Reads the exit file; a listing passes one that answers from its cache. */
+export type ExitReader = (path: string, withTime: boolean) => ExitFile | undefined;
+
+export const readExitFile: ExitReader = (path, withTime) => {
+  if (!existsSync(path)) return undefined; // cheaper than a thrown ENOENT, and the usual case while running
+  try {
+    const text = readFileSync(path, 'utf8');
+    return withTime ? { text, mtimeMs: statSync(path).mtimeMs } : { text };
+  } catch {
+    return undefined; // removed meanwhile
+  }
+};
+
+/**
+ * An exit reader for a listing: the file's stat decides whether the cached
+ * text still holds (an exit file is rewritten, not edited, at each end).
+ */
+export function cachedExitReader(cache: StatCache, containers: string): ExitReader {
+  return (path) => cache.file(path.slice(containers.length + 1), () => readExitFile(path, true), (v) => v !== undefined);
+}
+
 function mtime(path: string): Date | undefined {
   try {
     return statSync(path).mtime;
@@ -53,9 +81,9 @@ function isContainerProcess(pid: number, id: string): boolean {
   return rootlessUid() === undefined ? inCgroup(pid, cgroupLeaf(id)) : rootIsContainer(pid, id);
 }
 
-/** `likely`: the file usually exists, so skip the existsSync that saves a thrown ENOENT when it usually does not. */
-function readText(path: string, likely = false): string | undefined {
-  if (!likely && !existsSync(path)) return undefined;
+/** The existsSync first: a thrown ENOENT costs more, and these files are usually absent. */
+function readText(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -73,17 +101,11 @@ function monitorAliveAt(file: string): boolean {
 }
 
 /** The exit the monitor recorded, if it has: the exited status, else undefined. */
-function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOptions): ContainerStatus | undefined {
-  const exit = readText(files.exit, true);
+function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOptions, readExit: ExitReader): ContainerStatus | undefined {
+  const got = readExit(files.exit, !!opts.finishedAt);
+  const exit = got?.text;
   if (exit === undefined || !/^\d+\s*$/.test(exit)) return undefined;
-  let finishedAt: Date | undefined;
-  if (opts.finishedAt) {
-    try {
-      finishedAt = statSync(files.exit).mtime;
-    } catch {
-      // removed meanwhile
-    }
-  }
+  const finishedAt = opts.finishedAt && got?.mtimeMs !== undefined ? new Date(got.mtimeMs) : undefined;
   if (existsSync(files.restarting) && monitorAliveAt(files.monitor)) {
     return { state: 'restarting', exitCode: Number(exit), finishedAt, monitorAlive: true };
   }
@@ -98,10 +120,10 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOpti
  * survives pid reuse and reboots); a pid without that process means it
  * ended unrecorded (killed monitor, reboot).
  */
-export function containerStatus(paths: StorePaths, rec: { id: string }, opts: StatusOptions = {}): ContainerStatus {
+export function containerStatus(paths: StorePaths, rec: { id: string }, opts: StatusOptions = {}, readExit = readExitFile): ContainerStatus {
   const files = containerFiles(paths, rec.id);
   // In a store of many containers most have ended: read the exit file straight away.
-  const recorded = recordedExit(files, opts);
+  const recorded = recordedExit(files, opts, readExit);
   if (recorded) return recorded;
   const alive = monitorAlive(paths, rec.id);
   const pidText = readText(files.pid);
@@ -114,5 +136,5 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: St
   }
   // The process is gone. The monitor may have recorded its exit and ended since the first
   // read: read the file again, after the liveness check, or the code is lost ("unknown").
-  return recordedExit(files, opts) ?? { state: 'exited', startedAt, monitorAlive: alive };
+  return recordedExit(files, opts, readExitFile) ?? { state: 'exited', startedAt, monitorAlive: alive };
 }

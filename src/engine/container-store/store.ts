@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { UserError, errnoCode } from '../../common/errors.ts';
 import { readLinkOr } from '../../common/dir.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { StatCache } from '../../common/stat-cache.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
 import { NAME_PATTERN } from './names.ts';
-import { readNameFile, readRecordFile, readSummaryFile, type ContainerRecord, type ContainerSummary } from './record.ts';
+import { readNameFile, readRecordFile, readSummaryFile, SUMMARY_CACHE_VERSION, type ContainerRecord, type ContainerSummary } from './record.ts';
 
 const ID = /^[0-9a-f]{64}$/;
 
@@ -127,18 +128,31 @@ function containerIds(paths: StorePaths): string[] {
  * record is there but unreadable or invalid (`damaged`). `ps -a` shows both
  * so they can be removed with `rm -f`.
  */
-export function scanContainers(paths: StorePaths): { containers: ContainerSummary[]; incomplete: string[]; damaged: string[] } {
+/** The listings' cache of container summaries and exit files (common/stat-cache.ts). */
+export function containerListCache(paths: StorePaths): StatCache {
+  return new StatCache(join(paths.cache, 'containers.json'), SUMMARY_CACHE_VERSION, paths.containers);
+}
+
+/** `cache`: a listing's own, which it saves once it has read the exit files too; without one the scan saves its own. */
+export function scanContainers(paths: StorePaths, cache?: StatCache): { containers: ContainerSummary[]; incomplete: string[]; damaged: string[] } {
   const containers: ContainerSummary[] = [];
   const incomplete: string[] = [];
   const damaged: string[] = [];
+  // Stat-keyed: `ps -a` over many containers stats each record instead of reading and checking it.
+  const summaries = cache ?? containerListCache(paths);
   for (const id of containerIds(paths)) {
     const record = containerFiles(paths, id).record;
-    try {
-      containers.push(readSummaryFile(record));
-    } catch {
-      (existsSync(record) ? damaged : incomplete).push(id);
-    }
+    const summary = summaries.file(`${id}/container.json`, () => {
+      try {
+        return readSummaryFile(record);
+      } catch {
+        return undefined;
+      }
+    }, (s) => s !== undefined);
+    if (summary) containers.push(summary);
+    else (existsSync(record) ? damaged : incomplete).push(id);
   }
+  if (!cache) summaries.save();
   containers.sort((a, b) => a.created.localeCompare(b.created));
   return { containers, incomplete, damaged };
 }

@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, type Dirent } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { StatCache } from '../../common/stat-cache.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef, nameProblem, parseImageRef } from '../reference.ts';
@@ -49,6 +50,8 @@ export interface CommitConfigOptions {
 }
 
 const RECORD = 'image.json';
+/** Changes with the record's schema, so a cache of records checked by an older one is not used. */
+const CACHE_VERSION = 'images-1';
 
 function isDamaged(r: ImageRecord | DamagedRecord): r is DamagedRecord {
   return typeof r.reason === 'string' && typeof r.path === 'string' && !('digest' in r);
@@ -89,23 +92,23 @@ export class ImageStore {
   list(): { images: ImageRecord[]; damaged: DamagedRecord[] } {
     const images: ImageRecord[] = [];
     const damaged: DamagedRecord[] = [];
-    const walk = (dir: string, parts: string[]) => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      if (parts.length >= 2 && entries.some((e) => e.name === RECORD)) {
-        const path = join(dir, RECORD);
-        const got = this.readRecord(path, parts.slice(0, -1).join('/'), parts[parts.length - 1]!);
+    // Stat-keyed: a listing of many images stats each directory and record instead of reading and checking it.
+    const cache = new StatCache(join(this.paths.cache, 'images.json'), CACHE_VERSION, this.paths.images);
+    // `rel` is the name's path below images/, then the tag: a record two levels down or more.
+    const walk = (rel: string, depth: number) => {
+      const listing = cache.dir(rel);
+      if (!listing) return;
+      if (depth >= 2 && listing.files.includes(RECORD)) {
+        const cut = rel.lastIndexOf('/');
+        const got = cache.file(`${rel}/${RECORD}`, () => this.readRecord(`${this.paths.images}/${rel}/${RECORD}`, rel.slice(0, cut), rel.slice(cut + 1)), (r) => !isDamaged(r));
         if (isDamaged(got)) {
           if (got.reason !== 'missing') damaged.push(got);
         } else images.push(got);
       }
-      for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name), [...parts, e.name]);
+      for (const d of listing.dirs) walk(rel ? `${rel}/${d}` : d, depth + 1);
     };
-    walk(this.paths.images, []);
+    walk('', 0);
+    cache.save();
     images.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : formatRef(a).localeCompare(formatRef(b))));
     return { images, damaged };
   }
@@ -304,8 +307,9 @@ export class ImageStore {
     } catch {
       return { path, reason: 'not valid JSON' };
     }
-    const parsed = imageRecordSchema.safeParse(json);
-    if (!parsed.success) return { path, reason: issueText(imageRecordSchema, json) };
+    const schema = imageRecordSchema();
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) return { path, reason: issueText(schema, json) };
     if (parsed.data.name !== name || parsed.data.tag !== tag) return { path, reason: `it names ${parsed.data.name}:${parsed.data.tag}` };
     return parsed.data;
   }

@@ -14,7 +14,7 @@ export interface LayerInfo {
   created: string;
 }
 
-const hexOf = (diffId: string) => diffId.replace(/^sha256:/, '');
+const hexOf = (diffId: string) => (diffId.startsWith('sha256:') ? diffId.slice(7) : diffId);
 
 
 /**
@@ -39,7 +39,8 @@ export class LayerStore {
   }
 
   has(diffId: string): boolean {
-    return existsSync(join(this.dir(diffId), 'layer.json'));
+    // Concatenated, not joined: `images` asks this for every layer of every image.
+    return existsSync(`${this.paths.layers}/${hexOf(diffId)}/layer.json`);
   }
 
   info(diffId: string): LayerInfo | undefined {

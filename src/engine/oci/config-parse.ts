@@ -1,10 +1,9 @@
-import { issueText, z } from '../../common/schema.ts';
+import { issueText, lazySchema, z } from '../../common/schema.ts';
 import { UserError } from '../../common/errors.ts';
 
-const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'));
 
 /** The container settings of an image config ("config"): what rocker reads to run it. */
-export const imageConfigSchema = z.looseObject({
+export const imageConfigSchema = lazySchema(() => z.looseObject({
   Env: z.optional(z.array(z.string())),
   Cmd: z.optional(z.nullable(z.array(z.string()))),
   Entrypoint: z.optional(z.nullable(z.array(z.string()))),
@@ -13,18 +12,18 @@ export const imageConfigSchema = z.looseObject({
   ExposedPorts: z.optional(z.record(z.string(), z.unknown())),
   Labels: z.optional(z.nullable(z.record(z.string(), z.string()))),
   StopSignal: z.optional(z.string()),
-});
+}));
 
-export type ImageConfig = z.infer<typeof imageConfigSchema>;
+export type ImageConfig = z.infer<ReturnType<typeof imageConfigSchema>>;
 
 /** The parts of an OCI/Docker image config rocker relies on; everything else is kept as-is in the blob. */
-export const configBlobSchema = z.looseObject({
+export const configBlobSchema = lazySchema(() => z.looseObject({
   architecture: z.string().check(z.minLength(1)),
   os: z.string().check(z.minLength(1)),
   variant: z.optional(z.string()),
   created: z.optional(z.string()),
   config: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-  rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(digest) }),
+  rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'))) }),
   history: z.optional(
     z.array(
       z.looseObject({
@@ -35,9 +34,9 @@ export const configBlobSchema = z.looseObject({
       }),
     ),
   ),
-});
+}));
 
-export type ConfigBlob = z.infer<typeof configBlobSchema>;
+export type ConfigBlob = z.infer<ReturnType<typeof configBlobSchema>>;
 
 /** Parses and validates a config blob; `what` names the image in the one-line error. */
 export function parseConfigBlob(bytes: Buffer, what: string): ConfigBlob & { config: Record<string, unknown> | undefined } {
@@ -47,7 +46,8 @@ export function parseConfigBlob(bytes: Buffer, what: string): ConfigBlob & { con
   } catch {
     throw new UserError(`${what}: the image config is not valid JSON`);
   }
-  const parsed = configBlobSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(`${what}: invalid image config: ${issueText(configBlobSchema, json)}`);
+  const schema = configBlobSchema();
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new UserError(`${what}: invalid image config: ${issueText(schema, json)}`);
   return { ...parsed.data, config: parsed.data.config ?? undefined };
 }

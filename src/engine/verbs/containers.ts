@@ -2,8 +2,8 @@ import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
-import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
-import { containerFiles, findContainer, namesOf, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import { cachedExitReader, containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
+import { containerFiles, containerListCache, findContainer, namesOf, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
@@ -140,11 +140,14 @@ export class ContainerVerbs {
    * (one that does not read), with the name still claimed for it.
    */
   async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; broken: BrokenContainer[] }> {
-    const scan = scanContainers(this.paths);
+    const cache = containerListCache(this.paths);
+    const scan = scanContainers(this.paths, cache);
     const { containers } = scan;
     const named = (id: string, state: BrokenContainer['state']): BrokenContainer => ({ id, state, name: namesOf(this.paths, id)[0] });
     const incomplete = [...scan.incomplete.map((id) => named(id, 'incomplete')), ...scan.damaged.map((id) => named(id, 'damaged'))];
-    let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts), ports: [] }));
+    const readExit = cachedExitReader(cache, this.paths.containers);
+    let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts, readExit), ports: [] }));
+    cache.save();
     const running = rows.filter((r) => r.status.state === 'running');
     if (running.length) {
       const { publishedPorts } = await import('../network/attachment.ts');
