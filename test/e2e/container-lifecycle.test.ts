@@ -78,6 +78,14 @@ test('logs: stdout and stderr of a detached container, apart and complete, --tai
   expect(rocker(['rm', id, 'fg'], env).code).toBe(0);
 });
 
+test('logs: both streams writing at once lose nothing (each record is one write to the shared log)', () => {
+  const id = runDetached(['busybox', 'sh', '-c', 'seq 1 3000 & seq 1 3000 >&2; wait']);
+  expect(rocker(['wait', id], env)).toEqual({ code: 0, stdout: '0\n', stderr: '' });
+  const numbers = Array.from({ length: 3000 }, (_, i) => `${i + 1}\n`).join('');
+  expect(rocker(['logs', id], env)).toEqual({ code: 0, stdout: numbers, stderr: numbers });
+  expect(rocker(['rm', id], env).code).toBe(0);
+});
+
 test('logs -t, --since and --until: each line has the time it was written; the filters use it', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const gate = mkdtempSync('/tmp/rocker-logs-gate-');

@@ -24,9 +24,12 @@ export const FLAG_OFFSET = 38;
  * proportional memory each, against a Bun process's 30). awk's clock has
  * whole seconds, so these records' times do too. `-W interactive` makes
  * mawk read line by line instead of waiting for a full buffer; other awks
- * ignore it and fflush() does the rest.
+ * ignore it and fflush() does the rest. The record is one string printed
+ * with one "%s": the two copiers append to the same file, and mawk's
+ * unbuffered output writes each piece of a printf format apart, which
+ * interleaved the streams' records field by field when both wrote at once.
  */
-export const LOG_AWK = '{ printf "%s %s F %s\\n", strftime("%Y-%m-%dT%H:%M:%S.000000000Z", systime(), 1), s, $0; fflush() }';
+export const LOG_AWK = '{ printf "%s", strftime("%Y-%m-%dT%H:%M:%S.000000000Z", systime(), 1) " " s " F " $0 "\\n"; fflush() }';
 
 /** Now, as a record's time (microseconds from the high-resolution clock). */
 export function logNow(): string {
