@@ -255,9 +255,11 @@ test('rm -f of a container that is still starting kills it once it runs; the for
 });
 
 test('inspect shows a container with its live state', () => {
-  const id = rocker(['run', '-d', '--name', 'insp', 'busybox', 'sleep', '1000'], env).stdout.trim();
+  const run = rocker(['run', '-d', '--name', 'insp', 'busybox', 'sleep', '1000'], env);
+  expect(run).toMatchObject({ code: 0, stderr: '' });
+  const id = run.stdout.trim();
   const r = rocker(['inspect', 'insp'], env);
-  expect(r.code).toBe(0);
+  expect(r).toMatchObject({ code: 0, stderr: '' });
   // Docker's inspect shape (deliberately changed from rocker's record: Id, Config.Image, State.Status).
   const [rec] = JSON.parse(r.stdout);
   expect(rec.Id).toBe(id);

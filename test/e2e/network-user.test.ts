@@ -1,8 +1,8 @@
 // User networks: create/ls/inspect/rm/prune, containers reaching each other
 // by name, and what rm leaves (nothing).
 import { expect, test } from 'bun:test';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { containerSuite } from '../helpers/container-suite.ts';
 import { hostAddress } from '../helpers/network.ts';
 import { rocker, ROCKER } from '../helpers/rocker.ts';
@@ -103,6 +103,19 @@ test('--internal has no way out; --ip and --network-alias on a user network', ()
   expect(rocker(['run', '--rm', '--ip', '10.77.0.9', 'busybox', 'true'], env)).toMatchObject({ code: 125, stderr: 'rocker: --ip needs a user network (rocker network create --subnet ...)\n' });
   expect(rocker(['rm', '-f', 'fixed'], env).code).toBe(0);
   expect(rocker(['network', 'rm', 'inner'], env).code).toBe(0);
+});
+
+test('a bridge whose first start was cut short (its MAC zeroed when its last port left) is mended by the next start', () => {
+  expect(rocker(['network', 'create', '--subnet', '10.124.11.0/24', 'cut'], env).code).toBe(0);
+  const bridge = inspectNet('cut').Options['com.docker.network.bridge.name'];
+  // The state an ADD interrupted between attaching its veth and addressing the bridge leaves:
+  // a bridge with no address of its own, which the kernel zeroes when its last port goes.
+  const sh = (cmd: string) => expect(spawnSync('sh', ['-c', cmd]).status).toBe(0);
+  sh(`ip link add ${bridge} type bridge && ip link add rkcut-a type veth peer name rkcut-b && ip link set rkcut-a master ${bridge} && ip link del rkcut-a`);
+  expect(readFileSync(`/sys/class/net/${bridge}/address`, 'utf8')).toBe('00:00:00:00:00:00\n');
+  expect(rocker(['run', '--rm', '--network', 'cut', 'busybox', 'sh', '-c', 'ip -4 -o addr show eth0 | grep -o "10.124.11.[0-9]*/24"'], env)).toMatchObject({ code: 0, stderr: '' });
+  expect(readFileSync(`/sys/class/net/${bridge}/address`, 'utf8')).not.toBe('00:00:00:00:00:00\n');
+  expect(rocker(['network', 'rm', 'cut'], env).code).toBe(0);
 });
 
 test('network rm and prune remove bridges and rules; nothing of the containers is left', async () => {

@@ -19,6 +19,7 @@ import { addHostEntries, hostsText, resolvConfText, type HostsEntry } from './ho
 import { createNetns, removeNetns } from './netns.ts';
 import { removeMasqueradeChain } from './cleanup.ts';
 import { addNetworkRules } from './rules.ts';
+import { mendBridgeMac } from './bridge-mac.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
 import { claimPorts, collectStaleClaims, releasePorts } from './ports.ts';
 
@@ -104,11 +105,13 @@ export async function attachContainer(paths: StorePaths, req: AttachRequest): Pr
     writeAttachment(paths, att);
     if (!req.dir) writeFileSync(join(containerFiles(paths, req.id).dir, RELEASE_SCRIPT), releaseScript(paths, req.id));
     await createNetns(att.netns);
-    const add = () =>
-      cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att), (partial) => {
+    const add = () => {
+      mendBridgeMac(net.bridge);
+      return cniAdd(att.chain as Parameters<typeof cniAdd>[0], invocation(att), (partial) => {
         att.result = partial;
         writeAttachment(paths, att);
       });
+    };
     const result = await firstUseSerialized(paths, net, add);
     const ip = result.ips?.[0];
     const [address, prefix] = (ip?.address ?? '').split('/');
