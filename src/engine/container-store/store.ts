@@ -121,19 +121,19 @@ function containerIds(paths: StorePaths): string[] {
   }
 }
 
-/**
- * One pass over the store: every container whose record reads and
- * validates, oldest first; the ids of directories without a record
- * (`incomplete`: a rocker killed before it wrote one) and of those whose
- * record is there but unreadable or invalid (`damaged`). `ps -a` shows both
- * so they can be removed with `rm -f`.
- */
 /** The listings' cache of container summaries and exit files (common/stat-cache.ts). */
 export function containerListCache(paths: StorePaths): StatCache {
   return new StatCache(join(paths.cache, 'containers.json'), SUMMARY_CACHE_VERSION, paths.containers);
 }
 
-/** `cache`: a listing's own, which it saves once it has read the exit files too; without one the scan saves its own. */
+/**
+ * One pass over the store: every container whose record reads and
+ * validates, oldest first; the ids of directories without a record
+ * (`incomplete`: a rocker killed before it wrote one) and of those whose
+ * record is there but unreadable or invalid (`damaged`). `ps -a` shows both
+ * so they can be removed with `rm -f`. `cache`: a listing's own, which it
+ * saves once it has read the exit files too; without one the scan saves its own.
+ */
 export function scanContainers(paths: StorePaths, cache?: StatCache): { containers: ContainerSummary[]; incomplete: string[]; damaged: string[] } {
   const containers: ContainerSummary[] = [];
   const incomplete: string[] = [];
