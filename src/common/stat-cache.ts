@@ -60,8 +60,8 @@ function alive(pid: number): boolean {
  * older one, a hand edit) is seen: an entry whose key no longer matches is
  * read again. A listing of N records then costs N stats instead of N reads,
  * parses and schema checks. The cache is written back, atomically, only when
- * something was read; a failure to write it is ignored (a read-only or full
- * store lists as before).
+ * it changed; a failure to write it is ignored (a read-only or full store
+ * lists as before).
  */
 export class StatCache {
   private readonly old: CacheData;
@@ -108,11 +108,11 @@ export class StatCache {
     } catch {
       return undefined;
     }
-    this.dirty = true;
     const key = this.keyOf(st);
     if (key) {
       this.next.dirs[rel] = [key, listing];
       this.next.n++;
+      this.dirty = true;
     }
     return listing;
   }
@@ -136,16 +136,21 @@ export class StatCache {
       return hit[1] as V;
     }
     const value = read();
-    this.dirty = true;
     const key = st && this.keyOf(st);
     if (key && keep(value)) {
       this.next.files[rel] = [key, value];
       this.next.n++;
+      this.dirty = true;
     }
     return value;
   }
 
-  /** Writes the cache back when it changed; entries not asked for this time are dropped. */
+  /**
+   * Writes the cache back when it changed: an entry added, or one dropped
+   * (not asked for this time, or no longer matching). Reads that are not
+   * kept (a missing file, a running container's absent exit file) change
+   * nothing, so a listing that only makes those writes nothing.
+   */
   save(): void {
     if (!this.dirty && this.old.n === this.next.n) return;
     const dir = dirname(this.path);

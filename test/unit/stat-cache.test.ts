@@ -156,3 +156,21 @@ test('save writes only when something was read, leaves no temporary file, and sw
   expect(readdirSync(cacheDir)).toEqual(['c.json']);
   expect(readFileSync(t.file, 'utf8')).not.toBe(written);
 });
+
+test('a listing whose reads are all uncacheable (absent files) writes nothing, however often it runs', () => {
+  const t = fresh();
+  writeFileSync(join(t.base, 'a'), 'one');
+  const { get } = reader(t);
+  const warm = listing(t);
+  get(warm, 'a');
+  warm.save();
+  const written = statSync(t.file);
+  for (let i = 0; i < 3; i++) {
+    const c = listing(t);
+    get(c, 'a');
+    expect(get(c, 'exit-of-a-running-container')).toBeUndefined();
+    c.save();
+  }
+  const now = statSync(t.file);
+  expect([now.ino, now.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+});
