@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { pidAlive } from './process.ts';
 
 /**
  * A file's or directory's identity as stat sees it: inode, size, mtime and
@@ -43,15 +44,6 @@ function load(file: string, version: string): CacheData {
     // missing or damaged: it is only a cache, rebuilt below
   }
   return { v: version, n: 0, dirs: {}, files: {} };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -170,7 +162,7 @@ export class StatCache {
     const prefix = `${basename(this.path)}.`;
     for (const name of readdirSync(dir)) {
       const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -4)) : NaN;
-      if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { force: true });
+      if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) rmSync(join(dir, name), { force: true });
     }
   }
 }

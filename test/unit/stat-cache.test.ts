@@ -47,6 +47,13 @@ function reader(t: { base: string }) {
   return { reads, get };
 }
 
+/** A later listing that reads `rel` and saves: the cache then holds it. */
+function warm(t: { base: string; file: string }, get: ReturnType<typeof reader>['get'], rel = 'a'): void {
+  const c = listing(t);
+  get(c, rel);
+  c.save();
+}
+
 test('a file read by one listing is served to the next from the cache, while its stat is unchanged', () => {
   const t = fresh();
   writeFileSync(join(t.base, 'a'), 'one');
@@ -63,21 +70,16 @@ test('a change of content, of mode (ctime) or a replacement by rename is read ag
   const path = join(t.base, 'a');
   writeFileSync(path, 'one');
   const { reads, get } = reader(t);
-  const warm = () => {
-    const c = listing(t);
-    get(c, 'a');
-    c.save();
-  };
-  warm();
+  warm(t, get);
   // Listings that start now; each change comes a tick after the last, as a user's would.
   settle(path);
   writeFileSync(path, 'two');
   expect(get(listing(t, 0), 'a')).toBe('two');
-  warm();
+  warm(t, get);
   settle(path);
   chmodSync(path, 0o600);
   get(listing(t, 0), 'a');
-  warm();
+  warm(t, get);
   settle(path);
   writeFileSync(`${path}.new`, 'six');
   renameSync(`${path}.new`, path);
@@ -137,16 +139,12 @@ test('save writes only when something was read, leaves no temporary file, and sw
   const t = fresh();
   writeFileSync(join(t.base, 'a'), 'one');
   const { get } = reader(t);
-  const c = listing(t);
-  get(c, 'a');
-  c.save();
+  warm(t, get);
   const cacheDir = join(t.file, '..');
   const dead = join(cacheDir, 'c.json.999999999.tmp');
   writeFileSync(dead, 'half');
   const written = readFileSync(t.file, 'utf8');
-  const again = listing(t);
-  get(again, 'a');
-  again.save(); // nothing new: no write, no sweep
+  warm(t, get); // nothing new: no write, no sweep
   expect(readdirSync(cacheDir).sort()).toEqual(['c.json', 'c.json.999999999.tmp']);
   writeFileSync(join(t.base, 'b'), 'two');
   const more = listing(t);
@@ -161,9 +159,7 @@ test('a listing whose reads are all uncacheable (absent files) writes nothing, h
   const t = fresh();
   writeFileSync(join(t.base, 'a'), 'one');
   const { get } = reader(t);
-  const warm = listing(t);
-  get(warm, 'a');
-  warm.save();
+  warm(t, get);
   const written = statSync(t.file);
   for (let i = 0; i < 3; i++) {
     const c = listing(t);

@@ -4,16 +4,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../../common/errors.ts';
+import { pidAlive } from '../../common/process.ts';
 import { cacheDir } from '../paths.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
-}
 
 /** Runs `fn` holding the lock for `ref`; a lock left by a process that is gone is taken over. */
 export async function withBuildLock<T>(ref: string, fn: () => Promise<T>): Promise<T> {
@@ -35,7 +27,7 @@ export async function withBuildLock<T>(ref: string, fn: () => Promise<T>): Promi
       continue; // released between our two calls
     }
     // An empty file is a holder between create and write: wait for it like any other.
-    if (holder > 0 && !alive(holder)) {
+    if (holder > 0 && !pidAlive(holder)) {
       rmSync(file, { force: true });
       continue;
     }
