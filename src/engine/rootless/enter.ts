@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { UserError } from '../../common/errors.ts';
-import { execve } from '../sys/exec.ts';
+import { execve } from '../sys/libc.ts';
 import { userDataDir, userRunDir } from './dirs.ts';
 import { ROOTLESS_ENV, ROOTLESS_GID_ENV } from '../paths.ts';
 import { idMappers, ownMountNamespace, pauseProcess } from './pause.ts';

@@ -1,7 +1,7 @@
 /**
- * The Linux system calls Node has no API for (mknod, setxattr, getxattr),
- * called through Bun's FFI: a process per call would cost far more than
- * the call.
+ * The Linux system calls Node has no API for (mknod, setxattr, getxattr,
+ * ptys, execve), called through Bun's FFI: a process per call would cost far
+ * more than the call.
  */
 import { dlopen, FFIType } from 'bun:ffi';
 import { closeSync, constants, openSync } from 'node:fs';
@@ -12,6 +12,7 @@ const lib = dlopen('libc.so.6', {
   lgetxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
   unlockpt: { args: [FFIType.i32], returns: FFIType.i32 },
   ptsname_r: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
+  execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   __errno_location: { args: [], returns: FFIType.ptr },
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
 });
@@ -61,4 +62,30 @@ export function openPty(): { master: number; slave: number } {
     closeSync(master);
     throw err;
   }
+}
+
+/** A NULL-terminated char* array; `keep` holds the strings alive while the pointers are in use. */
+function cArray(items: string[], keep: Buffer[]): BigUint64Array {
+  const { ptr } = require('bun:ffi') as typeof import('bun:ffi');
+  const arr = new BigUint64Array(items.length + 1);
+  items.forEach((s, i) => {
+    const b = c(s);
+    keep.push(b);
+    arr[i] = BigInt(ptr(b));
+  });
+  return arr;
+}
+
+/**
+ * Replaces this process with `path`; returns only by throwing. Node has no
+ * call that does: rootless rocker continues as `nsenter ... rocker` in the
+ * same process, so the pid, the terminal, signals and the exit status are the
+ * command's own with no process in between to relay them.
+ */
+export function execve(path: string, argv: string[], env: Record<string, string | undefined>): never {
+  const keep: Buffer[] = [];
+  const args = cArray(argv, keep);
+  const envp = cArray(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), keep);
+  check(lib.symbols.execve(c(path), args, envp), `cannot run ${path}`);
+  throw new Error(`cannot run ${path}`);
 }
