@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { sha256Hex } from '../../common/random.ts';
-import { z } from '../../common/schema.ts';
+import { lazySchema, z } from '../../common/schema.ts';
 import type { ContainerUsage } from '../image-store/store.ts';
 import type { HistoryEntry } from '../oci/config-blob.ts';
 import type { ImageConfig } from '../oci/config-parse.ts';
@@ -21,11 +21,12 @@ export interface BuildState {
  * `layers` field is also read by garbage collection (`buildCacheUsages`,
  * wired in src/engine/stores.ts), which keeps those layers while the entry exists.
  */
-const entrySchema = z.object({
+// Built on first use: `stores.ts` loads this file on every container start.
+const entrySchema = lazySchema(() => z.object({
   layers: z.array(z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/))),
   config: z.record(z.string(), z.unknown()),
   history: z.array(z.looseObject({ created: z.optional(z.string()), created_by: z.optional(z.string()), comment: z.optional(z.string()), empty_layer: z.optional(z.boolean()) })),
-});
+}));
 
 export const cacheDir = (paths: StorePaths) => join(paths.root, 'build-cache');
 
@@ -40,7 +41,7 @@ export function cacheKey(parentId: string, parts: string[]): string {
 /** The cached result of a step, or undefined (missing, damaged, or made by another version). */
 export function cacheGet(paths: StorePaths, key: string): BuildState | undefined {
   try {
-    const parsed = entrySchema.safeParse(JSON.parse(readFileSync(join(cacheDir(paths), `${key}.json`), 'utf8')));
+    const parsed = entrySchema().safeParse(JSON.parse(readFileSync(join(cacheDir(paths), `${key}.json`), 'utf8')));
     return parsed.success ? (parsed.data as BuildState) : undefined;
   } catch {
     return undefined;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from '../../common/schema.ts';
+import { lazySchema, z } from '../../common/schema.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { LayerStore } from './store.ts';
 
@@ -12,15 +12,15 @@ import type { LayerStore } from './store.ts';
  * only for archives rocker made itself from a layer's files (imported and
  * committed layers), whose original tar is gone.
  */
-const layerBlobSchema = z.object({
+const layerBlobSchema = lazySchema(() => z.object({
   digest: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
   size: z.int().check(z.nonnegative()),
   mediaType: z.string(),
   diffId: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
   /** Repositories (host/path) known to hold the blob: candidates for a cross-repository mount. */
   sources: z._default(z.array(z.string()), []),
-});
-export type LayerBlob = z.infer<typeof layerBlobSchema>;
+}));
+export type LayerBlob = z.infer<ReturnType<typeof layerBlobSchema>>;
 
 const FILE = 'blobs.json';
 
@@ -41,7 +41,7 @@ function readBlobsFile(layers: LayerStore, diffId: string): BlobsRead {
   } catch {
     return { blobs: [], damage: 'not valid JSON' };
   }
-  const parsed = z.array(layerBlobSchema).safeParse(json);
+  const parsed = z.array(layerBlobSchema()).safeParse(json);
   return parsed.success ? { blobs: parsed.data } : { blobs: [], damage: 'not a list of blob records' };
 }
 

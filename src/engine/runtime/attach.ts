@@ -1,6 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { isatty } from 'node:tty';
 import type { FileSink } from 'bun';
 import { LogWriter } from '../container-store/log-format.ts';
 
@@ -117,8 +116,10 @@ function hasControllingTerminal(): boolean {
  * terminal: so we hand runc a pseudo-terminal of our own as its stdin
  * (-i without a terminal was refused before) and copy its output as usual.
  */
-function needsOwnTerminal(opts: AttachOptions): boolean {
-  if (!opts.tty || isatty(1) || isatty(2) || (opts.stdin && isatty(0))) return false;
+async function needsOwnTerminal(opts: AttachOptions): Promise<boolean> {
+  if (!opts.tty) return false;
+  const { isatty } = await import('node:tty');
+  if (isatty(1) || isatty(2) || (opts.stdin && isatty(0))) return false;
   return !hasControllingTerminal();
 }
 
@@ -155,15 +156,17 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
   const logFd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
   const log = logFd === undefined ? undefined : new LogWriter(logFd);
   // Loaded only then: bun:ffi's set-up costs every other run time for nothing.
-  const pty = needsOwnTerminal(opts) ? (await import('../sys/libc.ts')).openPty() : undefined;
+  const pty = (await needsOwnTerminal(opts)) ? (await import('../sys/libc.ts')).openPty() : undefined;
   const relayed = opts.tty && !pty;
   // Bun.spawn rather than node:child_process: about 5 ms less on every container start.
+  (globalThis as any).__M?.('pre-spawn');
   const child = Bun.spawn([binary, ...args], {
     stdin: pty ? pty.slave : opts.stdin ? 'inherit' : opts.tty ? 'pipe' : 'ignore',
     stdout: relayed ? 'inherit' : 'pipe',
     stderr: relayed ? 'inherit' : 'pipe',
     detached: true,
   });
+  (globalThis as any).__M?.('spawned');
   if (pty) closeSync(pty.slave);
   let done = false;
   const forward = (sig: NodeJS.Signals) => () => {
