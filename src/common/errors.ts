@@ -9,6 +9,9 @@ export class UserError extends Error {
   }
 }
 
+/** Our own output could not be written (a full or closed destination): not the store's fault. */
+export class OutputError extends UserError {}
+
 /** The message of any thrown value, on one line. */
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
@@ -43,6 +46,7 @@ export function describeFsError(err: unknown): string {
  * undefined for other errors.
  */
 export function noSpaceError(err: unknown, fallback: string, store: string): UserError | undefined {
+  if (err instanceof OutputError) return undefined;
   const message = err instanceof Error ? err.message : String(err);
   if (errnoCode(err) !== 'ENOSPC' && !/no space left on device/i.test(message)) return undefined;
   const what = err instanceof UserError && message.startsWith('cannot ') ? message.slice(0, message.indexOf(': ')) : fallback;

@@ -125,3 +125,15 @@ test('images REPO[:TAG], --filter reference/dangling/label, --format', () => {
   ok(['rm', '-f', 'fmt-up', 'fmt-new', 'fmt-done']);
   ok(['rmi', 'other/box:v1']);
 });
+
+test('output that cannot be written: a reader gone is quiet, a full destination is one line naming the output', () => {
+  const bin = `${import.meta.dir}/../../bin/rocker`;
+  const sh = (cmd: string) => Bun.spawnSync(['sh', '-c', cmd], { env: { ...process.env, ...env } });
+  const gone = sh(`"${bin}" ps -a --format '{{.Names}}{{.Status}}{{.Image}}{{.Command}}' | (exec 0<&-; true)`);
+  expect(gone.stderr.toString()).toBe('');
+  for (const args of ['ps -a', 'images', '--version']) {
+    const full = sh(`"${bin}" ${args} >/dev/full`);
+    expect(full.stderr.toString()).toBe('rocker: cannot write to standard output: no space left on device\n');
+    expect(full.exitCode).not.toBe(0);
+  }
+});

@@ -9,8 +9,8 @@ export interface CommandEntry {
   failCode?: number;
   /** Left out of usage lists: plumbing, not for people. */
   hidden?: boolean;
-  /** Writes to fd 1 without process.stdout (see guardStdout in ../entry.ts): `run`'s start path. */
-  ownStdout?: boolean;
+  /** Hands process.stdout to a stream (see guardStdout in ../entry.ts); the others write to fd 1 with `writeOut`. */
+  streamsStdout?: boolean;
   load: () => Promise<{ default: CommandRun }>;
 }
 
@@ -41,13 +41,13 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   import: { summary: 'Import a root filesystem tarball as an image', load: () => import('./commands/import.ts') },
   images: { summary: 'List images', load: () => import('./commands/images.ts') },
   rmi: { summary: 'Remove one or more images', load: () => import('./commands/rmi.ts') },
-  pull: { summary: 'Pull an image from a registry', load: () => import('./commands/pull.ts') },
-  push: { summary: 'Push an image to a registry', load: () => import('./commands/push.ts') },
+  pull: { summary: 'Pull an image from a registry', streamsStdout: true, load: () => import('./commands/pull.ts') },
+  push: { summary: 'Push an image to a registry', streamsStdout: true, load: () => import('./commands/push.ts') },
   tag: { summary: 'Give an image another name', load: () => import('./commands/tag.ts') },
   search: { summary: "Search a registry for repositories (its v1 search, else its catalog)", load: () => import('./commands/search.ts') },
   login: { summary: 'Log in to a registry', load: () => import('./commands/login.ts') },
   logout: { summary: 'Log out from a registry', load: () => import('./commands/logout.ts') },
-  save: { summary: 'Save images to a tar archive (docker/OCI format)', load: () => import('./commands/save.ts') },
+  save: { summary: 'Save images to a tar archive (docker/OCI format)', streamsStdout: true, load: () => import('./commands/save.ts') },
   load: { summary: 'Load images from a docker save or OCI archive', load: () => import('./commands/load.ts') },
   history: { summary: "Show an image's layers and the instructions that made them", load: () => import('./commands/history.ts') },
   // `rocker image X` is `rocker X` for most, as with Docker's management commands.
@@ -64,13 +64,13 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
     },
   },
   inspect: { summary: 'Show an image or container as JSON', load: () => import('./commands/inspect.ts') },
-  run: { summary: 'Run a command in a new container', failCode: 125, ownStdout: true, load: () => import('./commands/run.ts') },
+  run: { summary: 'Run a command in a new container', failCode: 125, load: () => import('./commands/run.ts') },
   create: { summary: 'Create a container without starting it', failCode: 125, load: () => import('./commands/create.ts') },
   start: { summary: 'Start created or stopped containers (-a: attached)', load: () => import('./commands/start.ts') },
   restart: { summary: 'Stop and start containers again', load: () => import('./commands/restart.ts') },
   rename: { summary: 'Rename a container', load: () => import('./commands/rename.ts') },
   ps: { summary: 'List containers', load: () => import('./commands/ps.ts') },
-  logs: { summary: "Print a container's output", load: () => import('./commands/logs.ts') },
+  logs: { summary: "Print a container's output", streamsStdout: true, load: () => import('./commands/logs.ts') },
   stop: { summary: 'Stop running containers (SIGTERM, then SIGKILL)', load: () => import('./commands/stop.ts') },
   kill: { summary: "Send a signal to containers' main process", load: () => import('./commands/kill.ts') },
   wait: { summary: 'Wait for containers to end, print their exit codes', load: () => import('./commands/wait.ts') },
@@ -92,12 +92,12 @@ export const commands: Record<string, CommandEntry | CommandGroup> = {
   },
   port: { summary: "List a container's published ports", load: () => import('./commands/port.ts') },
   commit: { summary: "Create an image from a container's changes", load: () => import('./commands/commit.ts') },
-  attach: { summary: "Follow a running container's output until it ends", load: () => import('./commands/attach.ts') },
+  attach: { summary: "Follow a running container's output until it ends", streamsStdout: true, load: () => import('./commands/attach.ts') },
   pause: { summary: 'Freeze all processes of containers', load: () => import('./commands/pause.ts') },
   unpause: { summary: 'Thaw paused containers', load: () => import('./commands/unpause.ts') },
   top: { summary: "Show a running container's processes", load: () => import('./commands/top.ts') },
-  stats: { summary: "Show containers' CPU, memory, network and block I/O, and process counts", load: () => import('./commands/stats.ts') },
-  cp: { summary: 'Copy files between a container and the host', load: () => import('./commands/cp.ts') },
+  stats: { summary: "Show containers' CPU, memory, network and block I/O, and process counts", streamsStdout: true, load: () => import('./commands/stats.ts') },
+  cp: { summary: 'Copy files between a container and the host', streamsStdout: true, load: () => import('./commands/cp.ts') },
   volume: {
     summary: 'Manage named volumes (create, ls, inspect, rm, prune)',
     subcommands: {

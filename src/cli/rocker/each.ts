@@ -1,3 +1,4 @@
+import { writeOut } from '../entry.ts';
 import { oneLine, UserError } from '../../common/errors.ts';
 
 /**
@@ -9,7 +10,7 @@ export async function forEachOperand(operands: string[], fn: (text: string) => P
   for (const text of operands) {
     try {
       await fn(text);
-      process.stdout.write(`${text}\n`);
+      writeOut(`${text}\n`);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       process.stderr.write(`rocker: ${oneLine(err)}\n`);

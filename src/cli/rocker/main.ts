@@ -1,5 +1,5 @@
 // Entry point of `rocker`. Kept free of heavy imports: `--version` must start fast.
-import { guardStdout, runCommand, start } from '../entry.ts';
+import { guardStdout, writeOut, runCommand, start } from '../entry.ts';
 import { noSpaceError } from '../../common/errors.ts';
 import { commands, findCommand, type CommandGroup } from './commands.ts';
 
@@ -26,11 +26,6 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Output through process.stdout, guarded against a reader that goes away. */
-function say(text: string): void {
-  guardStdout();
-  process.stdout.write(text);
-}
 
 async function main(argv: string[]): Promise<number> {
   const global: Record<string, string | undefined> = {
@@ -42,11 +37,11 @@ async function main(argv: string[]): Promise<number> {
   for (; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--version' || a === '-v') {
-      say(`rocker version ${VERSION}\n`);
+      writeOut(`rocker version ${VERSION}\n`);
       return 0;
     }
     if (a === '--help' || a === '-h') {
-      say(`${usage()}\n`);
+      writeOut(`${usage()}\n`);
       return 0;
     }
     const m = /^--(root|runroot|runtime)(?:=(.*))?$/.exec(a);
@@ -61,17 +56,17 @@ async function main(argv: string[]): Promise<number> {
   const word = argv[i];
   if (word === undefined) {
     // Docker prints its help and succeeds.
-    say(`${usage()}\n`);
+    writeOut(`${usage()}\n`);
     return 0;
   }
   if (word === 'version') {
-    say(`rocker version ${VERSION}\n`);
+    writeOut(`rocker version ${VERSION}\n`);
     return 0;
   }
   // `rocker help [COMMAND...]` is `rocker [COMMAND...] --help`.
   const words = word === 'help' ? [...argv.slice(i + 1), '--help'] : argv.slice(i);
   if (words[0] === '--help') {
-    say(`${usage()}\n`);
+    writeOut(`${usage()}\n`);
     return 0;
   }
   const found = findCommand(words);
@@ -84,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
   const failCode = entry.failCode ?? 1;
   const args = words.slice(found.used);
   const wantsHelp = args.includes('--help') || args.includes('-h');
-  if (!entry.ownStdout || wantsHelp) guardStdout();
+  // Commander prints help through process.stdout.
+  if (entry.streamsStdout || wantsHelp) guardStdout();
   if (!wantsHelp && process.getuid?.() !== 0) {
     // Rootless: the same command again, inside the user's namespace (docs/security.md).
     const { enterRootless } = await import('../../engine/engine.ts');
@@ -104,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
 function groupUsage(name: string, group: CommandGroup, sub: string | undefined): number {
   const subs = Object.entries(group.subcommands).filter(([, e]) => typeof e === 'string' || !e.hidden).map(([n]) => n).join(', ');
   if (sub === undefined || sub === '--help' || sub === '-h') {
-    say(`Usage: rocker ${name} COMMAND\n\n${group.summary}\n\nCommands: ${subs}\n`);
+    writeOut(`Usage: rocker ${name} COMMAND\n\n${group.summary}\n\nCommands: ${subs}\n`);
     return 0;
   }
   process.stderr.write(`rocker: unknown ${name} command "${sub}" (${subs})\n`);

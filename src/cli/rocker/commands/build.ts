@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -82,7 +83,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     else if (process.env[a] !== undefined) buildArgs.set(a, process.env[a]!);
   }
   const out = (line: string) => {
-    if (!opts.quiet) process.stdout.write(`${line}\n`);
+    if (!opts.quiet) writeOut(`${line}\n`);
   };
   const result = await (await ctx.engine.images()).build({
     contextDir: ctxArg === '-' ? undefined : ctxArg,
@@ -101,10 +102,10 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     progress: out,
   });
   if (opts.iidfile) writeFileSync(opts.iidfile, result.id);
-  if (opts.quiet) process.stdout.write(`${result.id}\n`);
+  if (opts.quiet) writeOut(`${result.id}\n`);
   else {
-    out(`Successfully built ${result.id.slice(7, 19)}`);
-    for (const t of tags) out(`Successfully tagged ${t.name}:${t.tag}`);
+    writeOut(`Successfully built ${result.id.slice(7, 19)}`);
+    for (const t of tags) writeOut(`Successfully tagged ${t.name}:${t.tag}`);
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { formatSize } from '../../../common/format.ts';
@@ -8,5 +9,5 @@ export default async function commit(args: string[], ctx: Context): Promise<void
     .argument('<image>', 'NAME[:TAG] of the new image (tag defaults to latest)');
   const { operands } = parseArgs<object>(cmd, args);
   const image = await (await ctx.engine.containers()).commit(operands[0]!, operands[1]!);
-  process.stdout.write(`Committed ${image.name}:${image.tag} (ID: ${image.id}, Size: ${formatSize(image.size)})\n`);
+  writeOut(`Committed ${image.name}:${image.tag} (ID: ${image.id}, Size: ${formatSize(image.size)})\n`);
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatSize } from '../../../common/format.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -9,6 +10,6 @@ export default async function prune(args: string[], ctx: Context): Promise<numbe
   const report = await (await ctx.engine.containers()).prune();
   const out = report.ids.length ? ['Deleted Containers:', ...report.ids, ''] : [];
   out.push(`Total reclaimed space: ${formatSize(report.reclaimed)}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  writeOut(`${out.join('\n')}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatSize } from '../../../common/format.ts';
 import { formatRef } from '../../../engine/reference.ts';
 import type { Context } from '../context.ts';
@@ -13,6 +14,6 @@ export default async function prune(args: string[], ctx: Context): Promise<numbe
   if (report.images.length) out.push('Deleted Images:', ...report.images.map((r) => `untagged: ${formatRef(r)}`));
   if (report.layers.length) out.push('Deleted Layers:', ...report.layers.map((l) => `deleted: ${l.diffId}`));
   out.push(`Total reclaimed space: ${formatSize(report.reclaimed)}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  writeOut(`${out.join('\n')}\n`);
   return 0;
 }

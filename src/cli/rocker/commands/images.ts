@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatGoTime, formatSize, humanDuration } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import type { ImageRecord } from '../../../engine/types.ts';
@@ -43,19 +44,19 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
   for (const { image: i, layer } of missingLayers) process.stderr.write(`rocker: image ${i.name}:${i.tag} is damaged: layer ${layer} is missing or unreadable (see 'rocker system check')\n`);
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
+    writeOut(`${JSON.stringify(images, null, 2)}\n`);
   } else if (opts.quiet) {
     // One id per image, however many tags it has, as Docker prints them.
     const ids = [...new Set(images.map((i) => i.id))];
-    if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
+    if (ids.length) writeOut(`${ids.join('\n')}\n`);
   } else if (isTemplate(opts.format)) {
     const { renderTemplate } = await import('../template-output.ts');
-    process.stdout.write(renderTemplate(opts.format, images.map((i) => imageView(i, opts.trunc)), HEADERS));
+    writeOut(renderTemplate(opts.format, images.map((i) => imageView(i, opts.trunc)), HEADERS));
   } else if (images.length === 0 && !opts.filter.length && operands.length === 0) {
-    process.stdout.write(`${EMPTY}\n`);
+    writeOut(`${EMPTY}\n`);
   } else {
     const rows = images.map((i) => [i.name, i.tag, i.id.slice(0, 8), formatSize(i.size), i.created_time]);
-    process.stdout.write(`${formatTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE', 'CREATED'], rows)}\n`);
+    writeOut(`${formatTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE', 'CREATED'], rows)}\n`);
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatSize } from '../../../common/format.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -8,6 +9,6 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .argument('<image>', 'NAME[:TAG] (tag defaults to latest)');
   const { operands } = parseArgs(cmd, args);
   const image = await (await ctx.engine.images()).import(operands[0]!, operands[1]!);
-  process.stdout.write(`Imported ${image.name}:${image.tag} (ID: ${image.id.slice(0, 8)}, Size: ${formatSize(image.size)})\n`);
+  writeOut(`Imported ${image.name}:${image.tag} (ID: ${image.id.slice(0, 8)}, Size: ${formatSize(image.size)})\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { oneLine, UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -26,8 +27,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   }
   if (opts.format !== undefined) {
     const { renderTemplate } = await import('../template-output.ts');
-    process.stdout.write(renderTemplate(opts.format, out, {}));
-  } else process.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
+    writeOut(renderTemplate(opts.format, out, {}));
+  } else writeOut(`${JSON.stringify(out, null, 4)}\n`);
   return failed ? 1 : 0;
 }
 

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { printWarnings, readKubeInput } from '../kube-input.ts';
@@ -9,7 +10,7 @@ export default async function down(args: string[], ctx: Context): Promise<number
   const { text, source } = await readKubeInput(operands[0]!);
   const report = await (await ctx.engine.kube()).down(text, source);
   printWarnings(report.warnings);
-  for (const p of report.pods) process.stdout.write(`Pod: ${p}\n`);
-  for (const v of report.volumes) process.stdout.write(`Volume: ${v}\n`);
+  for (const p of report.pods) writeOut(`Pod: ${p}\n`);
+  for (const v of report.volumes) writeOut(`Volume: ${v}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -6,6 +7,6 @@ export default async function generate(args: string[], ctx: Context): Promise<nu
     .argument('<container-or-pod...>', 'names or id prefixes')
     .option('-s, --service', 'add a Service (NodePort) for the published ports of each');
   const { opts, operands } = parseArgs<{ service?: boolean }>(cmd, args);
-  process.stdout.write(await (await ctx.engine.kube()).generate(operands, !!opts.service));
+  writeOut(await (await ctx.engine.kube()).generate(operands, !!opts.service));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 import { printWarnings, readKubeInput } from '../kube-input.ts';
@@ -10,10 +11,10 @@ export default async function play(args: string[], ctx: Context): Promise<number
   const { text, source } = await readKubeInput(operands[0]!);
   const report = await (await ctx.engine.kube()).play(text, source, !!opts.replace);
   printWarnings(report.warnings);
-  for (const v of report.volumes) process.stdout.write(`Volume: ${v}\n`);
+  for (const v of report.volumes) writeOut(`Volume: ${v}\n`);
   for (const p of report.pods) {
-    process.stdout.write(`Pod: ${p.name}\n`);
-    for (const c of p.containers) process.stdout.write(`Container: ${c}\n`);
+    writeOut(`Pod: ${p.name}\n`);
+    for (const c of p.containers) writeOut(`Container: ${c}\n`);
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -11,7 +12,7 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const loaded = await (await ctx.engine.images()).load(opts.input ?? '-');
   if (!opts.quiet) {
     const lines = loaded.map((r) => (r.name === 'untagged' ? `Loaded image ID: ${r.digest}` : `Loaded image: ${r.name}:${r.tag}`));
-    process.stdout.write(`${lines.join('\n')}\n`);
+    writeOut(`${lines.join('\n')}\n`);
   }
   return 0;
 }

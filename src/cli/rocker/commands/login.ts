@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../../common/errors.ts';
 import { DOCKER_HUB } from '../../../engine/reference.ts';
@@ -17,6 +18,6 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const password = opts.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : opts.password;
   if (!password) throw new UserError('login needs a password: --password-stdin (or --password)');
   const done = await (await ctx.engine.registry()).login(operands[0] ?? DOCKER_HUB, { username: opts.username, password }, opts.insecure);
-  process.stdout.write(`Login Succeeded (${done.domain})\n`);
+  writeOut(`Login Succeeded (${done.domain})\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { DOCKER_HUB } from '../../../engine/reference.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -8,6 +9,6 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   const { operands } = parseArgs(cmd, args);
   const registry = operands[0] ?? DOCKER_HUB;
   const removed = await (await ctx.engine.registry()).logout(registry);
-  process.stdout.write(removed ? `Removing login credentials for ${registry}\n` : `Not logged in to ${registry}\n`);
+  writeOut(removed ? `Removing login credentials for ${registry}\n` : `Not logged in to ${registry}\n`);
   return 0;
 }

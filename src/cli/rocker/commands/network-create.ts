@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -12,6 +13,6 @@ export default async function create(args: string[], ctx: Context): Promise<numb
   const { opts, operands } = parseArgs<{ subnet?: string; gateway?: string; driver: string; internal?: boolean }>(cmd, args);
   if (opts.driver !== 'bridge') throw new UserError(`network driver "${opts.driver}" is not supported: only bridge is`);
   const net = await (await ctx.engine.networks()).create({ name: operands[0]!, subnet: opts.subnet, gateway: opts.gateway, internal: opts.internal });
-  process.stdout.write(`${net.id}\n`);
+  writeOut(`${net.id}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -5,6 +6,6 @@ export default async function prune(args: string[], ctx: Context): Promise<numbe
   const cmd = commandParser('network prune', 'Remove every network no container uses').option('-f, --force', 'accepted for Docker compatibility (rocker never prompts)');
   parseArgs(cmd, args);
   const removed = await (await ctx.engine.networks()).prune();
-  if (removed.length) process.stdout.write(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
+  if (removed.length) writeOut(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { parseLabels } from '../../../common/labels.ts';
 import type { Context } from '../context.ts';
 import { collect, commandParser, parseArgs } from '../parse.ts';
@@ -23,6 +24,6 @@ export default async function create(args: string[], ctx: Context): Promise<numb
     .option('--dns <ip>', "a name server for the pod's /etc/resolv.conf (repeatable)", collect, []);
   const { opts } = parseArgs<Flags>(cmd, args);
   const pod = (await ctx.engine.pods()).create({ ...opts, labels: parseLabels(opts.label, []) });
-  process.stdout.write(`${pod.id}\n`);
+  writeOut(`${pod.id}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -7,6 +8,6 @@ export default async function inspect(args: string[], ctx: Context): Promise<num
   const pods = await ctx.engine.pods();
   const out = [];
   for (const text of operands) out.push(await pods.inspect(text));
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  writeOut(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -9,6 +10,6 @@ export default async function port(args: string[], ctx: Context): Promise<number
   // Published ports exist while the container runs (Docker shows none for a stopped container).
   const { ports } = await (await ctx.engine.networks()).ports(operands[0]!, operands[1]);
   const host = (p: (typeof ports)[number]) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}`;
-  process.stdout.write(ports.map((p) => (operands[1] === undefined ? `${p.containerPort}/${p.protocol} -> ${host(p)}\n` : `${host(p)}\n`)).join(''));
+  writeOut(ports.map((p) => (operands[1] === undefined ? `${p.containerPort}/${p.protocol} -> ${host(p)}\n` : `${host(p)}\n`)).join(''));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
 import { UserError } from '../../../common/errors.ts';
@@ -75,16 +76,16 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   const incomplete = opts.all && last === undefined ? broken : [];
   if (opts.quiet) {
     const ids = [...rows.map((r) => r.rec.id), ...incomplete.map((b) => b.id)].map((id) => (opts.trunc ? id.slice(0, 12) : id));
-    if (ids.length) process.stdout.write(`${ids.join('\n')}\n`);
+    if (ids.length) writeOut(`${ids.join('\n')}\n`);
     return;
   }
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(jsonRows(rows, incomplete), null, 2)}\n`);
+    writeOut(`${JSON.stringify(jsonRows(rows, incomplete), null, 2)}\n`);
     return;
   }
   if (template) {
     const [{ renderTemplate }, { containerView, PS_HEADERS }] = await Promise.all([import('../template-output.ts'), import('../container-view.ts')]);
-    process.stdout.write(renderTemplate(opts.format, rows.map((r) => containerView(r, opts.trunc)), PS_HEADERS));
+    writeOut(renderTemplate(opts.format, rows.map((r) => containerView(r, opts.trunc)), PS_HEADERS));
     return;
   }
   const short = (id: string) => (opts.trunc ? id.slice(0, 12) : id);
@@ -101,5 +102,5 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
   ]);
   for (const b of incomplete) table.push([short(b.id), b.name ?? '-', '-', '-', `${b.state} (rm -f to remove)`, '-', '-', '', ...(opts.size ? ['-'] : [])]);
   const header = ['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS', ...(opts.size ? ['SIZE'] : [])];
-  process.stdout.write(`${formatTable(header, table)}\n`);
+  writeOut(`${formatTable(header, table)}\n`);
 }

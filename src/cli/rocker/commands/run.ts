@@ -1,4 +1,4 @@
-import { guardStdout } from '../../entry.ts';
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { parseRunRequest, warn } from '../run-flags.ts';
 import { requireTerminalInput } from '../tty-input.ts';
@@ -8,7 +8,6 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   if (!req.flags.detach) requireTerminalInput(!!req.flags.tty, !!req.flags.interactive);
   const done = await (await ctx.engine.containers()).run(req);
   if (!done.detached) return done.exitCode;
-  guardStdout();
-  process.stdout.write(`${done.id}\n`);
+  writeOut(`${done.id}\n`);
   return 0;
 }

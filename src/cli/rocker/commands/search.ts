@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { UserError } from '../../../common/errors.ts';
 import { formatTable } from '../../../common/table.ts';
 import type { SearchResult } from '../../../engine/types.ts';
@@ -37,16 +38,16 @@ const cut = (s: string, trunc: boolean) => (trunc && s.length > 45 ? `${s.slice(
 
 async function print(rows: Array<Record<string, unknown>>, columns: string[], format: string): Promise<void> {
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    writeOut(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   if (isTemplate(format)) {
     const { renderTemplate } = await import('../template-output.ts');
-    process.stdout.write(renderTemplate(format, rows, HEADERS));
+    writeOut(renderTemplate(format, rows, HEADERS));
     return;
   }
   const cell = (v: unknown, c: string) => (c === 'IsOfficial' ? (v ? '[OK]' : '') : String(v));
-  process.stdout.write(`${formatTable(columns.map((c) => HEADERS[c]!), rows.map((r) => columns.map((c) => cell(r[c], c))))}\n`);
+  writeOut(`${formatTable(columns.map((c) => HEADERS[c]!), rows.map((r) => columns.map((c) => cell(r[c], c))))}\n`);
 }
 
 export default async function search(args: string[], ctx: Context): Promise<number> {

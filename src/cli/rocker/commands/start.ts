@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { oneLine, UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { forEachOperand } from '../each.ts';
@@ -16,7 +17,7 @@ export default async function start(args: string[], ctx: Context): Promise<numbe
     if (operands.length || opts.attach || opts.interactive) throw new UserError('start --all takes no container names, -a or -i');
     let failed = 0;
     for (const r of await containers.startAll(opts.filter)) {
-      if (r.error === undefined) process.stdout.write(`${r.name}\n`);
+      if (r.error === undefined) writeOut(`${r.name}\n`);
       else {
         process.stderr.write(`rocker: ${oneLine(r.error)}\n`);
         failed++;

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -15,9 +16,9 @@ export default async function check(args: string[], ctx: Context): Promise<numbe
   for (const p of problems) {
     if (!p.repaired) left++;
     const note = !p.repair ? '' : !opts.repair ? ` (--repair: ${p.repair})` : p.repaired ? ` (repaired: ${p.repair})` : ` (repair failed: ${p.repairError})`;
-    process.stdout.write(`${p.what}: ${p.reason}${note}\n`);
+    writeOut(`${p.what}: ${p.reason}${note}\n`);
   }
   const repaired = problems.length - left;
-  process.stdout.write(problems.length === 0 ? 'no problems found\n' : `${problems.length} problem${problems.length === 1 ? '' : 's'} found${opts.repair ? `, ${repaired} repaired` : ''}\n`);
+  writeOut(problems.length === 0 ? 'no problems found\n' : `${problems.length} problem${problems.length === 1 ? '' : 's'} found${opts.repair ? `, ${repaired} repaired` : ''}\n`);
   return left === 0 ? 0 : 1;
 }

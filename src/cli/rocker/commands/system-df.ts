@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import type { UsageRow } from '../../../engine/types.ts';
@@ -12,7 +13,7 @@ export default async function df(args: string[], ctx: Context): Promise<number> 
   const { opts } = parseArgs<{ format: string }>(cmd, args);
   const du = await (await ctx.engine.system()).df();
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(du, null, 2)}\n`);
+    writeOut(`${JSON.stringify(du, null, 2)}\n`);
     return 0;
   }
   const kinds: Array<[string, UsageRow]> = [['Images', du.images], ['Containers', du.containers], ['Layers', du.layers], ['Blobs', du.blobs], ['Build cache', du.build_cache]];
@@ -20,11 +21,11 @@ export default async function df(args: string[], ctx: Context): Promise<number> 
     // Docker's fields, for scripts written against `docker system df --format`.
     const { renderTemplate } = await import('../template-output.ts');
     const view = kinds.map(([Type, r]) => ({ Type, TotalCount: r.total, Active: r.active, Size: formatSize(r.size), Reclaimable: `${formatSize(r.reclaimable)}${pct(r.reclaimable, r.size)}` }));
-    process.stdout.write(renderTemplate(opts.format, view, { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' }));
+    writeOut(renderTemplate(opts.format, view, { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' }));
     return 0;
   }
   const row = (type: string, r: UsageRow) => [type, String(r.total), String(r.active), formatSize(r.size), formatSize(r.shared), `${formatSize(r.reclaimable)}${pct(r.reclaimable, r.size)}`];
   const rows = kinds.map(([type, r]) => row(type, r));
-  process.stdout.write(`${formatTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'SHARED', 'RECLAIMABLE'], rows)}\n`);
+  writeOut(`${formatTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'SHARED', 'RECLAIMABLE'], rows)}\n`);
   return 0;
 }

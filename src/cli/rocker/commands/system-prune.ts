@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatSize } from '../../../common/format.ts';
 import { formatRef } from '../../../engine/reference.ts';
 import type { Context } from '../context.ts';
@@ -16,6 +17,6 @@ export default async function prune(args: string[], ctx: Context): Promise<numbe
   if (r.images.images.length) out.push('Deleted Images:', ...r.images.images.map((i) => `untagged: ${formatRef(i)}`), '');
   if (r.images.layers.length) out.push('Deleted Layers:', ...r.images.layers.map((l) => `deleted: ${l.diffId}`), '');
   out.push(`Total reclaimed space: ${formatSize(r.reclaimed)}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  writeOut(`${out.join('\n')}\n`);
   return 0;
 }

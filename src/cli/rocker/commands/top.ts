@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -9,6 +10,6 @@ export default async function top(args: string[], ctx: Context): Promise<number>
     .argument('[ps-options...]', 'options for ps, such as aux or -o pid,comm');
   const { operands } = parseArgs(cmd, args);
   const { header, rows } = await (await ctx.engine.containers()).top(operands[0]!, operands.slice(1));
-  process.stdout.write(`${[header, ...rows].join('\n')}\n`);
+  writeOut(`${[header, ...rows].join('\n')}\n`);
   return 0;
 }

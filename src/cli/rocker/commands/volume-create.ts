@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { parseLabels } from '../../../common/labels.ts';
@@ -13,6 +14,6 @@ export default async function create(args: string[], ctx: Context): Promise<numb
   if (opts.driver !== 'local') throw new UserError(`volume driver "${opts.driver}" is not supported: only local`);
   if (opts.opt.length) throw new UserError(`volume driver options are not supported: ${opts.opt[0]}`);
   const volume = (await ctx.engine.volumes()).create(operands[0], parseLabels(opts.label, []));
-  process.stdout.write(`${volume.Name}\n`);
+  writeOut(`${volume.Name}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { oneLine, UserError } from '../../../common/errors.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -19,6 +20,6 @@ export default async function inspect(args: string[], ctx: Context): Promise<num
       failed = true;
     }
   }
-  process.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
+  writeOut(`${JSON.stringify(out, null, 4)}\n`);
   return failed ? 1 : 0;
 }

@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatTable } from '../../../common/table.ts';
 import type { Context } from '../context.ts';
 import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
@@ -12,15 +13,15 @@ export default async function ls(args: string[], ctx: Context): Promise<number> 
   const { opts } = parseArgs<{ quiet?: boolean; filter: string[]; format: string }>(cmd, args);
   const volumes = await (await ctx.engine.volumes()).list(opts.filter);
   if (opts.quiet) {
-    if (volumes.length) process.stdout.write(`${volumes.map((v) => v.Name).join('\n')}\n`);
+    if (volumes.length) writeOut(`${volumes.map((v) => v.Name).join('\n')}\n`);
   } else if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(volumes, null, 2)}\n`);
+    writeOut(`${JSON.stringify(volumes, null, 2)}\n`);
   } else if (isTemplate(opts.format)) {
     const { renderTemplate } = await import('../template-output.ts');
     const view = volumes.map((v) => ({ ...v, Labels: Object.entries(v.Labels).map(([k, l]) => `${k}=${l}`).sort().join(',') }));
-    process.stdout.write(renderTemplate(opts.format, view, HEADERS));
+    writeOut(renderTemplate(opts.format, view, HEADERS));
   } else {
-    process.stdout.write(`${formatTable(['DRIVER', 'VOLUME NAME'], volumes.map((v) => [v.Driver, v.Name]))}\n`);
+    writeOut(`${formatTable(['DRIVER', 'VOLUME NAME'], volumes.map((v) => [v.Driver, v.Name]))}\n`);
   }
   return 0;
 }

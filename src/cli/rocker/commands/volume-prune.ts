@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import { formatSize } from '../../../common/format.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
@@ -10,6 +11,6 @@ export default async function prune(args: string[], ctx: Context): Promise<numbe
   const report = await (await ctx.engine.volumes()).prune();
   const out = report.names.length ? ['Deleted Volumes:', ...report.names, ''] : [];
   out.push(`Total reclaimed space: ${formatSize(report.reclaimed)}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  writeOut(`${out.join('\n')}\n`);
   return 0;
 }

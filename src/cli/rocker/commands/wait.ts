@@ -1,3 +1,4 @@
+import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
@@ -7,7 +8,7 @@ export default async function wait(args: string[], ctx: Context): Promise<number
   const containers = await ctx.engine.containers();
   for (const text of operands) {
     const s = await containers.wait(text);
-    process.stdout.write(`${s?.exitCode ?? 'unknown'}\n`);
+    writeOut(`${s?.exitCode ?? 'unknown'}\n`);
   }
   return 0;
 }
