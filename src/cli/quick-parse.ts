@@ -7,8 +7,12 @@
 // that commander parses them, with its help and its error messages.
 // test/unit/quick-parse.test.ts checks the two agree.
 
-/** One option as commander declares it: flags ("-e, --env <KEY=VAL>"), description, repeatable (collected into a list). */
-export type OptionSpec = readonly [flags: string, description: string, repeatable?: boolean];
+/**
+ * One option as commander declares it: flags ("-e, --env <KEY=VAL>"),
+ * description, and `true` for a repeatable one (collected into a list) or
+ * its default value.
+ */
+export type OptionSpec = readonly [flags: string, description: string, extra?: true | { default: string }];
 
 interface Known {
   key: string;
@@ -28,7 +32,8 @@ const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpp
 /** The lookup tables for `specs`; the flags must read "-x, --long <value>", "--long" or "--no-long". */
 export function quickParser(specs: readonly OptionSpec[]): QuickParser {
   const p: QuickParser = { long: new Map(), short: new Map(), defaults: {} };
-  for (const [flags, , repeatable = false] of specs) {
+  for (const [flags, , extra] of specs) {
+    const repeatable = extra === true;
     const m = /^(?:-(\w), )?--([\w-]+)( <[^>]+>)?$/.exec(flags);
     if (!m) throw new Error(`quick-parse: unsupported flags "${flags}"`);
     const negate = m[2]!.startsWith('no-');
@@ -38,17 +43,20 @@ export function quickParser(specs: readonly OptionSpec[]): QuickParser {
     // Commander's defaults: a repeatable option starts as [], a --no- option as true.
     if (repeatable) p.defaults[k.key] = [];
     if (negate) p.defaults[k.key] = true;
+    if (typeof extra === 'object') p.defaults[k.key] = extra.default;
   }
   return p;
 }
 
 /**
- * Options up to the first operand (everything from there on is the
- * operands'), as commander with passThroughOptions reads them; undefined
- * for anything else (unknown options, help, a missing value).
+ * The options and operands as commander reads them; undefined for anything
+ * else (unknown options, help, a missing value). `passThrough`: options end
+ * at the first operand (everything from there on is the operands'), else
+ * they may come between operands, until `--`.
  */
-export function quickParse(p: QuickParser, args: readonly string[]): { opts: Record<string, unknown>; operands: string[] } | undefined {
+export function quickParse(p: QuickParser, args: readonly string[], passThrough: boolean): { opts: Record<string, unknown>; operands: string[] } | undefined {
   const opts: Record<string, unknown> = {};
+  const operands: string[] = [];
   for (const [k, v] of Object.entries(p.defaults)) opts[k] = Array.isArray(v) ? [] : v;
   const set = (k: Known, value: string | undefined) => {
     if (!k.takesValue) opts[k.key] = !k.negate;
@@ -57,8 +65,12 @@ export function quickParse(p: QuickParser, args: readonly string[]): { opts: Rec
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--') return { opts, operands: args.slice(i + 1) };
-    if (a.length < 2 || a[0] !== '-') return { opts, operands: args.slice(i) };
+    if (a === '--') return { opts, operands: [...operands, ...args.slice(i + 1)] };
+    if (a.length < 2 || a[0] !== '-') {
+      if (passThrough) return { opts, operands: args.slice(i) };
+      operands.push(a);
+      continue;
+    }
     if (a[1] === '-') {
       const eq = a.indexOf('=');
       const k = p.long.get(eq < 0 ? a : a.slice(0, eq));
@@ -82,5 +94,5 @@ export function quickParse(p: QuickParser, args: readonly string[]): { opts: Rec
       break;
     }
   }
-  return { opts, operands: [] };
+  return { opts, operands };
 }

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { makeParser } from '../parse.ts';
+import { TEMPLATE_FORMAT } from './template-format.ts';
 
 export { collect, formatOption, parseArgs } from '../parse.ts';
 
@@ -8,12 +9,10 @@ export function commandParser(name: string, description: string): Command {
   return makeParser('rocker', name, description);
 }
 
-/** `--format` of the listings that take Go templates, as Docker's do: table, json, or a template. */
-export function templateFormatOption(): Option {
-  return new Option('--format <format>', "table (default), json, or a Go template such as '{{.Names}}' or 'table {{.ID}}\\t{{.Status}}'").default('table');
-}
+export { isTemplate } from './template-format.ts';
 
-/** Whether `--format` is a Go template rather than one of the fixed formats. */
-export function isTemplate(format: string | undefined): format is string {
-  return format !== undefined && format !== 'table' && format !== 'json';
+/** `--format` of the listings that take Go templates (TEMPLATE_FORMAT), for commander. */
+export function templateFormatOption(): Option {
+  const [flags, description] = TEMPLATE_FORMAT;
+  return new Option(flags, description).default('table');
 }

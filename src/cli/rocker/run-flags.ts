@@ -1,8 +1,7 @@
 // The options `run` and `create` share: one declaration, so the two cannot drift apart.
-import type { Command } from 'commander';
 import { UserError } from '../../common/errors.ts';
 import type { RunFlags, RunRequest } from '../../engine/types.ts';
-import { quickParse, quickParser, type OptionSpec } from '../quick-parse.ts';
+import { parseCommand, type CommandSpec, type OptionSpec } from './command-spec.ts';
 
 interface Flags extends RunFlags {
   image?: string;
@@ -62,22 +61,16 @@ const RUN_OPTIONS: OptionSpec[] = [
 
 const DETACH: OptionSpec = ['-d, --detach', "run in the background and print the container's id"];
 
-/** The options of `run` (`detach`) or `create`. */
-export const runOptionSpecs = (detach: boolean): OptionSpec[] => (detach ? [...RUN_OPTIONS, DETACH] : RUN_OPTIONS);
-
-/** Commander's parser: for --help, errors and the forms the quick scanner leaves to it. */
-export async function runParser(name: string, summary: string, specs: readonly OptionSpec[]): Promise<Command> {
-  const { collect, commandParser } = await import('./parse.ts');
-  const cmd = commandParser(name, summary)
-    .usage('[OPTIONS] --image IMAGE[:TAG] COMMAND [ARG...]  (or: [OPTIONS] IMAGE [COMMAND [ARG...]])')
-    .passThroughOptions()
-    .allowExcessArguments(true)
-    .argument('[command...]', "the image (without --image), then the command and its arguments; everything after the command is the container's");
-  for (const [flags, description, repeatable] of specs) {
-    if (repeatable) cmd.option(flags, description, collect, []);
-    else cmd.option(flags, description);
-  }
-  return cmd;
+/** `run`'s (`detach`) or `create`'s words. */
+export function runSpec(name: 'run' | 'create', summary: string, detach: boolean): CommandSpec {
+  return {
+    name,
+    summary,
+    usage: '[OPTIONS] --image IMAGE[:TAG] COMMAND [ARG...]  (or: [OPTIONS] IMAGE [COMMAND [ARG...]])',
+    argument: ['[command...]', "the image (without --image), then the command and its arguments; everything after the command is the container's"],
+    options: detach ? [...RUN_OPTIONS, DETACH] : RUN_OPTIONS,
+    passThrough: true,
+  };
 }
 
 /**
@@ -85,12 +78,9 @@ export async function runParser(name: string, summary: string, specs: readonly O
  * adds -d (run only: a created container is started by `start`).
  */
 export async function parseRunRequest(name: 'run' | 'create', summary: string, args: string[], detach: boolean): Promise<RunRequest> {
-  const specs = runOptionSpecs(detach);
   // Docker's spelling of the original's --cpuset.
   const argv = args.map((a) => (a === '--cpuset' ? '--cpuset-cpus' : a.startsWith('--cpuset=') ? `--cpuset-cpus=${a.slice(9)}` : a));
-  const quick = quickParse(quickParser(specs), argv);
-  const { opts, operands } = (quick as { opts: Flags; operands: string[] } | undefined) ??
-    (await import('./parse.ts')).parseArgs<Flags>(await runParser(name, summary, specs), argv);
+  const { opts, operands } = await parseCommand<Flags>(runSpec(name, summary, detach), argv);
   let image = opts.image;
   let command = operands;
   if (image === undefined) {

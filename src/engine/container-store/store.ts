@@ -189,6 +189,19 @@ export function listContainers(paths: StorePaths): ContainerSummary[] {
  * the wrong container.
  */
 export function findContainer(paths: StorePaths, text: string): ContainerRecord | undefined {
+  return findWith(paths, text, readRecord);
+}
+
+/**
+ * The same, reading only the summary: what stop, kill and rm need. The whole
+ * record's schema (~100 zod objects) costs milliseconds to build, more than
+ * these commands' own work.
+ */
+export function findSummary(paths: StorePaths, text: string): ContainerSummary | undefined {
+  return findWith(paths, text, (p, id) => readSummaryFile(containerFiles(p, id).record));
+}
+
+function findWith<T>(paths: StorePaths, text: string, readRecord: (paths: StorePaths, id: string) => T): T | undefined {
   if (text === '') return undefined;
   const byName = NAME_PATTERN.test(text) ? readLinkOr(nameLink(paths, text)) : undefined;
   if (byName && ID.test(byName)) {
@@ -217,6 +230,12 @@ export function findContainer(paths: StorePaths, text: string): ContainerRecord 
 /** Like findContainer, but a missing container is a UserError. */
 export function resolveContainer(paths: StorePaths, text: string): ContainerRecord {
   const rec = findContainer(paths, text);
+  if (!rec) throw new UserError(`no such container: ${text}`);
+  return rec;
+}
+
+export function resolveSummary(paths: StorePaths, text: string): ContainerSummary {
+  const rec = findSummary(paths, text);
   if (!rec) throw new UserError(`no such container: ${text}`);
   return rec;
 }

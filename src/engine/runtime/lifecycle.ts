@@ -3,9 +3,9 @@ import { processAlive } from '../container-store/proc.ts';
 import { UserError } from '../../common/errors.ts';
 import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
-import type { ContainerRecord } from '../container-store/record.ts';
+import type { ContainerSummary } from '../container-store/record.ts';
 import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
-import { containerFiles, findContainer, idOfName, matchingIds, namesOf, readName, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
+import { containerFiles, findSummary, idOfName, matchingIds, namesOf, readName, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
 import { treeSize } from '../image-store/disk-usage.ts';
 import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
@@ -24,7 +24,7 @@ function ended(s: ContainerStatus): boolean {
  * container usually ends within tens of ms, and doubling from 5 ms made
  * `stop` wait up to as long again after the end (a check costs ~0.1 ms).
  */
-export async function waitForEnd(paths: StorePaths, rec: ContainerRecord, timeoutMs = Infinity): Promise<ContainerStatus | undefined> {
+export async function waitForEnd(paths: StorePaths, rec: ContainerSummary, timeoutMs = Infinity): Promise<ContainerStatus | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 1; ; delay = Math.min(delay + 1, 100)) {
     const s = containerStatus(paths, rec);
@@ -39,7 +39,7 @@ export async function waitForEnd(paths: StorePaths, rec: ContainerRecord, timeou
  * again, and ends a monitor that is waiting out a restart back-off (it holds
  * no container process then). Docker's rule: a policy never undoes a stop.
  */
-export function holdRestarts(paths: StorePaths, rec: ContainerRecord): void {
+export function holdRestarts(paths: StorePaths, rec: ContainerSummary): void {
   const files = containerFiles(paths, rec.id);
   if (!existsSync(files.dir)) return;
   writeFileSync(files.stopped, '');
@@ -54,7 +54,7 @@ export function holdRestarts(paths: StorePaths, rec: ContainerRecord): void {
  * `kill` would: the cgroup check in containerStatus has just proved the pid
  * is the container's, and this costs no process.
  */
-export function signalContainer(paths: StorePaths, rec: ContainerRecord, signal: NodeJS.Signals | number): boolean {
+export function signalContainer(paths: StorePaths, rec: ContainerSummary, signal: NodeJS.Signals | number): boolean {
   const s = containerStatus(paths, rec);
   if (s.state !== 'running' || !s.pid) return false;
   try {
@@ -70,7 +70,7 @@ export function signalContainer(paths: StorePaths, rec: ContainerRecord, signal:
  * SIGKILL until the container has ended: again on every check, because a
  * container that is still starting gets its process only later.
  */
-async function killUntilEnded(paths: StorePaths, rec: ContainerRecord, timeoutMs: number): Promise<ContainerStatus | undefined> {
+async function killUntilEnded(paths: StorePaths, rec: ContainerSummary, timeoutMs: number): Promise<ContainerStatus | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     signalContainer(paths, rec, 'SIGKILL');
@@ -83,7 +83,7 @@ async function killUntilEnded(paths: StorePaths, rec: ContainerRecord, timeoutMs
  * SIGTERM, then SIGKILL after `timeoutSec`; returns once the container has
  * ended. A PID 1 that ignores SIGTERM (sleep) is thus still stopped.
  */
-export async function stopContainer(paths: StorePaths, rec: ContainerRecord, timeoutSec: number): Promise<ContainerStatus> {
+export async function stopContainer(paths: StorePaths, rec: ContainerSummary, timeoutSec: number): Promise<ContainerStatus> {
   holdRestarts(paths, rec);
   thawIfPaused(paths, rec);
   if (signalContainer(paths, rec, 'SIGTERM')) {
@@ -100,7 +100,7 @@ export async function stopContainer(paths: StorePaths, rec: ContainerRecord, tim
  * state and cgroups, files, name. Safe to repeat, and it cleans up
  * after a rocker that was killed half way.
  */
-export async function removeContainer(paths: StorePaths, rec: ContainerRecord, force: boolean, runtimeName: string): Promise<void> {
+export async function removeContainer(paths: StorePaths, rec: ContainerSummary, force: boolean, runtimeName: string): Promise<void> {
   const s = containerStatus(paths, rec);
   if (s.state === 'running' || s.state === 'restarting' || ((s.state === 'created' || s.exitCode === undefined) && s.monitorAlive)) {
     if (!force) throw new UserError(`container ${rec.name} is ${s.state === 'created' || s.state === 'exited' ? 'starting' : s.state}: stop it first, or use 'rocker rm -f'`);
@@ -118,9 +118,9 @@ export async function removeContainer(paths: StorePaths, rec: ContainerRecord, f
  * id and removed only with `force`.
  */
 export async function removeNamed(paths: StorePaths, text: string, force: boolean, runtimeName: string): Promise<void> {
-  let rec: ContainerRecord | undefined;
+  let rec: ContainerSummary | undefined;
   try {
-    rec = findContainer(paths, text);
+    rec = findSummary(paths, text);
   } catch (err) {
     if (!force) throw err;
   }

@@ -1,6 +1,7 @@
 import { UserError } from '../../common/errors.ts';
-import type { ContainerRecord } from '../container-store/record.ts';
+import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { containerStatus } from '../container-store/status.ts';
+import { readRecord } from '../container-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { findRuntime, runtimeCommand } from './oci-runtime.ts';
 
@@ -16,7 +17,11 @@ export function setPaused(paths: StorePaths, rec: ContainerRecord, paused: boole
   if (!r.ok) throw new UserError(`cannot ${paused ? 'pause' : 'unpause'} container ${rec.name}: ${r.stderr.split('\n').pop() || 'the runtime failed'}`);
 }
 
-/** Thaws a paused container, so that a stop or kill reaches its processes (a frozen task holds its signals). */
-export function thawIfPaused(paths: StorePaths, rec: ContainerRecord): void {
-  if (containerStatus(paths, rec).paused) runtimeCommand(findRuntime(rec.runtime), paths, ['resume', rec.id]);
+/**
+ * Thaws a paused container, so that a stop or kill reaches its processes (a
+ * frozen task holds its signals). Its runtime is read from the whole record
+ * only then: stop and rm read just the summary.
+ */
+export function thawIfPaused(paths: StorePaths, rec: ContainerSummary): void {
+  if (containerStatus(paths, rec).paused) runtimeCommand(findRuntime(readRecord(paths, rec.id).runtime), paths, ['resume', rec.id]);
 }

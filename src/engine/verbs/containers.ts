@@ -3,7 +3,7 @@ import type { ImageRecord } from '../image-store/record.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
 import { cachedExitReader, containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
-import { containerFiles, containerListCache, findContainer, namesOf, readRecord, renameContainer, resolveContainer, scanContainers } from '../container-store/store.ts';
+import { containerFiles, containerListCache, findContainer, namesOf, readRecord, renameContainer, resolveContainer, resolveSummary, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
@@ -211,12 +211,12 @@ export class ContainerVerbs {
 
   async stop(text: string, timeoutSec: number): Promise<void> {
     const { stopContainer } = await import('../runtime/lifecycle.ts');
-    await stopContainer(this.paths, resolveContainer(this.paths, text), timeoutSec);
+    await stopContainer(this.paths, resolveSummary(this.paths, text), timeoutSec);
   }
 
   async kill(text: string, signal: NodeJS.Signals | number): Promise<void> {
     const { holdRestarts, signalContainer } = await import('../runtime/lifecycle.ts');
-    const rec = resolveContainer(this.paths, text);
+    const rec = resolveSummary(this.paths, text);
     if (containerStatus(this.paths, rec).state !== 'running') throw new UserError(`container ${rec.name} is not running`);
     // Docker's rule: a kill through the engine is a manual stop, which no restart policy undoes (a kill from outside is not).
     holdRestarts(this.paths, rec);
@@ -226,7 +226,7 @@ export class ContainerVerbs {
   /** Waits for the container to end; its status (undefined when the end was not recorded). */
   async wait(text: string): Promise<ContainerStatus | undefined> {
     const { waitForEnd } = await import('../runtime/lifecycle.ts');
-    return waitForEnd(this.paths, resolveContainer(this.paths, text));
+    return waitForEnd(this.paths, resolveSummary(this.paths, text));
   }
 
   /** Removes the container; with `volumes` (`rm -v`) its anonymous volumes too, as Docker does. */

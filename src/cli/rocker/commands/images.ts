@@ -3,7 +3,8 @@ import { formatGoTime, formatSize, humanDuration } from '../../../common/format.
 import { formatTable } from '../../../common/table.ts';
 import type { ImageRecord } from '../../../engine/types.ts';
 import type { Context } from '../context.ts';
-import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
+import { parseCommand, type CommandSpec } from '../command-spec.ts';
+import { isTemplate, TEMPLATE_FORMAT } from '../template-format.ts';
 
 const EMPTY = "No images found. Use 'rocker import <tar-file> <image-name>' to import an image.";
 const HEADERS: Record<string, string> = {
@@ -32,14 +33,20 @@ interface Flags {
   trunc: boolean;
 }
 
+export const IMAGES: CommandSpec = {
+  name: 'images',
+  summary: 'List images, newest first',
+  argument: ['[repository]', 'only images of this REPOSITORY[:TAG]'],
+  options: [
+    ['-q, --quiet', 'print image ids only'],
+    ['-f, --filter <KEY=VALUE>', 'reference (a glob), dangling, label, before, since (repeatable)', true],
+    ['--no-trunc', 'full image ids (templates)'],
+    TEMPLATE_FORMAT,
+  ],
+};
+
 export default async function run(args: string[], ctx: Context): Promise<number> {
-  const cmd = commandParser('images', 'List images, newest first')
-    .argument('[repository]', 'only images of this REPOSITORY[:TAG]')
-    .option('-q, --quiet', 'print image ids only')
-    .option('-f, --filter <KEY=VALUE>', 'reference (a glob), dangling, label, before, since (repeatable)', collect, [])
-    .option('--no-trunc', 'full image ids (templates)')
-    .addOption(templateFormatOption());
-  const { opts, operands } = parseArgs<Flags>(cmd, args);
+  const { opts, operands } = await parseCommand<Flags>(IMAGES, args);
   const { images, damaged, missingLayers } = await (await ctx.engine.images()).list({ filters: opts.filter, repository: operands[0] });
   for (const d of damaged) process.stderr.write(`rocker: skipping damaged image record ${d.path}: ${d.reason}\n`);
   for (const { image: i, layer } of missingLayers) process.stderr.write(`rocker: image ${i.name}:${i.tag} is damaged: layer ${layer} is missing or unreadable (see 'rocker system check')\n`);

@@ -1,6 +1,7 @@
 import { writeOut } from '../../entry.ts';
 import type { Context } from '../context.ts';
-import { collect, commandParser, isTemplate, parseArgs, templateFormatOption } from '../parse.ts';
+import { parseCommand, type CommandSpec } from '../command-spec.ts';
+import { isTemplate, TEMPLATE_FORMAT } from '../template-format.ts';
 import { UserError } from '../../../common/errors.ts';
 import { formatLocalTime, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
@@ -52,17 +53,23 @@ function jsonRows(rows: ContainerRow[], incomplete: BrokenContainer[]): object[]
   return out;
 }
 
+export const PS: CommandSpec = {
+  name: 'ps',
+  summary: 'List containers (running ones; -a for all)',
+  options: [
+    ['-a, --all', 'show all containers, not only running ones'],
+    ['-q, --quiet', 'print only the ids'],
+    ['--no-trunc', 'full ids and commands'],
+    ['-f, --filter <KEY=VALUE>', 'id, name (a regular expression), label, status, ancestor, exited, volume, health, restart-policy, before, since (repeatable)', true],
+    ['-n, --last <n>', 'the n containers created last, in any state'],
+    ['-l, --latest', 'the container created last, in any state'],
+    ['-s, --size', 'also show the bytes each container has written'],
+    TEMPLATE_FORMAT,
+  ],
+};
+
 export default async function ps(args: string[], ctx: Context): Promise<void> {
-  const cmd = commandParser('ps', 'List containers (running ones; -a for all)')
-    .option('-a, --all', 'show all containers, not only running ones')
-    .option('-q, --quiet', 'print only the ids')
-    .option('--no-trunc', 'full ids and commands')
-    .option('-f, --filter <KEY=VALUE>', 'id, name (a regular expression), label, status, ancestor, exited, volume, health, restart-policy, before, since (repeatable)', collect, [])
-    .option('-n, --last <n>', 'the n containers created last, in any state')
-    .option('-l, --latest', 'the container created last, in any state')
-    .option('-s, --size', "also show the bytes each container has written")
-    .addOption(templateFormatOption());
-  const { opts } = parseArgs<Flags>(cmd, args);
+  const { opts } = await parseCommand<Flags>(PS, args);
   if (opts.last !== undefined && !/^\d+$/.test(opts.last)) throw new UserError(`invalid --last "${opts.last}": expected a whole number`);
   const last = opts.latest ? 1 : opts.last === undefined ? undefined : Number(opts.last);
   const template = isTemplate(opts.format);
