@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { processAlive } from '../container-store/proc.ts';
+import { DirWaiter } from '../../common/dir-watch.ts';
 import { UserError } from '../../common/errors.ts';
 import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
@@ -11,8 +12,6 @@ import { attachmentFile } from '../network/paths.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
 import { thawIfPaused } from './pause.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Ended for good: exited, and whoever waited on it has recorded that (or is gone). */
 function ended(s: ContainerStatus): boolean {
   return s.state === 'restarting' || (s.state === 'exited' && (s.exitCode !== undefined || !s.monitorAlive)) || (s.state === 'created' && !s.monitorAlive);
@@ -20,17 +19,22 @@ function ended(s: ContainerStatus): boolean {
 
 /**
  * Waits until the container has ended; undefined when `timeoutMs` passes
- * first. The checks come 1, 2, 3... ms apart (at most 100): a stopped
- * container usually ends within tens of ms, and doubling from 5 ms made
- * `stop` wait up to as long again after the end (a check costs ~0.1 ms).
+ * first. Woken when the monitor writes the exit file; otherwise (no
+ * monitor, one that died) the checks come 1, 2, 3... ms apart, at most 100
+ * (a check costs ~0.1 ms).
  */
 export async function waitForEnd(paths: StorePaths, rec: ContainerSummary, timeoutMs = Infinity): Promise<ContainerStatus | undefined> {
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 1; ; delay = Math.min(delay + 1, 100)) {
-    const s = containerStatus(paths, rec);
-    if (ended(s)) return s;
-    if (Date.now() >= deadline) return undefined;
-    await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+  const waiter = new DirWaiter(containerFiles(paths, rec.id).dir, ['exit']);
+  try {
+    for (let delay = 1; ; delay = Math.min(delay + 1, 100)) {
+      const s = containerStatus(paths, rec);
+      if (ended(s)) return s;
+      if (Date.now() >= deadline) return undefined;
+      await waiter.wait(Math.min(delay, Math.max(1, deadline - Date.now())));
+    }
+  } finally {
+    waiter.close();
   }
 }
 

@@ -24,12 +24,14 @@ export const MONITOR = [
   'n=0; delay=100',
   'while :; do',
   '  [ "$policy" = no ] || began=$(date +%s)',
-  '  rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; mkfifo -m 600 "$dir/stdout.fifo" "$dir/stderr.fifo"',
+  // A fork of rm only for FIFOs a killed monitor left: every fork here delays the container's start.
+  '  if [ -e "$dir/stdout.fifo" ] || [ -e "$dir/stderr.fifo" ]; then rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; fi',
+  '  mkfifo -m 600 "$dir/stdout.fifo" "$dir/stderr.fifo"',
   `  awk -W interactive -v s=stdout '${LOG_AWK}' <"$dir/stdout.fifo" >>"$dir/output.log" 2>/dev/null &`,
   `  awk -W interactive -v s=stderr '${LOG_AWK}' <"$dir/stderr.fifo" >>"$dir/output.log" 2>/dev/null &`,
   '  "$@" </dev/null >"$dir/stdout.fifo" 2>"$dir/stderr.fifo"',
   // The copiers end when the container's last writer has gone: then the log is complete before the exit is told.
-  '  code=$?; wait; rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; again=0',
+  '  code=$?; wait; again=0',
   '  case $policy in',
   '    always|unless-stopped) again=1 ;;',
   '    on-failure) if [ $code -ne 0 ] && { [ "$max" -eq 0 ] || [ $n -lt "$max" ]; }; then again=1; fi ;;',
@@ -39,6 +41,8 @@ export const MONITOR = [
   // One write of a few bytes, in the shell itself: readers take an empty or partial file for "not yet" (status.ts),
   // and an atomic rename cost a fork of mv, 2-20 ms between the container's end and `stop` seeing it.
   '  echo $code >"$dir/exit"',
+  // After the exit is told: a fork of rm, 1-2 ms that `stop` no longer waits for.
+  '  rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"',
   '  [ $again = 1 ] || break',
   '  [ $(($(date +%s) - began)) -ge 10 ] && delay=100',
   '  sleep $((delay / 1000)).$((delay % 1000 / 100))',

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DirWaiter } from '../../common/dir-watch.ts';
 import { oneLine, UserError } from '../../common/errors.ts';
 import type { StorePaths } from '../paths.ts';
 import { procStartTime } from '../container-store/proc.ts';
@@ -90,17 +91,22 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
   child.unref();
   if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, child.pid);
   // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
-  // Checks 1, 2, 3... ms apart (at most 20): a start takes tens of ms, and doubling noticed it up to 20 ms late.
-  for (let delay = 1; !existsSync(files.pid); delay = Math.min(delay + 1, 20)) {
-    if (existsSync(files.exit) || child.exitCode !== null) {
-      await waitForEnd(paths, rec, 5_000);
-      const failure = startFailure(paths, rec);
-      if (failure) {
-        if (!mode.keepOnFailure) await removeFiles(paths, rec.id, runtime, rec.name);
-        throw failure;
+  // Woken when either appears; checked at least every 10 ms (a monitor that died writes neither).
+  const waiter = new DirWaiter(files.dir, ['pid', 'exit']);
+  try {
+    while (!existsSync(files.pid)) {
+      if (existsSync(files.exit) || child.exitCode !== null) {
+        await waitForEnd(paths, rec, 5_000);
+        const failure = startFailure(paths, rec);
+        if (failure) {
+          if (!mode.keepOnFailure) await removeFiles(paths, rec.id, runtime, rec.name);
+          throw failure;
+        }
+        return;
       }
-      return;
+      await waiter.wait(10);
     }
-    await new Promise((r) => setTimeout(r, delay));
+  } finally {
+    waiter.close();
   }
 }
