@@ -194,6 +194,19 @@ test('kill sends a signal; stop and rm of unknown containers fail with one line'
   }
 });
 
+test('rm -f of running containers, and rm right after stop, leave no directory behind (the monitor may still be finishing)', () => {
+  const dirs = () => readdirSync(join(root, 'containers')).filter((d) => !d.startsWith('.'));
+  const before = dirs().length;
+  const names = Array.from({ length: 12 }, (_, i) => `gone-${i}`);
+  for (const n of names) runDetached(['--network', 'none', '--name', n, 'busybox', 'sleep', '1000']);
+  expect(rocker(['rm', '-f', ...names.slice(0, 8)], env)).toEqual({ code: 0, stdout: names.slice(0, 8).map((n) => `${n}\n`).join(''), stderr: '' });
+  for (const n of names.slice(8)) {
+    expect(rocker(['stop', '-t', '0', n], env).code).toBe(0);
+    expect(rocker(['rm', n], env)).toEqual({ code: 0, stdout: `${n}\n`, stderr: '' });
+  }
+  expect(dirs().length).toBe(before);
+});
+
 test('--rm removes a detached container when it ends', async () => {
   const id = runDetached(['--rm', 'busybox', 'sh', '-c', 'sleep 0.2']);
   expect(id).toMatch(/^[0-9a-f]{64}$/);

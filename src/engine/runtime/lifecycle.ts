@@ -156,8 +156,24 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
   // A damaged record names nobody: its claims are found by their target.
   if (!current && !name) for (const n of namesOf(paths, id)) releaseName(paths, n, id);
   if (existsSync(`${files.dir}/health.pid`)) (await import('./health.ts')).stopHealth(files.dir);
-  if (existsSync(files.dir)) rmSync(files.dir, { recursive: true, force: true });
+  await monitorDone(files.monitor);
+  // Twice at most: a writer that was still finishing can leave an entry the first walk missed.
+  for (let i = 0; i < 2 && existsSync(files.dir); i++) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
+}
+
+/**
+ * Waits (5 s at most) for the container's monitor to end. It tells the
+ * exit first, then still tidies its files (the log FIFOs, the network
+ * release): removing the directory under it left half of it behind. A
+ * foreground run is its own monitor.
+ */
+async function monitorDone(file: string): Promise<void> {
+  const [pid, start] = (existsSync(file) ? readFileSync(file, 'utf8') : '').trim().split(' ');
+  if (!pid || !start || Number(pid) === process.pid) return;
+  for (let waited = 0, delay = 1; waited < 5_000 && processAlive(Number(pid), start); waited += delay, delay = Math.min(delay * 2, 50)) {
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }
 
 function currentName(paths: StorePaths, id: string): string | undefined {
