@@ -26,7 +26,6 @@ function usage(): string {
   ].join('\n');
 }
 
-
 async function main(argv: string[]): Promise<number> {
   const global: Record<string, string | undefined> = {
     root: process.env.ROCKER_ROOT,

@@ -13,6 +13,6 @@ export { isTemplate } from './template-format.ts';
 
 /** `--format` of the listings that take Go templates (TEMPLATE_FORMAT), for commander. */
 export function templateFormatOption(): Option {
-  const [flags, description] = TEMPLATE_FORMAT;
-  return new Option(flags, description).default('table');
+  const [flags, description, extra] = TEMPLATE_FORMAT;
+  return new Option(flags, description).default(typeof extra === 'object' ? extra.default : undefined);
 }

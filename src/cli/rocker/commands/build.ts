@@ -104,8 +104,8 @@ export default async function run(args: string[], ctx: Context): Promise<number>
   if (opts.iidfile) writeFileSync(opts.iidfile, result.id);
   if (opts.quiet) writeOut(`${result.id}\n`);
   else {
-    writeOut(`Successfully built ${result.id.slice(7, 19)}`);
-    for (const t of tags) writeOut(`Successfully tagged ${t.name}:${t.tag}`);
+    out(`Successfully built ${result.id.slice(7, 19)}`);
+    for (const t of tags) out(`Successfully tagged ${t.name}:${t.tag}`);
   }
   return 0;
 }
