@@ -31,7 +31,7 @@ export const MONITOR = [
   `  awk -W interactive -v s=stderr '${LOG_AWK}' <"$dir/stderr.fifo" >>"$dir/output.log" 2>/dev/null &`,
   '  "$@" </dev/null >"$dir/stdout.fifo" 2>"$dir/stderr.fifo"',
   // The copiers end when the container's last writer has gone: then the log is complete before the exit is told.
-  '  code=$?; wait; again=0',
+  '  code=$?; wait; rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; again=0',
   '  case $policy in',
   '    always|unless-stopped) again=1 ;;',
   '    on-failure) if [ $code -ne 0 ] && { [ "$max" -eq 0 ] || [ $n -lt "$max" ]; }; then again=1; fi ;;',
@@ -40,9 +40,9 @@ export const MONITOR = [
   '  [ $again = 1 ] && : >"$dir/restarting"',
   // One write of a few bytes, in the shell itself: readers take an empty or partial file for "not yet" (status.ts),
   // and an atomic rename cost a fork of mv, 2-20 ms between the container's end and `stop` seeing it.
+  // Nothing forks between this and the `keep` decision below: a restart that sees the exit
+  // may clear `keep` at once (rocker restart of a --rm container).
   '  echo $code >"$dir/exit"',
-  // After the exit is told: a fork of rm, 1-2 ms that `stop` no longer waits for.
-  '  rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"',
   '  [ $again = 1 ] || break',
   '  [ $(($(date +%s) - began)) -ge 10 ] && delay=100',
   '  sleep $((delay / 1000)).$((delay % 1000 / 100))',

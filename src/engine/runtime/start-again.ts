@@ -5,7 +5,7 @@ import { isBridgeNetwork } from '../network/paths.ts';
 import type { StorePaths } from '../paths.ts';
 import { procStartTime } from '../container-store/proc.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
-import { containerStatus } from '../container-store/status.ts';
+import { containerStatus, monitorAlive } from '../container-store/status.ts';
 import { containerFiles, containerLock, readRecord } from '../container-store/store.ts';
 import { stopContainer } from './lifecycle.ts';
 import { findRuntime, hasRuntimeState, runtimeCommand } from './oci-runtime.ts';
@@ -39,11 +39,13 @@ function clearLastRun(paths: StorePaths, rec: ContainerRecord, runtime: string):
  * Returns the exit code when attached, else undefined.
  */
 export async function startContainer(paths: StorePaths, id: string, req: StartRequest): Promise<number | undefined> {
-  // A monitor that has recorded the exit still releases the network (`stop` then `start` at once):
-  // starting before it is gone would be a no-op, or lose the new network to that release.
-  for (const until = Date.now() + 30_000; ; await Bun.sleep(20)) {
+  // A monitor that has recorded the exit still decides on `keep` and releases the network (`stop`
+  // then `start` at once): starting before it is gone would be a no-op, lose the new network to
+  // that release, or see a --rm container removed under it. Its process is asked, not the status,
+  // which stops looking at the monitor once the exit is recorded.
+  for (const until = Date.now() + 30_000; ; await Bun.sleep(5)) {
     const s = containerStatus(paths, { id });
-    if (!s.monitorAlive || s.state === 'running' || s.state === 'restarting') break;
+    if (s.state === 'running' || s.state === 'restarting' || !monitorAlive(paths, id)) break;
     if (Date.now() > until) throw new UserError(`cannot start container ${id.slice(0, 12)}: its previous run has not finished within 30 s`);
   }
   const claimed = await withLock(containerLock(paths, id), () => {
