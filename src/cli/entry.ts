@@ -1,7 +1,7 @@
 // What both CLIs' entry points do the same way. Kept free of heavy imports:
 // `--version` loads this.
-import { writeSync } from 'node:fs';
-import { describeFsError, oneLine, OutputError, UserError } from '../common/errors.ts';
+import { describeFsError, errnoCode, oneLine, OutputError, UserError } from '../common/errors.ts';
+import { writeAll } from '../common/write-all.ts';
 
 /**
  * Runs a command, turning what it throws into one line on stderr and an exit
@@ -28,7 +28,6 @@ export async function runCommand(prog: string, name: string, run: () => Promise<
 }
 
 let guarded = false;
-const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Writes `text` to fd 1 at once, without process.stdout: making that
@@ -37,16 +36,11 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * process quietly, as with guardStdout; a non-blocking pipe is waited out.
  */
 export function writeOut(text: string): void {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += writeSync(1, buf, off);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      if (code !== 'EAGAIN') throw new OutputError(`cannot write to standard output: ${describeFsError(err)}`);
-      Atomics.wait(pause, 0, 0, 1);
-    }
+  try {
+    writeAll(1, Buffer.from(text));
+  } catch (err) {
+    if (errnoCode(err) === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw new OutputError(`cannot write to standard output: ${describeFsError(err)}`);
   }
 }
 

@@ -92,12 +92,17 @@ function readText(path: string): string | undefined {
 }
 
 export function monitorAlive(paths: StorePaths, id: string): boolean {
-  return monitorAliveAt(containerFiles(paths, id).monitor);
+  return liveMonitor(paths, id) !== undefined;
 }
 
-function monitorAliveAt(file: string): boolean {
+/** The pid of the container's monitor while that process lives (a foreground run's is its rocker). */
+export function liveMonitor(paths: StorePaths, id: string): number | undefined {
+  return liveMonitorAt(containerFiles(paths, id).monitor);
+}
+
+function liveMonitorAt(file: string): number | undefined {
   const [pid, start] = (readText(file) ?? '').trim().split(' ');
-  return !!pid && !!start && processAlive(Number(pid), start);
+  return pid && start && processAlive(Number(pid), start) ? Number(pid) : undefined;
 }
 
 /** The exit the monitor recorded, if it has: the exited status, else undefined. */
@@ -106,7 +111,7 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOpti
   const exit = got?.text;
   if (exit === undefined || !/^\d+\s*$/.test(exit)) return undefined;
   const finishedAt = opts.finishedAt && got?.mtimeMs !== undefined ? new Date(got.mtimeMs) : undefined;
-  if (existsSync(files.restarting) && monitorAliveAt(files.monitor)) {
+  if (existsSync(files.restarting) && liveMonitorAt(files.monitor) !== undefined) {
     return { state: 'restarting', exitCode: Number(exit), finishedAt, monitorAlive: true };
   }
   // Once the exit is recorded nothing else waits on the monitor; not looking saves `ps` a /proc read per container.

@@ -201,12 +201,12 @@ export function findSummary(paths: StorePaths, text: string): ContainerSummary |
   return findWith(paths, text, (p, id) => readSummaryFile(containerFiles(p, id).record));
 }
 
-function findWith<T>(paths: StorePaths, text: string, readRecord: (paths: StorePaths, id: string) => T): T | undefined {
+function findWith<T>(paths: StorePaths, text: string, read: (paths: StorePaths, id: string) => T): T | undefined {
   if (text === '') return undefined;
   const byName = NAME_PATTERN.test(text) ? readLinkOr(nameLink(paths, text)) : undefined;
   if (byName && ID.test(byName)) {
     try {
-      return readRecord(paths, byName);
+      return read(paths, byName);
     } catch (err) {
       // A record that is there but unreadable is damaged; a missing one is a stale name: fall through to ids.
       if (existsSync(containerFiles(paths, byName).record)) {
@@ -221,7 +221,7 @@ function findWith<T>(paths: StorePaths, text: string, readRecord: (paths: StoreP
   }
   if (matches.length === 0) return undefined;
   try {
-    return readRecord(paths, matches[0]!);
+    return read(paths, matches[0]!);
   } catch (err) {
     throw new UserError(`container ${matches[0]!.slice(0, 12)} has a damaged record (${errnoCode(err) ?? 'invalid container.json'}): remove it with 'rocker rm -f ${matches[0]!.slice(0, 12)}'`);
   }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { writeAll } from '../../common/write-all.ts';
 import { constants } from 'node:os';
 import type { FileSink } from 'bun';
 import { LogWriter } from '../container-store/log-format.ts';
@@ -70,8 +71,6 @@ export interface AttachOptions {
   echo?: boolean;
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
 /** The keys a terminal turns into signals (^C, ^\\): all that -t without -i lets through. */
 const SIGNAL_KEYS = new Set([0x03, 0x1c]);
 
@@ -130,18 +129,6 @@ async function needsOwnTerminal(opts: AttachOptions): Promise<boolean> {
  * (Docker's -t output has \r\n wherever it goes).
  */
 const onlcr = (b: Buffer): Buffer => (b.includes(0x0a) ? Buffer.from(b.toString('latin1').replaceAll('\n', '\r\n'), 'latin1') : b);
-
-/** Writes all of `buf`, waiting out EAGAIN on a non-blocking pipe. */
-function writeAll(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += writeSync(fd, buf, off);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-      Atomics.wait(pause, 0, 0, 1);
-    }
-  }
-}
 
 /**
  * Runs the runtime attached to our terminal or pipes and returns the exit

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { processAlive } from '../container-store/proc.ts';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { DirWaiter } from '../../common/dir-watch.ts';
 import { UserError } from '../../common/errors.ts';
 import { killProcessesWith } from '../../common/process.ts';
 import type { StorePaths } from '../paths.ts';
 import type { ContainerSummary } from '../container-store/record.ts';
-import { containerStatus, type ContainerStatus } from '../container-store/status.ts';
+import { containerStatus, liveMonitor, type ContainerStatus } from '../container-store/status.ts';
 import { containerFiles, findSummary, idOfName, matchingIds, namesOf, readName, readRecord, releaseName, scanContainers } from '../container-store/store.ts';
 import { treeSize } from '../image-store/disk-usage.ts';
 import { attachmentFile } from '../network/paths.ts';
@@ -48,8 +47,8 @@ export function holdRestarts(paths: StorePaths, rec: ContainerSummary): void {
   if (!existsSync(files.dir)) return;
   writeFileSync(files.stopped, '');
   if (containerStatus(paths, rec).state !== 'restarting') return;
-  const [pid, start] = readFileSync(files.monitor, 'utf8').trim().split(' ');
-  if (pid && start && processAlive(Number(pid), start)) process.kill(Number(pid), 'SIGKILL');
+  const monitor = liveMonitor(paths, rec.id);
+  if (monitor !== undefined) process.kill(monitor, 'SIGKILL');
   rmSync(files.restarting, { force: true });
 }
 
@@ -156,7 +155,7 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
   // A damaged record names nobody: its claims are found by their target.
   if (!current && !name) for (const n of namesOf(paths, id)) releaseName(paths, n, id);
   if (existsSync(`${files.dir}/health.pid`)) (await import('./health.ts')).stopHealth(files.dir);
-  await monitorDone(files.monitor);
+  await monitorDone(paths, id);
   // Twice at most: a writer that was still finishing can leave an entry the first walk missed.
   for (let i = 0; i < 2 && existsSync(files.dir); i++) rmSync(files.dir, { recursive: true, force: true });
   if (name) releaseName(paths, name, id);
@@ -168,10 +167,10 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
  * release): removing the directory under it left half of it behind. A
  * foreground run is its own monitor.
  */
-async function monitorDone(file: string): Promise<void> {
-  const [pid, start] = (existsSync(file) ? readFileSync(file, 'utf8') : '').trim().split(' ');
-  if (!pid || !start || Number(pid) === process.pid) return;
-  for (let waited = 0, delay = 1; waited < 5_000 && processAlive(Number(pid), start); waited += delay, delay = Math.min(delay * 2, 50)) {
+async function monitorDone(paths: StorePaths, id: string): Promise<void> {
+  for (let waited = 0, delay = 1; waited < 5_000; waited += delay, delay = Math.min(delay * 2, 50)) {
+    const pid = liveMonitor(paths, id);
+    if (pid === undefined || pid === process.pid) return;
     await new Promise((r) => setTimeout(r, delay));
   }
 }

@@ -3,7 +3,7 @@
  * ptys, execve), called through Bun's FFI: a process per call would cost far
  * more than the call.
  */
-import { dlopen, FFIType } from 'bun:ffi';
+import { dlopen, FFIType, ptr } from 'bun:ffi';
 import { closeSync, constants, openSync } from 'node:fs';
 
 const lib = dlopen('libc.so.6', {
@@ -66,7 +66,6 @@ export function openPty(): { master: number; slave: number } {
 
 /** A NULL-terminated char* array; `keep` holds the strings alive while the pointers are in use. */
 function cArray(items: string[], keep: Buffer[]): BigUint64Array {
-  const { ptr } = require('bun:ffi') as typeof import('bun:ffi');
   const arr = new BigUint64Array(items.length + 1);
   items.forEach((s, i) => {
     const b = c(s);
