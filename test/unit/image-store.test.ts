@@ -167,6 +167,21 @@ describe('remove', () => {
     expect(await f.images.prune()).toEqual([l]);
   });
 
+  test('a start that writes its record and drops its pin while a collection reads the records keeps its layer', async () => {
+    const f = fresh();
+    const l = await layer(f, 'a');
+    // `rmi` has gone: only the starting container's pin keeps the layer.
+    f.layers.pin(l);
+    // The container scan reads no record yet (it is written a moment later); by the time it
+    // returns, the start has written its record and dropped its pin, as create does.
+    const images = new ImageStore(f.paths, f.layers, () => {
+      f.layers.unpin(l);
+      return [];
+    });
+    expect(await images.prune()).toEqual([]);
+    expect(f.layers.has(l)).toBe(true);
+  });
+
   test('keeps layers a container uses even when no image references them any more', async () => {
     const f = fresh();
     const base = await layer(f, 'base');

@@ -93,11 +93,11 @@ describe('pins and collect', () => {
     expect(pinFiles(paths)).toHaveLength(1);
     expect(readFileSync(join(paths.tmp, pinFiles(paths)[0]!), 'utf8')).toBe(diffId);
     // Nothing references it yet (no image committed): the pin alone keeps it.
-    expect(await layers.lock(() => layers.collect(new Set()))).toEqual([]);
+    expect(await layers.lock(() => layers.collect(() => new Set()))).toEqual([]);
     expect(layers.has(diffId)).toBe(true);
     layers.unpin(diffId);
     expect(pinFiles(paths)).toEqual([]);
-    expect(await layers.lock(() => layers.collect(new Set()))).toEqual([diffId]);
+    expect(await layers.lock(() => layers.collect(() => new Set()))).toEqual([diffId]);
     expect(layers.has(diffId)).toBe(false);
     expect(existsSync(layers.dir(diffId))).toBe(false);
   });
@@ -108,7 +108,7 @@ describe('pins and collect', () => {
     const b = await layers.importStream(stream(archive({ name: 'b', data: 'b' })), 'b');
     layers.unpin(a.diffId);
     layers.unpin(b.diffId);
-    expect(await layers.lock(() => layers.collect(new Set([a.diffId])))).toEqual([b.diffId]);
+    expect(await layers.lock(() => layers.collect(() => new Set([a.diffId])))).toEqual([b.diffId]);
     expect(layers.list()).toEqual([a.diffId]);
   });
 
@@ -117,7 +117,7 @@ describe('pins and collect', () => {
     const { diffId } = await layers.importStream(stream(archive({ name: 'd', data: 'dead' })), 'dead');
     layers.unpin(diffId);
     writeFileSync(join(paths.tmp, `pin-${deadPid()}-${diffId.slice(7, 23)}`), diffId);
-    expect(await layers.lock(() => layers.collect(new Set()))).toEqual([diffId]);
+    expect(await layers.lock(() => layers.collect(() => new Set()))).toEqual([diffId]);
   });
 });
 

@@ -245,16 +245,17 @@ export class ImageStore {
 
   /** Removes layers and blobs nothing references. Call under the lock. Returns the removed layers. */
   private collect(): string[] {
-    const { images } = this.list();
-    const referenced = new Set<string>();
     const digests = new Set<string>();
-    for (const r of images) {
-      r.layers.forEach((l) => referenced.add(l));
-      digests.add(r.digest);
-      if (typeof r.manifest_digest === 'string') digests.add(r.manifest_digest);
-    }
-    for (const u of this.usages()) u.layers.forEach((l) => referenced.add(l));
-    const removed = this.layers.collect(referenced);
+    const removed = this.layers.collect(() => {
+      const referenced = new Set<string>();
+      for (const r of this.list().images) {
+        r.layers.forEach((l) => referenced.add(l));
+        digests.add(r.digest);
+        if (typeof r.manifest_digest === 'string') digests.add(r.manifest_digest);
+      }
+      for (const u of this.usages()) u.layers.forEach((l) => referenced.add(l));
+      return referenced;
+    });
     // Compressed blobs of the layers that stay (kept for push and save), see layer-store/blobs.ts.
     for (const d of layerBlobDigests(this.layers, this.layers.list())) digests.add(d);
     this.layers.content.collect(digests);

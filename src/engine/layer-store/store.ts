@@ -160,12 +160,20 @@ export class LayerStore {
     }
   }
 
-  /** Removes layers nobody references. Call inside `lock`. Returns the removed diff_ids. */
-  collect(referenced: Set<string>): string[] {
+  /**
+   * Removes layers nobody references. Call inside `lock`. Returns the removed
+   * diff_ids. The pins are read before `referenced` reads the records: a
+   * container start pins its layers, writes its record, then drops the pins,
+   * so whichever moment it is at, one of the two names its layers. Read the
+   * other way round, a record written just after the scan and a pin dropped
+   * just before the pins were read lost the layer under a starting container.
+   */
+  collect(referenced: () => Set<string>): string[] {
     const removed: string[] = [];
     const pinned = this.pinned();
+    const used = referenced();
     for (const id of this.list()) {
-      if (referenced.has(id) || pinned.has(hexOf(id).slice(0, 16))) continue;
+      if (used.has(id) || pinned.has(hexOf(id).slice(0, 16))) continue;
       // Rename first so a half-deleted layer is never seen under its digest.
       const trash = join(this.paths.tmp, `trash-${process.pid}-${randomHex(6)}`);
       mkdirSync(this.paths.tmp, { recursive: true });
