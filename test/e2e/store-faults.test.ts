@@ -67,7 +67,8 @@ test('a layer gone from under an image: run names the damage in one line', () =>
   expect(rocker(['import', busyboxTar(), 'layerless'], env).code).toBe(0);
   const layer = JSON.parse(rocker(['inspect', 'layerless'], env).stdout)[0].layers[0] as string;
   const dir = join(root, 'layers', 'sha256', layer.slice(7));
-  renameSync(join(dir, 'layer.json'), join(dir, 'layer.json.away'));
+  // The whole directory, as a layer goes: `images` reads the layers' directory once, not each layer.json.
+  renameSync(dir, `${dir}.away`);
   try {
     // images still lists it (so that rmi can name it) and says on stderr what is wrong.
     const listed = rocker(['images'], env);
@@ -79,7 +80,7 @@ test('a layer gone from under an image: run names the damage in one line', () =>
       code: 125, stdout: '', stderr: `rocker: image layerless is damaged: layer ${layer} is missing or unreadable in ${dir} (see 'rocker system check')\n`,
     });
   } finally {
-    renameSync(join(dir, 'layer.json.away'), join(dir, 'layer.json'));
+    renameSync(`${dir}.away`, dir);
   }
   expect(rocker(['rmi', 'layerless'], env).code).toBe(0);
 });

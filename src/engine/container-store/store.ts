@@ -99,8 +99,9 @@ export function releaseName(paths: StorePaths, name: string, id: string): void {
   }
 }
 
-export function writeRecord(paths: StorePaths, rec: ContainerRecord): void {
-  writeJsonAtomic(containerFiles(paths, rec.id).record, rec);
+/** `sync: false`: the caller flushes it later (syncFile), as a start does once the runtime is on its way. */
+export function writeRecord(paths: StorePaths, rec: ContainerRecord, sync = true): void {
+  writeJsonAtomic(containerFiles(paths, rec.id).record, rec, sync);
 }
 
 export function readRecord(paths: StorePaths, id: string): ContainerRecord {

@@ -153,8 +153,23 @@ export class LayerStore {
   }
 
   list(): string[] {
+    return this.hexes().map((h) => `sha256:${h}`);
+  }
+
+  /**
+   * A test of presence for many layers at once (a listing): one read of the
+   * directory instead of a stat per layer. A layer comes and goes whole (its
+   * directory is renamed into place with layer.json inside, and out before it
+   * is deleted), so its entry is its presence; `has` and `system check` look inside.
+   */
+  presence(): (diffId: string) => boolean {
+    const present = new Set(this.hexes());
+    return (diffId) => present.has(hexOf(diffId));
+  }
+
+  private hexes(): string[] {
     try {
-      return readdirSync(this.paths.layers).map((h) => `sha256:${h}`);
+      return readdirSync(this.paths.layers);
     } catch {
       return [];
     }

@@ -69,6 +69,8 @@ export interface AttachOptions {
   logFile?: string;
   /** Copy the output to our stdout and stderr (default); false keeps it in the log only. */
   echo?: boolean;
+  /** Called once the runtime's process exists: work that can overlap its start. */
+  onSpawned?: () => void;
 }
 
 /** The keys a terminal turns into signals (^C, ^\\): all that -t without -i lets through. */
@@ -153,6 +155,7 @@ export async function runAttached(binary: string, args: string[], opts: AttachOp
     detached: true,
   });
   if (pty) closeSync(pty.slave);
+  opts.onSpawned?.();
   let done = false;
   const forward = (sig: NodeJS.Signals) => () => {
     if (!done) child.kill(sig);

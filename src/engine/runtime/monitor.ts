@@ -24,14 +24,18 @@ export const MONITOR = [
   'n=0; delay=100',
   'while :; do',
   '  [ "$policy" = no ] || began=$(date +%s)',
-  // A fork of rm only for FIFOs a killed monitor left: every fork here delays the container's start.
-  '  if [ -e "$dir/stdout.fifo" ] || [ -e "$dir/stderr.fifo" ]; then rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; fi',
-  '  mkfifo -m 600 "$dir/stdout.fifo" "$dir/stderr.fifo"',
+  // The FIFOs stay with the directory: a restart, a later start or a monitor after a killed one reuses them (a FIFO
+  // nobody holds open keeps no data), so no fork of rm comes between the container's end and its exit status.
+  // Made (a fork) only when missing; a half-made pair is made again.
+  '  if [ ! -p "$dir/stdout.fifo" ] || [ ! -p "$dir/stderr.fifo" ]; then',
+  '    if [ -e "$dir/stdout.fifo" ] || [ -e "$dir/stderr.fifo" ]; then rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; fi',
+  '    mkfifo -m 600 "$dir/stdout.fifo" "$dir/stderr.fifo"',
+  '  fi',
   `  awk -W interactive -v s=stdout '${LOG_AWK}' <"$dir/stdout.fifo" >>"$dir/output.log" 2>/dev/null &`,
   `  awk -W interactive -v s=stderr '${LOG_AWK}' <"$dir/stderr.fifo" >>"$dir/output.log" 2>/dev/null &`,
   '  "$@" </dev/null >"$dir/stdout.fifo" 2>"$dir/stderr.fifo"',
   // The copiers end when the container's last writer has gone: then the log is complete before the exit is told.
-  '  code=$?; wait; rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; again=0',
+  '  code=$?; wait; again=0',
   '  case $policy in',
   '    always|unless-stopped) again=1 ;;',
   '    on-failure) if [ $code -ne 0 ] && { [ "$max" -eq 0 ] || [ $n -lt "$max" ]; }; then again=1; fi ;;',

@@ -7,7 +7,7 @@ import { procStartTime } from '../container-store/proc.ts';
 import type { ContainerRecord } from '../container-store/record.ts';
 import { containerFiles } from '../container-store/store.ts';
 import { runAttached } from './attach.ts';
-import type { Created } from './create.ts';
+import { flushRecord, type Created } from './create.ts';
 import { removeFiles, waitForEnd } from './lifecycle.ts';
 import { isBridgeNetwork } from '../network/paths.ts';
 import { MONITOR } from './monitor.ts';
@@ -52,7 +52,7 @@ export async function runForeground(paths: StorePaths, c: Created, mode: StartMo
   if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, process.pid);
   const o = rec.options;
   const stdin = mode.interactive ?? o.interactive;
-  const code = await runAttached(runtime, runArgs(paths, rec), { stdin, tty: o.tty, logFile: o.tty ? undefined : files.log, echo });
+  const code = await runAttached(runtime, runArgs(paths, rec), { stdin, tty: o.tty, logFile: o.tty ? undefined : files.log, echo, onSpawned: () => flushRecord(c) });
   const failure = startFailure(paths, rec);
   writeFileSync(files.exit, `${failure ? failure.exitCode : code}\n`);
   if (o.health) (await import('./health.ts')).stopHealth(files.dir);
@@ -89,6 +89,7 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
   }
   recordMonitor(paths, rec.id, child.pid);
   child.unref();
+  flushRecord(c);
   if (rec.options.health) (await import('./health.ts')).startHealth(paths, rec, runtime, child.pid);
   // Started once the runtime has written the pid file; ended if the monitor wrote an exit status first.
   // Woken when either appears; checked at least every 10 ms (a monitor that died writes neither).

@@ -79,7 +79,9 @@ export class ContainerVerbs {
 
   /** `create`: the container's record and bundle, not started; its id. */
   async create(req: RunRequest): Promise<string> {
-    return (await this.createFrom(req)).rec.id;
+    const created = await this.createFrom(req);
+    (await import('../runtime/create.ts')).flushRecord(created);
+    return created.rec.id;
   }
 
   private async createFrom(req: RunRequest): Promise<Created> {

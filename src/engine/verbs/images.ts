@@ -52,9 +52,7 @@ export class ImageVerbs {
       const { imageFilter } = await import('./image-filters.ts');
       images = images.filter(imageFilter(opts.filters, (t) => this.stores.images.resolve(t)));
     }
-    // An existsSync per layer, once however many images share it.
-    const present = new Map<string, boolean>();
-    const has = (l: string) => present.get(l) ?? present.set(l, this.stores.layers.has(l)).get(l)!;
+    const has = this.stores.layers.presence();
     const missingLayers = images.flatMap((image) => {
       const layer = image.layers.find((l) => !has(l));
       return layer ? [{ image, layer }] : [];
