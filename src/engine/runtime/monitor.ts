@@ -1,5 +1,8 @@
 import { LOG_AWK } from '../container-store/log-format.ts';
 
+/** The FIFOs that carry a background container's output to the monitor's copiers, in its directory. */
+export const FIFOS = ['stdout.fifo', 'stderr.fifo'] as const;
+
 /*
  * The monitor of a detached container: a small `sh` that runs `runc run`
  * with the container's stdout and stderr going through FIFOs to one awk

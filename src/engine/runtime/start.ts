@@ -10,7 +10,7 @@ import { runAttached } from './attach.ts';
 import { flushRecord, type Created } from './create.ts';
 import { removeFiles, waitForEnd } from './lifecycle.ts';
 import { isBridgeNetwork } from '../network/paths.ts';
-import { MONITOR } from './monitor.ts';
+import { FIFOS, MONITOR } from './monitor.ts';
 import { exitCodeForRuntimeError, globalArgs, runtimeError, tidyRuntimeError } from './oci-runtime.ts';
 
 function runArgs(paths: StorePaths, rec: ContainerRecord): string[] {
@@ -75,6 +75,10 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
     await removeFiles(paths, rec.id, runtime, rec.name);
     throw new UserError('a background container needs awk on the host for its logs: install mawk or gawk', 125);
   }
+  // Made here through libc rather than by the monitor's fork of mkfifo, which lay between its start and the
+  // runtime's (~1 ms); the monitor still makes whatever is missing or not a FIFO.
+  const { makeFifo } = await import('../sys/libc.ts');
+  for (const f of FIFOS) makeFifo(join(files.dir, f), 0o600);
   try {
     const restart = rec.options.restart ?? { policy: 'no', maxRetries: 0 };
     const monitorArgs = [files.dir, rec.options.autoRemove ? '1' : '0', link, restart.policy, String(restart.maxRetries)];

@@ -8,6 +8,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 
 const lib = dlopen('libc.so.6', {
   mknod: { args: [FFIType.ptr, FFIType.u32, FFIType.u64], returns: FFIType.i32 },
+  mkfifo: { args: [FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
   setxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
   lgetxattr: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
   unlockpt: { args: [FFIType.i32], returns: FFIType.i32 },
@@ -31,6 +32,11 @@ const S_IFCHR = 0o020000;
 /** An overlayfs whiteout: a character device 0/0. */
 export function mknodWhiteout(path: string): void {
   check(lib.symbols.mknod(c(path), S_IFCHR, 0), `mknod ${path}`);
+}
+
+/** A FIFO at `path`; false when it could not be made (one already there, among other causes). */
+export function makeFifo(path: string, mode: number): boolean {
+  return lib.symbols.mkfifo(c(path), mode) === 0;
 }
 
 export function setXattr(path: string, name: string, value: string): void {
