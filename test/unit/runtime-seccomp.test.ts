@@ -57,7 +57,7 @@ test('profile files: garbage, wrong types, notify, kill-by-default, too big, bot
     const cases: [string, string | object, RegExp][] = [
       ['garbage', 'garbage{', /not JSON/],
       ['empty', {}, /defaultAction/],
-      ['notify', { defaultAction: 'SCMP_ACT_NOTIFY' }, /defaultAction: Invalid option/],
+      ['notify', { defaultAction: 'SCMP_ACT_NOTIFY' }, /defaultAction: Invalid type: Expected .*"SCMP_ACT_ALLOW".* but received "SCMP_ACT_NOTIFY"/],
       ['listener', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/x.sock' }, /listenerPath/],
       ['kill', { defaultAction: 'SCMP_ACT_KILL' }, /kills or traps execve/],
       ['kill-exec', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['capset'], action: 'SCMP_ACT_KILL_PROCESS' }] }, /capset/],

@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { sha256Hex } from '../../common/random.ts';
-import { lazySchema, z } from '../../common/schema.ts';
+import { lazySchema, looseObject, object, record } from '../../common/schema.ts';
 import type { ContainerUsage } from '../image-store/store.ts';
 import type { HistoryEntry } from '../oci/config-blob.ts';
 import type { ImageConfig } from '../oci/config-parse.ts';
@@ -22,10 +23,10 @@ export interface BuildState {
  * wired in src/engine/stores.ts), which keeps those layers while the entry exists.
  */
 // Built on first use: `stores.ts` loads this file on every container start.
-const entrySchema = lazySchema(() => z.object({
-  layers: z.array(z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/))),
-  config: z.record(z.string(), z.unknown()),
-  history: z.array(z.looseObject({ created: z.optional(z.string()), created_by: z.optional(z.string()), comment: z.optional(z.string()), empty_layer: z.optional(z.boolean()) })),
+const entrySchema = lazySchema(() => object({
+  layers: v.array(v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/))),
+  config: record(v.string(), v.unknown()),
+  history: v.array(looseObject({ created: v.optional(v.string()), created_by: v.optional(v.string()), comment: v.optional(v.string()), empty_layer: v.optional(v.boolean()) })),
 }));
 
 export const cacheDir = (paths: StorePaths) => join(paths.root, 'build-cache');
@@ -41,8 +42,8 @@ export function cacheKey(parentId: string, parts: string[]): string {
 /** The cached result of a step, or undefined (missing, damaged, or made by another version). */
 export function cacheGet(paths: StorePaths, key: string): BuildState | undefined {
   try {
-    const parsed = entrySchema().safeParse(JSON.parse(readFileSync(join(cacheDir(paths), `${key}.json`), 'utf8')));
-    return parsed.success ? (parsed.data as BuildState) : undefined;
+    const parsed = v.safeParse(entrySchema(), JSON.parse(readFileSync(join(cacheDir(paths), `${key}.json`), 'utf8')));
+    return parsed.success ? (parsed.output as BuildState) : undefined;
   } catch {
     return undefined;
   }

@@ -194,9 +194,9 @@ export function findContainer(paths: StorePaths, text: string): ContainerRecord 
 }
 
 /**
- * The same, reading only the summary: what stop, kill and rm need. The whole
- * record's schema (~100 zod objects) costs milliseconds to build, more than
- * these commands' own work.
+ * The same, reading only the summary: what stop, kill and rm need. They
+ * neither build nor check the whole record's schema (about a hundred
+ * objects) for fields they never read.
  */
 export function findSummary(paths: StorePaths, text: string): ContainerSummary | undefined {
   return findWith(paths, text, (p, id) => readSummaryFile(containerFiles(p, id).record));

@@ -1,24 +1,25 @@
-import { lazySchema, z } from '../../common/schema.ts';
+import * as v from 'valibot';
+import { int, lazySchema, looseObject } from '../../common/schema.ts';
 import { imageConfigSchema } from '../oci/config-parse.ts';
 
 export type { ImageConfig } from '../oci/config-parse.ts';
 
-const digest = () => z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/));
+const digest = () => v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/));
 
 
 /** `images/<name>/<tag>/image.json`: the seed's five fields first, then ours. */
-export const imageRecordSchema = lazySchema(() => z.looseObject({
-  name: z.string().check(z.minLength(1)),
-  tag: z.string().check(z.minLength(1)),
-  id: z.string().check(z.regex(/^[0-9a-f]{12}$/)),
-  size: z.int().check(z.nonnegative()),
-  created_time: z.string(),
+export const imageRecordSchema = lazySchema(() => looseObject({
+  name: v.pipe(v.string(), v.minLength(1)),
+  tag: v.pipe(v.string(), v.minLength(1)),
+  id: v.pipe(v.string(), v.regex(/^[0-9a-f]{12}$/)),
+  size: v.pipe(int(), v.minValue(0)),
+  created_time: v.string(),
   digest: digest(),
-  created: z.string(),
-  architecture: z.string(),
-  os: z.string(),
+  created: v.string(),
+  architecture: v.string(),
+  os: v.string(),
   config: imageConfigSchema(),
-  layers: z.array(digest()).check(z.minLength(1)),
+  layers: v.pipe(v.array(digest()), v.minLength(1)),
 }));
 
-export type ImageRecord = z.infer<ReturnType<typeof imageRecordSchema>>;
+export type ImageRecord = v.InferOutput<ReturnType<typeof imageRecordSchema>>;

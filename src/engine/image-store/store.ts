@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
@@ -173,7 +174,7 @@ export class ImageStore {
         architecture: parsed.architecture,
         os: parsed.os,
         // Docker writes null for unset fields ("Env": null); the record leaves them out.
-        config: Object.fromEntries(Object.entries(parsed.config ?? {}).filter(([, v]) => v !== null)) as ImageConfig,
+        config: Object.fromEntries(Object.entries(parsed.config ?? {}).filter(([, x]) => x !== null)) as ImageConfig,
         layers: opts.layers,
         ...(opts.manifestDigest ? { manifest_digest: opts.manifestDigest } : {}),
       };
@@ -308,10 +309,9 @@ export class ImageStore {
     } catch {
       return { path, reason: 'not valid JSON' };
     }
-    const schema = imageRecordSchema();
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) return { path, reason: issueText(schema, json) };
-    if (parsed.data.name !== name || parsed.data.tag !== tag) return { path, reason: `it names ${parsed.data.name}:${parsed.data.tag}` };
-    return parsed.data;
+    const parsed = v.safeParse(imageRecordSchema(), json);
+    if (!parsed.success) return { path, reason: issueText(parsed.issues) };
+    if (parsed.output.name !== name || parsed.output.tag !== tag) return { path, reason: `it names ${parsed.output.name}:${parsed.output.tag}` };
+    return parsed.output;
   }
 }

@@ -1,6 +1,7 @@
 // The YAML edge of `kube play` and `kube down`: documents parsed with the
 // `yaml` package, each checked against its kind's schema. A malformed
 // document is a one-line error; an unsupported kind or field a warning.
+import * as v from 'valibot';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../../common/errors.ts';
 import { issueText } from '../../common/schema.ts';
@@ -34,10 +35,10 @@ export function parseDocuments(text: string, source: string): Documents {
     }
     const schema = KINDS[kind as Kind];
     const label = `${kind}${typeof name === 'string' ? ` ${name}` : ''}`;
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new UserError(`${where}: ${label}: ${issueText(schema, value)}`);
+    const parsed = v.safeParse(schema, value);
+    if (!parsed.success) throw new UserError(`${where}: ${label}: ${issueText(parsed.issues)}`);
     for (const f of unknownFields(schema, value)) warnings.push(`${label}: ${f} is not supported: ignored`);
-    objects.push(parsed.data as KubeObject);
+    objects.push(parsed.output as KubeObject);
   });
   if (!objects.length && !warnings.length) throw new UserError(`${source}: no Kubernetes objects`);
   return { objects, warnings };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lazySchema, z } from '../../common/schema.ts';
+import * as v from 'valibot';
+import { int, lazySchema, object } from '../../common/schema.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import type { LayerStore } from './store.ts';
 
@@ -12,15 +13,15 @@ import type { LayerStore } from './store.ts';
  * only for archives rocker made itself from a layer's files (imported and
  * committed layers), whose original tar is gone.
  */
-const layerBlobSchema = lazySchema(() => z.object({
-  digest: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
-  size: z.int().check(z.nonnegative()),
-  mediaType: z.string(),
-  diffId: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
+const layerBlobSchema = lazySchema(() => object({
+  digest: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/)),
+  size: v.pipe(int(), v.minValue(0)),
+  mediaType: v.string(),
+  diffId: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/)),
   /** Repositories (host/path) known to hold the blob: candidates for a cross-repository mount. */
-  sources: z._default(z.array(z.string()), []),
+  sources: v.optional(v.array(v.string()), () => []),
 }));
-export type LayerBlob = z.infer<ReturnType<typeof layerBlobSchema>>;
+export type LayerBlob = v.InferOutput<ReturnType<typeof layerBlobSchema>>;
 
 const FILE = 'blobs.json';
 
@@ -41,8 +42,8 @@ function readBlobsFile(layers: LayerStore, diffId: string): BlobsRead {
   } catch {
     return { blobs: [], damage: 'not valid JSON' };
   }
-  const parsed = z.array(layerBlobSchema()).safeParse(json);
-  return parsed.success ? { blobs: parsed.data } : { blobs: [], damage: 'not a list of blob records' };
+  const parsed = v.safeParse(v.array(layerBlobSchema()), json);
+  return parsed.success ? { blobs: parsed.output } : { blobs: [], damage: 'not a list of blob records' };
 }
 
 /**

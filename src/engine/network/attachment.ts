@@ -2,44 +2,45 @@
 // and what they returned, kept so that DEL gets exactly what ADD got.
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { dirEntries } from '../../common/dir.ts';
 import { pidAlive } from '../../common/process.ts';
 import { errnoCode } from '../../common/errors.ts';
-import { check, z } from '../../common/schema.ts';
+import { check, int, looseObject, object } from '../../common/schema.ts';
 import type { StorePaths } from '../paths.ts';
 import { attachmentFile, networkPaths } from './paths.ts';
 
-const PortSchema = z.object({ hostIp: z.string(), hostPort: z.int(), containerPort: z.int(), protocol: z.enum(['tcp', 'udp']) });
-const EntrySchema = z.object({ ip: z.string(), names: z.array(z.string()) });
+const PortSchema = object({ hostIp: v.string(), hostPort: int(), containerPort: int(), protocol: v.picklist(['tcp', 'udp']) });
+const EntrySchema = object({ ip: v.string(), names: v.array(v.string()) });
 
-export const AttachmentSchema = z.object({
-  id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-  name: z.string(),
-  hostname: z.string(),
+export const AttachmentSchema = object({
+  id: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  name: v.string(),
+  hostname: v.string(),
   /** --network-alias: more names its peers know it by. */
-  aliases: z.optional(z.array(z.string())),
+  aliases: v.optional(v.array(v.string())),
   /** --ip: the address asked of host-local, with the subnet's prefix ("10.90.0.5/24"). */
-  requestedIp: z.optional(z.string()),
-  network: z.string(),
-  networkId: z.string(),
+  requestedIp: v.optional(v.string()),
+  network: v.string(),
+  networkId: v.string(),
   /** Containers on a user network find each other by name in /etc/hosts; on the default network they do not (as in Docker). */
-  resolveNames: z.boolean(),
-  netns: z.string(),
-  ifname: z.string(),
-  chain: z.array(z.looseObject({ type: z.string() })),
-  ports: z.array(PortSchema),
-  extraHosts: z.array(EntrySchema),
+  resolveNames: v.boolean(),
+  netns: v.string(),
+  ifname: v.string(),
+  chain: v.array(looseObject({ type: v.string() })),
+  ports: v.array(PortSchema),
+  extraHosts: v.array(EntrySchema),
   /** "PID STARTTIME" of the rocker that attached it: while it lives, the attachment is not stale. */
-  owner: z.string(),
-  ip: z.optional(z.string()),
-  prefix: z.optional(z.int()),
-  gateway: z.optional(z.string()),
-  mac: z.optional(z.string()),
-  result: z.optional(z.unknown()),
+  owner: v.string(),
+  ip: v.optional(v.string()),
+  prefix: v.optional(int()),
+  gateway: v.optional(v.string()),
+  mac: v.optional(v.string()),
+  result: v.optional(v.unknown()),
   /** Set when a pod holds the attachment: its run directory (hosts, resolv.conf), see attach.ts. */
-  dir: z.optional(z.string()),
+  dir: v.optional(v.string()),
 });
-export type Attachment = z.infer<typeof AttachmentSchema>;
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 
 /**
  * Replaces the record atomically (readers see old or new, never half) but

@@ -4,8 +4,9 @@
 // never used: it fails on the Debian plugins 1.1.1 (ipv6 dnat chain).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
-import { z } from '../../common/schema.ts';
+import { looseObject } from '../../common/schema.ts';
 import type { Network } from './config.ts';
 import type { PortSpec } from './flags.ts';
 
@@ -21,11 +22,11 @@ export const DIE_WITH_ROCKER = ['setpriv', '--pdeathsig', 'KILL', '--'];
 
 export type PluginConf = Record<string, unknown> & { type: string };
 
-const resultSchema = z.looseObject({
-  ips: z.optional(z.array(z.looseObject({ address: z.string(), gateway: z.optional(z.string()) }))),
-  interfaces: z.optional(z.array(z.looseObject({ name: z.string(), mac: z.optional(z.string()), sandbox: z.optional(z.string()) }))),
+const resultSchema = looseObject({
+  ips: v.optional(v.array(looseObject({ address: v.string(), gateway: v.optional(v.string()) }))),
+  interfaces: v.optional(v.array(looseObject({ name: v.string(), mac: v.optional(v.string()), sandbox: v.optional(v.string()) }))),
 });
-export type CniResult = z.infer<typeof resultSchema>;
+export type CniResult = v.InferOutput<typeof resultSchema>;
 
 function pluginDirs(): string[] {
   return process.env.CNI_PATH ? process.env.CNI_PATH.split(':').filter(Boolean) : DEFAULT_DIRS;
@@ -138,9 +139,9 @@ export async function cniAdd(chain: PluginConf[], inv: Invocation, progress: (re
     prev = (await execPlugin('ADD', conf, inv, prev)) ?? prev;
     progress(prev);
   }
-  const parsed = resultSchema.safeParse(prev);
+  const parsed = v.safeParse(resultSchema, prev);
   if (!parsed.success) throw new UserError(`network ${inv.network}: the CNI plugins returned no usable result`, 125);
-  return parsed.data;
+  return parsed.output;
 }
 
 /**

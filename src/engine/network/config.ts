@@ -1,29 +1,30 @@
 // Network definitions: `<root>/networks/<name>.json`, validated when read.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { UserError, errnoCode } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import { randomHex } from '../../common/random.ts';
-import { check, z } from '../../common/schema.ts';
+import { check, object } from '../../common/schema.ts';
 import type { StorePaths } from '../paths.ts';
 import { isIPv4, NETWORK_NAME } from './flags.ts';
 import { networkPaths } from './paths.ts';
 import { cidrContains, overlaps, parseCidr, ipToText, hostRoutes } from './subnet.ts';
 
-export const NetworkSchema = z.object({
-  name: z.string().check(z.regex(NETWORK_NAME)),
-  id: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-  driver: z.literal('bridge'),
-  subnet: z.string(),
-  gateway: z.string(),
+export const NetworkSchema = object({
+  name: v.pipe(v.string(), v.regex(NETWORK_NAME)),
+  id: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  driver: v.literal('bridge'),
+  subnet: v.string(),
+  gateway: v.string(),
   /** The Linux bridge the CNI bridge plugin creates on first use. */
-  bridge: z.string(),
-  created: z.string(),
+  bridge: v.string(),
+  created: v.string(),
   /** No route out of the network, and the host has no address on it. */
-  internal: z.optional(z.boolean()),
+  internal: v.optional(v.boolean()),
 });
-export type Network = z.infer<typeof NetworkSchema>;
+export type Network = v.InferOutput<typeof NetworkSchema>;
 
 export const DEFAULT_NETWORK = 'bridge';
 /** Podman's CNI default is 10.88.0.0/16 and Docker's 172.17.0.0/16: rocker's pools keep clear of both. */

@@ -1,42 +1,43 @@
-import { issueText, lazySchema, z } from '../../common/schema.ts';
+import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
+import { issueText, lazySchema, looseObject, object, record } from '../../common/schema.ts';
 
 
 /** The container settings of an image config ("config"): what rocker reads to run it. */
-export const imageConfigSchema = lazySchema(() => z.looseObject({
-  Env: z.optional(z.array(z.string())),
-  Cmd: z.optional(z.nullable(z.array(z.string()))),
-  Entrypoint: z.optional(z.nullable(z.array(z.string()))),
-  WorkingDir: z.optional(z.string()),
-  User: z.optional(z.string()),
-  ExposedPorts: z.optional(z.record(z.string(), z.unknown())),
-  Labels: z.optional(z.nullable(z.record(z.string(), z.string()))),
-  StopSignal: z.optional(z.string()),
+export const imageConfigSchema = lazySchema(() => looseObject({
+  Env: v.optional(v.array(v.string())),
+  Cmd: v.nullish(v.array(v.string())),
+  Entrypoint: v.nullish(v.array(v.string())),
+  WorkingDir: v.optional(v.string()),
+  User: v.optional(v.string()),
+  ExposedPorts: v.optional(record(v.string(), v.unknown())),
+  Labels: v.nullish(record(v.string(), v.string())),
+  StopSignal: v.optional(v.string()),
 }));
 
-export type ImageConfig = z.infer<ReturnType<typeof imageConfigSchema>>;
+export type ImageConfig = v.InferOutput<ReturnType<typeof imageConfigSchema>>;
 
 /** The parts of an OCI/Docker image config rocker relies on; everything else is kept as-is in the blob. */
-export const configBlobSchema = lazySchema(() => z.looseObject({
-  architecture: z.string().check(z.minLength(1)),
-  os: z.string().check(z.minLength(1)),
-  variant: z.optional(z.string()),
-  created: z.optional(z.string()),
-  config: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-  rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'))) }),
-  history: z.optional(
-    z.array(
-      z.looseObject({
-        created: z.optional(z.string()),
-        created_by: z.optional(z.string()),
-        comment: z.optional(z.string()),
-        empty_layer: z.optional(z.boolean()),
+export const configBlobSchema = lazySchema(() => looseObject({
+  architecture: v.pipe(v.string(), v.minLength(1)),
+  os: v.pipe(v.string(), v.minLength(1)),
+  variant: v.optional(v.string()),
+  created: v.optional(v.string()),
+  config: v.nullish(record(v.string(), v.unknown())),
+  rootfs: object({ type: v.literal('layers'), diff_ids: v.array(v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'))) }),
+  history: v.optional(
+    v.array(
+      looseObject({
+        created: v.optional(v.string()),
+        created_by: v.optional(v.string()),
+        comment: v.optional(v.string()),
+        empty_layer: v.optional(v.boolean()),
       }),
     ),
   ),
 }));
 
-export type ConfigBlob = z.infer<ReturnType<typeof configBlobSchema>>;
+export type ConfigBlob = v.InferOutput<ReturnType<typeof configBlobSchema>>;
 
 /** Parses and validates a config blob; `what` names the image in the one-line error. */
 export function parseConfigBlob(bytes: Buffer, what: string): ConfigBlob & { config: Record<string, unknown> | undefined } {
@@ -46,8 +47,7 @@ export function parseConfigBlob(bytes: Buffer, what: string): ConfigBlob & { con
   } catch {
     throw new UserError(`${what}: the image config is not valid JSON`);
   }
-  const schema = configBlobSchema();
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new UserError(`${what}: invalid image config: ${issueText(schema, json)}`);
-  return { ...parsed.data, config: parsed.data.config ?? undefined };
+  const parsed = v.safeParse(configBlobSchema(), json);
+  if (!parsed.success) throw new UserError(`${what}: invalid image config: ${issueText(parsed.issues)}`);
+  return { ...parsed.output, config: parsed.output.config ?? undefined };
 }

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { sha256Hex } from '../../common/random.ts';
+import { int, looseObject, record } from '../../common/schema.ts';
 
 /** The OCI digest of some bytes. */
 export const digestOf = (bytes: Uint8Array) => `sha256:${sha256Hex(bytes)}`;
@@ -24,45 +25,36 @@ export const MANIFEST_ACCEPT = [MT.ociIndex, MT.dockerList, MT.ociManifest, MT.d
 const LAYER_TYPES = new Set<string>([MT.dockerLayerGzip, MT.ociLayer, MT.ociLayerGzip, MT.ociLayerZstd,
   'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip', MT.dockerForeignLayer]);
 
-export const digestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest');
+export const digestSchema = v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/, 'not a sha256 digest'));
 
-export const descriptorSchema = z
-  .object({
-    mediaType: z.string(),
-    digest: digestSchema,
-    size: z.number().int().nonnegative(),
-    urls: z.array(z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-    platform: z
-      .object({ architecture: z.string(), os: z.string(), variant: z.string().optional(), 'os.version': z.string().optional() })
-      .loose()
-      .optional(),
-  })
-  .loose();
-export type Descriptor = z.infer<typeof descriptorSchema>;
+export const descriptorSchema = looseObject({
+  mediaType: v.string(),
+  digest: digestSchema,
+  size: v.pipe(int(), v.minValue(0)),
+  urls: v.optional(v.array(v.string())),
+  annotations: v.optional(record(v.string(), v.string())),
+  platform: v.optional(
+    looseObject({ architecture: v.string(), os: v.string(), variant: v.optional(v.string()), 'os.version': v.optional(v.string()) }),
+  ),
+});
+export type Descriptor = v.InferOutput<typeof descriptorSchema>;
 
-export const manifestSchema = z
-  .object({
-    schemaVersion: z.literal(2),
-    mediaType: z.string().optional(),
-    config: descriptorSchema,
-    layers: z.array(
-      descriptorSchema.refine((d) => LAYER_TYPES.has(d.mediaType), { message: 'unsupported layer media type' }),
-    ),
-    annotations: z.record(z.string(), z.string()).optional(),
-  })
-  .loose();
-export type Manifest = z.infer<typeof manifestSchema>;
+export const manifestSchema = looseObject({
+  schemaVersion: v.literal(2),
+  mediaType: v.optional(v.string()),
+  config: descriptorSchema,
+  layers: v.array(v.pipe(descriptorSchema, v.check((d) => LAYER_TYPES.has(d.mediaType), 'unsupported layer media type'))),
+  annotations: v.optional(record(v.string(), v.string())),
+});
+export type Manifest = v.InferOutput<typeof manifestSchema>;
 
-export const indexSchema = z
-  .object({
-    schemaVersion: z.literal(2),
-    mediaType: z.string().optional(),
-    manifests: z.array(descriptorSchema),
-    annotations: z.record(z.string(), z.string()).optional(),
-  })
-  .loose();
-export type Index = z.infer<typeof indexSchema>;
+export const indexSchema = looseObject({
+  schemaVersion: v.literal(2),
+  mediaType: v.optional(v.string()),
+  manifests: v.array(descriptorSchema),
+  annotations: v.optional(record(v.string(), v.string())),
+});
+export type Index = v.InferOutput<typeof indexSchema>;
 
 /** What a manifest document is, by its declared media type or, failing that, its shape. */
 export function manifestKind(json: unknown, contentType: string | undefined): 'index' | 'manifest' | 'schema1' | 'unknown' {

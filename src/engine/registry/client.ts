@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { UserError, oneLine } from '../../common/errors.ts';
 import type { Credentials } from './credentials.ts';
 import { tokenSchema } from './schemas.ts';
@@ -134,9 +135,9 @@ export class RegistryClient {
     } catch {
       throw new UserError(`${this.opts.what}: the token server's answer is not JSON`);
     }
-    const parsed = tokenSchema.safeParse(json);
-    if (!parsed.success) throw new UserError(`${this.opts.what}: invalid token answer: ${parsed.error.issues[0]?.message}`);
-    const token = (parsed.data.token ?? parsed.data.access_token)!;
+    const parsed = v.safeParse(tokenSchema, json);
+    if (!parsed.success) throw new UserError(`${this.opts.what}: invalid token answer: ${parsed.issues[0].message}`);
+    const token = (parsed.output.token ?? parsed.output.access_token)!;
     this.tokens.set(scope, token);
     return `Bearer ${token}`;
   }

@@ -1,8 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import * as v from 'valibot';
 import { UserError, describeFsError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { issueText } from '../../common/schema.ts';
 import { authFileSchema, type AuthFile } from './schemas.ts';
 import { DOCKER_HUB, normalizeDomain } from '../reference.ts';
 
@@ -35,9 +37,9 @@ function readAuthFile(path: string, optional: boolean): AuthFile {
   } catch {
     throw new UserError(`cannot read ${path}: not valid JSON`);
   }
-  const parsed = authFileSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(`cannot read ${path}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
+  const parsed = v.safeParse(authFileSchema, json);
+  if (!parsed.success) throw new UserError(`cannot read ${path}: ${issueText(parsed.issues)}`);
+  return parsed.output;
 }
 
 /** The keys a registry may be stored under: Docker Hub's legacy URL, with or without scheme. */

@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
+import { issueText } from '../../common/schema.ts';
 import { parseConfigBlob, type ConfigBlob } from '../oci/config-parse.ts';
 import { readLimited, statusError, type RegistryClient } from './client.ts';
 import { formatPlatform, pickManifest, platformMatches, type Platform } from '../oci/platform.ts';
@@ -63,21 +65,18 @@ export async function resolveImage(client: RegistryClient, ref: RemoteRef, platf
   let json = parseJson(got.bytes, what, 'manifest');
   let kind = manifestKind(json, got.contentType);
   if (kind === 'index') {
-    const index = indexSchema.safeParse(json);
-    if (!index.success) throw new UserError(`${what}: invalid image index: ${index.error.issues[0]?.path.join('.')}: ${index.error.issues[0]?.message}`);
-    const entry = pickManifest(index.data.manifests, platform, what);
+    const index = v.safeParse(indexSchema, json);
+    if (!index.success) throw new UserError(`${what}: invalid image index: ${issueText(index.issues)}`);
+    const entry = pickManifest(index.output.manifests, platform, what);
     got = await getManifest(client, ref, entry.digest, scope);
     json = parseJson(got.bytes, what, 'manifest');
     kind = manifestKind(json, got.contentType);
   }
   if (kind === 'schema1') throw new UserError(`${what}: Docker schema 1 manifests are not supported (deprecated since 2017; re-push the image)`);
   if (kind !== 'manifest') throw new UserError(`${what}: the registry sent a document that is neither an image manifest nor an index`);
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${what}: invalid manifest: ${issue?.path.join('.') || 'manifest'}: ${issue?.message}`);
-  }
-  const manifest = parsed.data;
+  const parsed = v.safeParse(manifestSchema, json);
+  if (!parsed.success) throw new UserError(`${what}: invalid manifest: ${issueText(parsed.issues, 'manifest')}`);
+  const manifest = parsed.output;
   const configBytes = await getSmallBlob(client, ref, manifest.config, scope, 'image config');
   const config = parseConfigBlob(configBytes, what);
   if (!platformMatches(platform, config)) {

@@ -7,8 +7,9 @@
  * (`localhost:5000/busy`), else it is the one pull uses for a bare name;
  * credentials are the ones `rocker login` or Docker's config stored for it.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
+import { finite, looseObject } from '../../common/schema.ts';
 import { DOCKER_HUB, isDomain, normalizeDomain, registryHost, searchHost } from '../reference.ts';
 import { RegistryClient, readLimited, statusError } from './client.ts';
 import { findCredentials } from './credentials.ts';
@@ -26,24 +27,20 @@ export interface SearchOptions {
   insecure?: boolean;
 }
 
-const v1Answer = z
-  .object({
-    results: z.array(
-      z
-        .object({
-          name: z.string(),
-          description: z.string().nullish(),
-          star_count: z.number().nullish(),
-          is_official: z.boolean().nullish(),
-          is_automated: z.boolean().nullish(),
-        })
-        .loose(),
-    ),
-  })
-  .loose();
+const v1Answer = looseObject({
+  results: v.array(
+    looseObject({
+      name: v.string(),
+      description: v.nullish(v.string()),
+      star_count: v.nullish(finite()),
+      is_official: v.nullish(v.boolean()),
+      is_automated: v.nullish(v.boolean()),
+    }),
+  ),
+});
 
-const catalogAnswer = z.object({ repositories: z.array(z.string()).nullish() }).loose();
-const tagsAnswer = z.object({ name: z.string(), tags: z.array(z.string()).nullish() }).loose();
+const catalogAnswer = looseObject({ repositories: v.nullish(v.array(v.string())) });
+const tagsAnswer = looseObject({ name: v.string(), tags: v.nullish(v.array(v.string())) });
 
 /** The registry a term names and what is left to look for: `localhost:5000/busy` → localhost:5000, "busy". */
 export function splitTerm(term: string): { domain: string; query: string } {
@@ -72,9 +69,9 @@ async function v1Search(client: RegistryClient, query: string, limit: number): P
     return undefined;
   }
   if (!res.ok) throw await statusError(res, client.what, 'search');
-  const parsed = v1Answer.safeParse(await json(res, client.what).catch(() => undefined));
+  const parsed = v.safeParse(v1Answer, await json(res, client.what).catch(() => undefined));
   if (!parsed.success) return undefined;
-  return parsed.data.results.map((r) => ({
+  return parsed.output.results.map((r) => ({
     name: r.name,
     description: r.description ?? '',
     starCount: r.star_count ?? 0,
@@ -89,11 +86,11 @@ async function catalog(client: RegistryClient): Promise<string[]> {
   for (let url: string | undefined = `/v2/_catalog?n=${PAGE}`; url; ) {
     const res = await client.fetch(url, { method: 'GET', scope: 'registry:catalog:*' });
     if (!res.ok) throw await statusError(res, client.what, 'the catalog');
-    const parsed = catalogAnswer.safeParse(await json(res, client.what));
+    const parsed = v.safeParse(catalogAnswer, await json(res, client.what));
     if (!parsed.success) throw new UserError(`${client.what}: invalid catalog answer`);
-    names.push(...(parsed.data.repositories ?? []));
+    names.push(...(parsed.output.repositories ?? []));
     const next = /<([^>]+)>;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
-    url = next && parsed.data.repositories?.length ? next : undefined;
+    url = next && parsed.output.repositories?.length ? next : undefined;
   }
   return names;
 }
@@ -121,7 +118,7 @@ export async function listTags(root: string, term: string, opts: SearchOptions):
   const client = new RegistryClient({ host: registryHost(domain), what: `cannot list the tags of ${term}`, credentials: findCredentials(root, domain), insecure: opts.insecure });
   const res = await client.fetch(`/v2/${path}/tags/list`, { method: 'GET', scope: `repository:${path}:pull` });
   if (!res.ok) throw await statusError(res, client.what, `repository ${term}`);
-  const parsed = tagsAnswer.safeParse(await json(res, client.what));
+  const parsed = v.safeParse(tagsAnswer, await json(res, client.what));
   if (!parsed.success) throw new UserError(`${client.what}: invalid tag list`);
-  return [...(parsed.data.tags ?? [])].sort().slice(0, opts.limit).map((tag) => ({ name: term, tag }));
+  return [...(parsed.output.tags ?? [])].sort().slice(0, opts.limit).map((tag) => ({ name: term, tag }));
 }

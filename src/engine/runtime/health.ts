@@ -4,7 +4,8 @@
 // results. Files in the container directory: health ("STATUS STREAK"),
 // health.log (START END CODE OUTPUT, tab-separated), health.pid.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { check, z } from '../../common/schema.ts';
+import * as v from 'valibot';
+import { check, finite, object } from '../../common/schema.ts';
 import { processAlive, procStartTime } from '../container-store/proc.ts';
 import type { ContainerRecord, RunOptions } from '../container-store/record.ts';
 import { containerFiles } from '../container-store/store.ts';
@@ -36,12 +37,12 @@ const LOOP = [
   'done',
 ].join('\n');
 
-const ImageHealthSchema = z.object({
-  Test: z.optional(z.array(z.string())),
-  Interval: z.optional(z.number()),
-  Timeout: z.optional(z.number()),
-  Retries: z.optional(z.number()),
-  StartPeriod: z.optional(z.number()),
+const ImageHealthSchema = object({
+  Test: v.optional(v.array(v.string())),
+  Interval: v.optional(finite()),
+  Timeout: v.optional(finite()),
+  Retries: v.optional(finite()),
+  StartPeriod: v.optional(finite()),
 });
 
 /**

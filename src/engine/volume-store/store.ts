@@ -1,19 +1,20 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { errnoCode, UserError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import { randomHex } from '../../common/random.ts';
-import { check, z } from '../../common/schema.ts';
+import { check, object, record } from '../../common/schema.ts';
 import { readRecord, scanContainers } from '../container-store/store.ts';
 import { treeSize } from '../image-store/disk-usage.ts';
 import type { StorePaths } from '../paths.ts';
 import { VOLUME_NAME } from './name.ts';
 
 
-const VolumeFileSchema = z.object({
-  CreatedAt: z.string(),
-  Labels: z.record(z.string(), z.string()),
+const VolumeFileSchema = object({
+  CreatedAt: v.string(),
+  Labels: record(v.string(), v.string()),
 });
 
 /** A volume as `volume inspect` shows it: Docker's fields. */

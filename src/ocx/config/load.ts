@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import { currentDir, globalConfigDir } from '../paths.ts';
 import { projectRoot } from '../root.ts';
@@ -18,9 +19,9 @@ const show = (v: unknown) => JSON.stringify(v) ?? String(v);
 
 /** Validates one value; `where` names the file or env var in the error. */
 function check(key: Key, value: unknown, where: string): unknown {
-  const r = KEYS[key].schema.safeParse(value);
-  if (r.success) return r.data;
-  const msg = r.error.issues[0]?.message ?? 'invalid value';
+  const r = v.safeParse(KEYS[key].schema, value);
+  if (r.success) return r.output;
+  const msg = r.issues[0].message;
   throw new UserError(`${where}: ${where.startsWith('OCX_') || where === 'TZ' ? '' : `key "${key}": `}${msg} (got ${show(value)})`);
 }
 

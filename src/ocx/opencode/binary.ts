@@ -3,14 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { oneLine, UserError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { object } from '../../common/schema.ts';
 import { cacheDir } from '../paths.ts';
 import { fileDigest, type Source } from './sources.ts';
 
-const Meta = z.object({ version: z.string(), arch: z.string(), source: z.string(), verified: z.string(), sha256: z.string() });
-export type BinaryMeta = z.infer<typeof Meta>;
+const Meta = object({ version: v.string(), arch: v.string(), source: v.string(), verified: v.string(), sha256: v.string() });
+export type BinaryMeta = v.InferOutput<typeof Meta>;
 
 export function binaryDir(version: string, arch: string): string {
   return join(cacheDir(), 'opencode', version, `linux-${arch}`);
@@ -60,7 +61,7 @@ function extractBinary(file: string, scratch: string): string {
 export async function cachedBinary(version: string, arch: string): Promise<{ path: string; meta: BinaryMeta } | undefined> {
   const dir = binaryDir(version, arch);
   try {
-    const meta = Meta.parse(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')));
+    const meta = v.parse(Meta, JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')));
     const path = join(dir, 'opencode');
     if ((await fileDigest(path, 'sha256')) !== meta.sha256) return undefined;
     return { path, meta };

@@ -2,21 +2,22 @@
 // when offline or rate limited.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { oneLine, UserError } from '../../common/errors.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
+import { object } from '../../common/schema.ts';
 import { cacheDir } from '../paths.ts';
 import type { Source } from './sources.ts';
 import { normalizeVersion } from './version.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const CacheFile = z.object({ version: z.string(), checked_at: z.string(), source: z.string().optional() });
+const CacheFile = object({ version: v.string(), checked_at: v.string(), source: v.optional(v.string()) });
 
 const cachePath = () => join(cacheDir(), 'version-cache.json');
 
 export function readVersionCache(now = Date.now()): string | undefined {
   try {
-    const c = CacheFile.parse(JSON.parse(readFileSync(cachePath(), 'utf8')));
+    const c = v.parse(CacheFile, JSON.parse(readFileSync(cachePath(), 'utf8')));
     const age = now - Date.parse(c.checked_at);
     return age >= 0 && age < DAY_MS ? c.version : undefined;
   } catch {

@@ -2,31 +2,32 @@ import { writeOut } from '../../entry.ts';
 import { Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import * as v from 'valibot';
 import { describeFsError, UserError } from '../../../common/errors.ts';
-import { issueText, z } from '../../../common/schema.ts';
+import { object } from '../../../common/schema.ts';
 import { parseImageRef } from '../../../engine/reference.ts';
 import type { Context } from '../context.ts';
 import { commandParser, parseArgs } from '../parse.ts';
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (value: string, prev: string[]) => [...prev, value];
 
-const keyValue = z.string().check(z.regex(/^[^=\s]+=/, 'expected KEY=VALUE'));
+const keyValue = v.pipe(v.string(), v.regex(/^[^=\s]+=/, 'expected KEY=VALUE'));
 
 /** The flags as commander hands them over, checked in one place. */
-const flagsSchema = z.object({
-  tag: z.array(z.string()),
-  file: z.optional(z.string()),
-  buildArg: z.array(z.string().check(z.regex(/^[^=\s]+(=|$)/, 'expected KEY=VALUE or KEY'))),
-  target: z.optional(z.string().check(z.minLength(1))),
-  cache: z.boolean(),
-  label: z.array(keyValue),
-  network: z.enum(['none', 'host', 'default']),
-  platform: z.optional(z.string()),
-  quiet: z.optional(z.boolean()),
-  iidfile: z.optional(z.string()),
-  progress: z.enum(['auto', 'plain', 'tty']),
-  rm: z.optional(z.boolean()),
-  forceRm: z.optional(z.boolean()),
+const flagsSchema = object({
+  tag: v.array(v.string()),
+  file: v.optional(v.string()),
+  buildArg: v.array(v.pipe(v.string(), v.regex(/^[^=\s]+(=|$)/, 'expected KEY=VALUE or KEY'))),
+  target: v.optional(v.pipe(v.string(), v.minLength(1))),
+  cache: v.boolean(),
+  label: v.array(keyValue),
+  network: v.picklist(['none', 'host', 'default']),
+  platform: v.optional(v.string()),
+  quiet: v.optional(v.boolean()),
+  iidfile: v.optional(v.string()),
+  progress: v.picklist(['auto', 'plain', 'tty']),
+  rm: v.optional(v.boolean()),
+  forceRm: v.optional(v.boolean()),
 });
 
 function readText(path: string, what: string): string {
@@ -60,14 +61,14 @@ export default async function run(args: string[], ctx: Context): Promise<number>
     .option('--force-rm', 'accepted for Docker scripts: step containers are always removed, also after a failed step')
     .addOption(new Option('--progress <mode>', 'accepted for Docker scripts: every mode prints plain steps').choices(['auto', 'plain', 'tty']).default('auto'));
   const { opts: raw, operands } = parseArgs<unknown>(cmd, args);
-  const parsed = flagsSchema.safeParse(raw);
+  const parsed = v.safeParse(flagsSchema, raw);
   if (!parsed.success) {
-    const [field = '', index] = parsed.error.issues[0]!.path.map(String);
+    const [field = '', index] = parsed.issues[0].path?.map((p) => String(p.key)) ?? [];
     const value = index === undefined ? '' : ` "${(raw as Record<string, string[]>)[field]?.[Number(index)]}"`;
     const flag = `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new UserError(`invalid ${flag}${value}: ${issueText(flagsSchema, raw).replace(/^[^:]*: /, '')}`);
+    throw new UserError(`invalid ${flag}${value}: ${parsed.issues[0].message}`);
   }
-  const opts = parsed.data;
+  const opts = parsed.output;
   const ctxArg = operands[0]!;
   const tags = opts.tag.map((t) => {
     const ref = parseImageRef(t);

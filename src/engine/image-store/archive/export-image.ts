@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { UserError } from '../../../common/errors.ts';
 import type { ImageStore } from '../store.ts';
 import type { ImageRecord } from '../record.ts';
@@ -46,11 +47,11 @@ function reusableManifest(images: ImageStore, record: ImageRecord, configDigest:
   const { digest, bytes } = stored;
   let parsed;
   try {
-    parsed = manifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    parsed = v.safeParse(manifestSchema, JSON.parse(bytes.toString('utf8')));
   } catch {
     return undefined;
   }
-  if (!parsed.success || parsed.data.config.digest !== configDigest) return undefined;
-  if (parsed.data.layers.length !== layers.length || parsed.data.layers.some((l, i) => l.digest !== layers[i]!.digest)) return undefined;
-  return { manifestBytes: bytes, manifestDigest: digest, manifestMediaType: parsed.data.mediaType ?? MT.ociManifest };
+  if (!parsed.success || parsed.output.config.digest !== configDigest) return undefined;
+  if (parsed.output.layers.length !== layers.length || parsed.output.layers.some((l, i) => l.digest !== layers[i]!.digest)) return undefined;
+  return { manifestBytes: bytes, manifestDigest: digest, manifestMediaType: parsed.output.mediaType ?? MT.ociManifest };
 }

@@ -1,8 +1,9 @@
 import { createReadStream, existsSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { UserError } from '../../../common/errors.ts';
+import { issueText, looseObject } from '../../../common/schema.ts';
 import type { ImageStore } from '../store.ts';
 import { parseConfigBlob } from '../../oci/config-parse.ts';
 import type { ImageRecord } from '../record.ts';
@@ -12,9 +13,10 @@ import { parsePlatform, pickManifest } from '../../oci/platform.ts';
 import { digestOf, indexSchema, manifestKind, manifestSchema, type Descriptor } from '../../oci/schemas.ts';
 import { extractTar } from '../../tar/extract.ts';
 
-const dockerManifestSchema = z.array(
-  z.object({ Config: z.string().min(1), RepoTags: z.array(z.string()).nullable().optional(), Layers: z.array(z.string().min(1)) }).loose(),
-).min(1);
+const dockerManifestSchema = v.pipe(
+  v.array(looseObject({ Config: v.pipe(v.string(), v.minLength(1)), RepoTags: v.nullish(v.array(v.string())), Layers: v.array(v.pipe(v.string(), v.minLength(1))) })),
+  v.minLength(1),
+);
 
 interface Candidate {
   configBytes: Buffer;
@@ -66,9 +68,9 @@ export async function loadImages(images: ImageStore, input: Readable, what: stri
     };
     let candidates: Candidate[];
     if (existsSync(join(root, 'manifest.json'))) {
-      const parsed = dockerManifestSchema.safeParse(readJson('manifest.json'));
-      if (!parsed.success) throw fail(`invalid manifest.json: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-      candidates = parsed.data.map((m) => ({
+      const parsed = v.safeParse(dockerManifestSchema, readJson('manifest.json'));
+      if (!parsed.success) throw fail(`invalid manifest.json: ${issueText(parsed.issues)}`);
+      candidates = parsed.output.map((m) => ({
         configBytes: readFileSync(inside(m.Config)),
         layers: m.Layers.map((l) => ({ path: inside(l) })),
         tags: m.RepoTags ?? [],
@@ -116,33 +118,33 @@ export async function loadImages(images: ImageStore, input: Readable, what: stri
 
 /** The images of an OCI layout's index.json: manifests, or nested indexes resolved to this machine's platform. */
 function ociCandidates(json: unknown, inside: (rel: string) => string, fail: (c: string) => UserError): Candidate[] {
-  const index = indexSchema.safeParse(json);
-  if (!index.success) throw fail(`invalid index.json: ${index.error.issues[0]?.path.join('.')}: ${index.error.issues[0]?.message}`);
+  const index = v.safeParse(indexSchema, json);
+  if (!index.success) throw fail(`invalid index.json: ${issueText(index.issues)}`);
   const blob = (d: Descriptor): Buffer => {
     const bytes = readFileSync(inside(`blobs/sha256/${d.digest.slice(7)}`));
     if (bytes.length !== d.size || digestOf(bytes) !== d.digest) throw fail(`blob ${d.digest} does not match its digest or size`);
     return bytes;
   };
   const out: Candidate[] = [];
-  for (const top of index.data.manifests) {
+  for (const top of index.output.manifests) {
     let desc = top;
     let bytes = blob(desc);
     let doc: unknown = JSON.parse(bytes.toString('utf8'));
     if (manifestKind(doc, desc.mediaType) === 'index') {
-      const nested = indexSchema.safeParse(doc);
+      const nested = v.safeParse(indexSchema, doc);
       if (!nested.success) throw fail(`invalid nested index ${desc.digest}`);
-      desc = pickManifest(nested.data.manifests, parsePlatform(undefined), fail('').message.replace(/: $/, ''));
+      desc = pickManifest(nested.output.manifests, parsePlatform(undefined), fail('').message.replace(/: $/, ''));
       bytes = blob(desc);
       doc = JSON.parse(bytes.toString('utf8'));
     }
-    const m = manifestSchema.safeParse(doc);
-    if (!m.success) throw fail(`invalid manifest ${desc.digest}: ${m.error.issues[0]?.path.join('.')}: ${m.error.issues[0]?.message}`);
+    const m = v.safeParse(manifestSchema, doc);
+    if (!m.success) throw fail(`invalid manifest ${desc.digest}: ${issueText(m.issues)}`);
     const name = top.annotations?.['io.containerd.image.name'] ?? top.annotations?.['org.opencontainers.image.ref.name'];
     // ref.name alone ("latest") is only a tag: without a name the image stays untagged.
     const tag = name && /[/:]/.test(name.replace(/@.*/, '')) ? name : undefined;
     out.push({
-      configBytes: blob(m.data.config),
-      layers: m.data.layers.map((l) => ({ path: inside(`blobs/sha256/${l.digest.slice(7)}`), blob: { digest: l.digest, size: l.size } })),
+      configBytes: blob(m.output.config),
+      layers: m.output.layers.map((l) => ({ path: inside(`blobs/sha256/${l.digest.slice(7)}`), blob: { digest: l.digest, size: l.size } })),
       tags: tag ? [tag] : [],
       manifest: { digest: desc.digest, bytes },
     });

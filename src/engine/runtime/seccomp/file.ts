@@ -3,8 +3,9 @@
 // which is a subset of it. Checked field by field so that runc is never
 // handed something it rejects after the container's files exist.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import * as v from 'valibot';
 import { describeFsError, UserError } from '../../../common/errors.ts';
-import { issueText, z } from '../../../common/schema.ts';
+import { int, issueText, object, strictObject } from '../../../common/schema.ts';
 import type { DockerProfile } from './convert.ts';
 
 // runc's notify action needs a listener agent rocker does not have.
@@ -20,41 +21,42 @@ const FLAGS = ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_
 /** Far above Docker's own profile (14 kB); a bigger file is a mistake or an attack on memory. */
 const MAX_BYTES = 1024 * 1024;
 
-let schema: z.ZodMiniType<DockerProfile> | undefined;
+let schema: v.GenericSchema<unknown, DockerProfile> | undefined;
 
 /** Built on first use: only runs given a profile file pay for it. */
-function profileSchema(): z.ZodMiniType<DockerProfile> {
+function profileSchema(): v.GenericSchema<unknown, DockerProfile> {
   if (schema) return schema;
-  const syscallName = z.string().check(z.regex(/^[a-z0-9_]{1,64}$/));
-  // JSON numbers above 2^53 lose bits when parsed: refuse them rather than filter on a different value.
-  const u64 = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
-  const filter = z.object({
-    caps: z.optional(z.array(z.string().check(z.regex(/^CAP_[A-Z_]+$/)))),
-    arches: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9_]+$/)))),
-    minKernel: z.optional(z.string().check(z.regex(/^(\d+\.\d+)?$/))),
+  const syscallName = v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,64}$/));
+  // JSON numbers above 2^53 lose bits when parsed: int() refuses them rather than filter on a different value.
+  const u64 = v.pipe(int(), v.minValue(0));
+  const errno = v.optional(v.pipe(int(), v.minValue(0), v.maxValue(4095)));
+  const filter = object({
+    caps: v.optional(v.array(v.pipe(v.string(), v.regex(/^CAP_[A-Z_]+$/)))),
+    arches: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9_]+$/)))),
+    minKernel: v.optional(v.pipe(v.string(), v.regex(/^(\d+\.\d+)?$/))),
   });
-  const rule = z.object({
-    name: z.optional(syscallName),
-    names: z.optional(z.array(syscallName).check(z.maxLength(1000))),
-    action: z.enum(ACTIONS),
-    errnoRet: z.optional(z.int().check(z.minimum(0), z.maximum(4095))),
-    args: z.optional(z.nullable(z.array(z.object({
-      index: z.int().check(z.minimum(0), z.maximum(5)),
+  const rule = object({
+    name: v.optional(syscallName),
+    names: v.optional(v.pipe(v.array(syscallName), v.maxLength(1000))),
+    action: v.picklist(ACTIONS),
+    errnoRet: errno,
+    args: v.nullish(v.pipe(v.array(object({
+      index: v.pipe(int(), v.minValue(0), v.maxValue(5)),
       value: u64,
-      valueTwo: z.optional(u64),
-      op: z.enum(OPS),
-    })).check(z.maxLength(6)))),
-    includes: z.optional(filter),
-    excludes: z.optional(filter),
+      valueTwo: v.optional(u64),
+      op: v.picklist(OPS),
+    })), v.maxLength(6))),
+    includes: v.optional(filter),
+    excludes: v.optional(filter),
   });
-  schema = z.strictObject({
-    defaultAction: z.enum(ACTIONS),
-    defaultErrnoRet: z.optional(z.int().check(z.minimum(0), z.maximum(4095))),
-    architectures: z.optional(z.array(z.enum(ARCHS))),
-    archMap: z.optional(z.array(z.object({ architecture: z.enum(ARCHS), subArchitectures: z.optional(z.nullable(z.array(z.enum(ARCHS)))) }))),
-    flags: z.optional(z.array(z.enum(FLAGS))),
-    syscalls: z.optional(z.nullable(z.array(rule).check(z.maxLength(10000)))),
-  }) as unknown as z.ZodMiniType<DockerProfile>;
+  schema = strictObject({
+    defaultAction: v.picklist(ACTIONS),
+    defaultErrnoRet: errno,
+    architectures: v.optional(v.array(v.picklist(ARCHS))),
+    archMap: v.optional(v.array(object({ architecture: v.picklist(ARCHS), subArchitectures: v.nullish(v.array(v.picklist(ARCHS))) }))),
+    flags: v.optional(v.array(v.picklist(FLAGS))),
+    syscalls: v.nullish(v.pipe(v.array(rule), v.maxLength(10000))),
+  });
   return schema;
 }
 
@@ -81,9 +83,9 @@ function killsInit(p: DockerProfile): string | undefined {
 
 /** Validates a parsed profile; the message is one line naming the first bad field. */
 export function checkProfile(data: unknown): DockerProfile {
-  const parsed = profileSchema().safeParse(data);
-  if (!parsed.success) throw new Error(issueText(profileSchema(), data));
-  const p = parsed.data;
+  const parsed = v.safeParse(profileSchema(), data);
+  if (!parsed.success) throw new Error(issueText(parsed.issues));
+  const p = parsed.output;
   if (p.architectures?.length && p.archMap?.length) throw new Error('both "architectures" and "archMap" are given: use one');
   const both = (p.syscalls ?? []).findIndex((r) => r.name !== undefined && r.names !== undefined);
   if (both >= 0) throw new Error(`syscalls.${both}: both "name" and "names" are given: use one`);
