@@ -36,6 +36,12 @@ export interface StatusOptions {
 export interface ExitFile {
   text: string;
   mtimeMs?: number;
+  /**
+   * No restart was pending when it was read (no `restarting` file). It holds
+   * for as long as this exit file does: the monitor makes `restarting` before
+   * it writes an exit, and a new run removes the old exit before it begins.
+   */
+  settled?: boolean;
 }
 
 /** Reads the exit file; a listing passes one that answers from its cache. */
@@ -54,9 +60,14 @@ export const readExitFile: ExitReader = (path, withTime) => {
 /**
  * An exit reader for a listing: the file's stat decides whether the cached
  * text still holds (an exit file is rewritten, not edited, at each end).
+ * Only settled exits are kept, so a listing of ended containers stats one
+ * file each, not two.
  */
 export function cachedExitReader(cache: StatCache, containers: string): ExitReader {
-  return (path) => cache.file(path.slice(containers.length + 1), () => readExitFile(path, true), (v) => v !== undefined);
+  return (path) => cache.file(path.slice(containers.length + 1), () => {
+    const got = readExitFile(path, true);
+    return got && { ...got, settled: !existsSync(`${path.slice(0, path.lastIndexOf('/'))}/restarting`) };
+  }, (v) => v?.settled === true);
 }
 
 function mtime(path: string): Date | undefined {
@@ -111,7 +122,7 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOpti
   const exit = got?.text;
   if (exit === undefined || !/^\d+\s*$/.test(exit)) return undefined;
   const finishedAt = opts.finishedAt && got?.mtimeMs !== undefined ? new Date(got.mtimeMs) : undefined;
-  if (existsSync(files.restarting) && liveMonitorAt(files.monitor) !== undefined) {
+  if (!got?.settled && existsSync(files.restarting) && liveMonitorAt(files.monitor) !== undefined) {
     return { state: 'restarting', exitCode: Number(exit), finishedAt, monitorAlive: true };
   }
   // Once the exit is recorded nothing else waits on the monitor; not looking saves `ps` a /proc read per container.
