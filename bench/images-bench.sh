@@ -16,6 +16,13 @@ if [ "$(bin/rocker images -q 2>/dev/null | wc -l)" -lt 1000 ]; then
 fi
 echo "machine: $(machine); images: $(bin/rocker images -q | wc -l); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 before=()
-[ -n "${ROCKER_BEFORE:-}" ] && before=("$ROCKER_BEFORE --version" "$ROCKER_BEFORE images")
-hyperfine -N --warmup 3 --runs 30 'bin/rocker --version' 'bin/rocker images' 'bin/rocker images --format json' "${before[@]}" \
-  --export-markdown "$results/images.md"
+[ -n "${ROCKER_BEFORE:-}" ] && before=(-n "before: --version" "$ROCKER_BEFORE --version" -n "before: images" "$ROCKER_BEFORE images")
+# Rounds of 10, the commands taking turns: one long block per command let the
+# machine's drift decide (a single hyperfine run once put the same build 20% apart).
+rounds=$(mktemp -d)
+trap 'rm -rf "$rounds"' EXIT
+for round in 1 2 3 4 5; do
+  hyperfine -N --warmup 2 --runs 10 --export-json "$rounds/images-$round.json" \
+    -n "rocker --version" 'bin/rocker --version' -n "rocker images" 'bin/rocker images' -n "rocker images --format json" 'bin/rocker images --format json' "${before[@]}" >/dev/null
+done
+median_table "$rounds"/images-*.json | tee "$results/images.md"

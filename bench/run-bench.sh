@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 out=${1:-bench/run-results.md}
 rocker=$PWD/dist/rocker
 [ -x "$rocker" ] || { echo "run-bench: build first (npm run build)" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "run-bench: apt-get install hyperfine" >&2; exit 1; }
+source bench/lib.sh
 
 work=$(mktemp -d /var/tmp/rocker-bench-XXXXXX)
 export ROCKER_ROOT=$work/root ROCKER_RUNROOT=$work/run
@@ -148,59 +148,35 @@ before_ps=()
 hyperfine -N --warmup 3 --runs 30 --export-json "$work/ps-1.json" -n "rocker ps -a (1,000 containers)" "$rocker ps -a" "${before_ps[@]}"
 listed=$("$rocker" ps -aq | wc -l)
 
-# Wall time (median over all rounds) and CPU time (user + system, children
-# included): on a shared machine the wall time carries everyone else's
-# load, the CPU time much less. Docker's CPU column counts only its client;
-# the daemon's work is not in it, so compare Docker by wall time.
-table() {
-  node -e '
-    const fs = require("fs");
-    const runs = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f, "utf8")).results);
-    const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-    const rows = runs[0].map((r, i) => {
-      const all = runs.map((rs) => rs[i]);
-      const times = all.flatMap((x) => x.times);
-      const mean = times.reduce((a, b) => a + b, 0) / times.length;
-      const sd = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / times.length);
-      const cpu = all.reduce((a, x) => a + x.user + x.system, 0) / all.length;
-      return { command: r.command, n: times.length, mean, sd, median: median(times), min: Math.min(...times), cpu };
-    });
-    const ms = (s) => (s * 1000).toFixed(1);
-    console.log("| Command | Runs | Wall median [ms] | Wall mean ± σ [ms] | Wall min [ms] | CPU user+sys [ms] | Median relative | CPU relative |");
-    console.log("|:---|---:|---:|---:|---:|---:|---:|---:|");
-    for (const x of rows) console.log(`| ${x.command} | ${x.n} | ${ms(x.median)} | ${ms(x.mean)} ± ${ms(x.sd)} | ${ms(x.min)} | ${ms(x.cpu)} | ${(x.median / rows[0].median).toFixed(2)} | ${(x.cpu / rows[0].cpu).toFixed(2)} |`);
-  ' "$@"
-}
-
 {
   echo "### rocker run: container start (busybox \`true\`)"
   echo
   echo "Machine: $(nproc) cores, $(uname -r), runc $(runc --version | head -1 | awk '{print $3}'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  table "$work"/start-*.json
+  median_table "$work"/start-*.json
   echo
   echo "On the default bridge network (CNI bridge + host-local; the network's own rules) against --network none:"
   echo
-  table "$work"/bridge-*.json
+  median_table "$work"/bridge-*.json
   echo
   if ls "$work"/docker-*.json >/dev/null 2>&1; then
     echo "Against Docker (Docker's CPU column is its client only; compare by wall time):"
     echo
-    table "$work"/docker-*.json
+    median_table "$work"/docker-*.json
     echo
   fi
   echo "run -d, stop and rm against the matching bare runc operation (stop: the container ends on SIGTERM):"
   echo
-  table "$work"/detach-*.json
+  median_table "$work"/detach-*.json
   echo
-  table "$work"/stop-*.json
+  median_table "$work"/stop-*.json
   echo
-  table "$work"/rm-*.json
+  median_table "$work"/rm-*.json
   echo
   echo "50 containers started detached one after another (\`rocker run -d --network none busybox sleep 1000\`): ${detached_ms} ms in all, $((detached_ms / 50)) ms each."
   echo
   echo "### rocker ps with ${listed} containers"
   echo
-  table "$work"/ps-1.json
+  median_table "$work"/ps-1.json
 } >"$out"
 echo "run-bench: results in $out"
