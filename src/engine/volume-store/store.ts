@@ -72,9 +72,9 @@ export function findVolume(paths: StorePaths, name: string): VolumeInfo | undefi
 }
 
 export function resolveVolume(paths: StorePaths, name: string): VolumeInfo {
-  const v = findVolume(paths, name);
-  if (!v) throw new UserError(`no such volume: ${name}`);
-  return v;
+  const found = findVolume(paths, name);
+  if (!found) throw new UserError(`no such volume: ${name}`);
+  return found;
 }
 
 /**
@@ -110,7 +110,7 @@ export function listVolumes(paths: StorePaths): VolumeInfo[] {
     if (errnoCode(err) === 'ENOENT') return [];
     throw err;
   }
-  return names.sort().map((n) => findVolume(paths, n)).filter((v): v is VolumeInfo => v !== undefined);
+  return names.sort().map((n) => findVolume(paths, n)).filter((info): info is VolumeInfo => info !== undefined);
 }
 
 /** Volume name -> ids of the containers (of any state) whose record mounts it. */
@@ -160,7 +160,7 @@ export async function pruneVolumes(paths: StorePaths): Promise<{ names: string[]
   return withVolumeLock(paths, () => {
     const users = volumeUsers(paths);
     const names = listVolumes(paths).map((v) => v.Name).filter((n) => !users.has(n));
-    return { names, reclaimed: names.reduce((n, v) => n + dropVolume(paths, v), 0) };
+    return { names, reclaimed: names.reduce((n, name) => n + dropVolume(paths, name), 0) };
   });
 }
 

@@ -15,7 +15,7 @@ export interface LoadedConfig {
   files: { global: string; project: string; globalFound: boolean; projectFound: boolean };
 }
 
-const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);
 
 /** Validates one value; `where` names the file or env var in the error. */
 function check(key: Key, value: unknown, where: string): unknown {
@@ -72,13 +72,13 @@ function fileLayer(path: string): Partial<Record<Key, unknown>> | undefined {
   const data = readJsonFile(path);
   if (!data) return undefined;
   const out: Partial<Record<Key, unknown>> = {};
-  for (const [k, v] of Object.entries(data)) {
+  for (const [k, given] of Object.entries(data)) {
     if (!(k in KEYS)) {
       const near = closestKey(k);
       throw new UserError(`${path}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}; see 'ocx config --sources' for the keys`);
     }
-    if (v === null) continue;
-    out[k as Key] = check(k as Key, v, path);
+    if (given === null) continue;
+    out[k as Key] = check(k as Key, given, path);
   }
   return out;
 }
@@ -110,13 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     let source = 'default';
     for (const [name, layer] of layers) {
       if (!layer || !(key in layer)) continue;
-      const v = layer[key];
-      if (Array.isArray(v) && Array.isArray(value)) {
+      const layered = layer[key];
+      if (Array.isArray(layered) && Array.isArray(value)) {
         // Lists add up across files and env, without repeats.
-        value = [...new Set([...(value as unknown[]), ...v])];
+        value = [...new Set([...(value as unknown[]), ...layered])];
         source = source === 'default' ? name : `${source}+${name}`;
       } else {
-        value = v;
+        value = layered;
         source = name;
       }
     }

@@ -55,9 +55,9 @@ export async function resolveVersion(
     for (const src of sources) {
       if (!src.latest) continue;
       try {
-        const v = normalizeVersion(await src.latest());
-        writeVersionCache(v, src.name);
-        return { version: v, how: 'online' };
+        const version = normalizeVersion(await src.latest());
+        writeVersionCache(version, src.name);
+        return { version, how: 'online' };
       } catch (err) {
         errors.push(`${src.name}: ${oneLine(err)}`);
       }
