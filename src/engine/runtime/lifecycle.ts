@@ -163,9 +163,9 @@ export async function removeFiles(paths: StorePaths, id: string, runtimeName: st
 
 /**
  * Waits (5 s at most) for the container's monitor to end. It tells the
- * exit first, then still tidies its files (the log FIFOs, the network
- * release): removing the directory under it left half of it behind. A
- * foreground run is its own monitor.
+ * exit first, then still works in the directory (the network release, the
+ * health check's end, a --rm removal): removing the directory under it left
+ * half of it behind. A foreground run is its own monitor.
  */
 async function monitorDone(paths: StorePaths, id: string): Promise<void> {
   for (let waited = 0, delay = 1; waited < 5_000; waited += delay, delay = Math.min(delay * 2, 50)) {

@@ -24,19 +24,19 @@ export const FIFOS = ['stdout.fifo', 'stderr.fifo'] as const;
  */
 export const MONITOR = [
   'dir=$1; rm=$2; link=$3; policy=$4; max=$5; shift 5',
-  'n=0; delay=100',
+  `n=0; delay=100; out="$dir/${FIFOS[0]}"; err="$dir/${FIFOS[1]}"`,
   'while :; do',
   '  [ "$policy" = no ] || began=$(date +%s)',
   // The FIFOs stay with the directory: a restart, a later start or a monitor after a killed one reuses them (a FIFO
   // nobody holds open keeps no data), so no fork of rm comes between the container's end and its exit status.
   // Made (a fork) only when missing; a half-made pair is made again.
-  '  if [ ! -p "$dir/stdout.fifo" ] || [ ! -p "$dir/stderr.fifo" ]; then',
-  '    if [ -e "$dir/stdout.fifo" ] || [ -e "$dir/stderr.fifo" ]; then rm -f "$dir/stdout.fifo" "$dir/stderr.fifo"; fi',
-  '    mkfifo -m 600 "$dir/stdout.fifo" "$dir/stderr.fifo"',
+  '  if [ ! -p "$out" ] || [ ! -p "$err" ]; then',
+  '    if [ -e "$out" ] || [ -e "$err" ]; then rm -f "$out" "$err"; fi',
+  '    mkfifo -m 600 "$out" "$err"',
   '  fi',
-  `  awk -W interactive -v s=stdout '${LOG_AWK}' <"$dir/stdout.fifo" >>"$dir/output.log" 2>/dev/null &`,
-  `  awk -W interactive -v s=stderr '${LOG_AWK}' <"$dir/stderr.fifo" >>"$dir/output.log" 2>/dev/null &`,
-  '  "$@" </dev/null >"$dir/stdout.fifo" 2>"$dir/stderr.fifo"',
+  `  awk -W interactive -v s=stdout '${LOG_AWK}' <"$out" >>"$dir/output.log" 2>/dev/null &`,
+  `  awk -W interactive -v s=stderr '${LOG_AWK}' <"$err" >>"$dir/output.log" 2>/dev/null &`,
+  '  "$@" </dev/null >"$out" 2>"$err"',
   // The copiers end when the container's last writer has gone: then the log is complete before the exit is told.
   '  code=$?; wait; again=0',
   '  case $policy in',

@@ -77,8 +77,12 @@ export async function runDetached(paths: StorePaths, c: Created, mode: StartMode
   }
   // Made here through libc rather than by the monitor's fork of mkfifo, which lay between its start and the
   // runtime's (~1 ms); the monitor still makes whatever is missing or not a FIFO.
-  const { makeFifo } = await import('../sys/libc.ts');
-  for (const f of FIFOS) makeFifo(join(files.dir, f), 0o600);
+  try {
+    const { makeFifo } = await import('../sys/libc.ts');
+    for (const f of FIFOS) makeFifo(join(files.dir, f), 0o600);
+  } catch {
+    // no FFI here: the monitor's mkfifo makes them
+  }
   try {
     const restart = rec.options.restart ?? { policy: 'no', maxRetries: 0 };
     const monitorArgs = [files.dir, rec.options.autoRemove ? '1' : '0', link, restart.policy, String(restart.maxRetries)];
