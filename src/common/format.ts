@@ -63,6 +63,16 @@ export function formatLocalTime(d: Date): string {
   return `${l.getUTCFullYear()}-${two(l.getUTCMonth() + 1)}-${two(l.getUTCDate())} ${two(l.getUTCHours())}:${two(l.getUTCMinutes())}:${two(l.getUTCSeconds())}`;
 }
 
+/**
+ * formatLocalTime of an ISO 8601 UTC time as toISOString writes it. In UTC,
+ * the usual zone of servers, that is two slices of the text: no Date for
+ * each of `ps -a`'s rows.
+ */
+export function formatLocalIso(iso: string): string {
+  if (iso.length === 24 && iso[10] === 'T' && iso[23] === 'Z' && zoneIsUtc()) return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  return formatLocalTime(new Date(iso));
+}
+
 /** "2 days ago", "1 week ago", "just now": Docker's relative ages. */
 export function formatAge(then: Date, now: Date = new Date()): string {
   const s = Math.max(0, Math.floor((now.getTime() - then.getTime()) / 1000));

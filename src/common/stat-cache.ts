@@ -21,10 +21,23 @@ function sameKey(st: Stats, key: Key | undefined): boolean {
  */
 const RACY_MS = 100;
 
+/** One options object for every stat of a listing, not one per call. */
+const NO_THROW = { throwIfNoEntry: false } as const;
+
 /** What a directory holds, split the way the store walks it. */
 export interface DirListing {
   dirs: string[];
   files: string[];
+}
+
+/** The directory's sub-directories and other entries; undefined when it is not a readable directory. */
+export function listDir(path: string): DirListing | undefined {
+  try {
+    const entries = readdirSync(path, { withFileTypes: true });
+    return { dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name), files: entries.filter((e) => !e.isDirectory()).map((e) => e.name) };
+  } catch {
+    return undefined;
+  }
 }
 
 type Entry = [key: Key, value: unknown];
@@ -33,43 +46,53 @@ interface CacheData {
   /** How many entries it holds: a listing that used them all, and read nothing, has nothing to write. */
   n: number;
   dirs: Record<string, Entry>;
-  files: Record<string, Entry>;
 }
 
 function load(file: string, version: string): CacheData {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheData>;
-    if (data.v === version && typeof data.n === 'number' && typeof data.dirs === 'object' && typeof data.files === 'object' && data.dirs && data.files) return data as CacheData;
+    if (data.v === version && typeof data.n === 'number' && typeof data.dirs === 'object' && data.dirs) return data as CacheData;
   } catch {
     // missing or damaged: it is only a cache, rebuilt below
   }
-  return { v: version, n: 0, dirs: {}, files: {} };
+  return { v: version, n: 0, dirs: {} };
 }
 
 /**
- * A listing's cache of parsed files and directory listings, each kept under
- * the stat key it was read at, so a change made by anyone (another rocker, an
- * older one, a hand edit) is seen: an entry whose key no longer matches is
- * read again. A listing of N records then costs N stats instead of N reads,
- * parses and schema checks. The cache is written back, atomically, only when
- * it changed; a failure to write it is ignored (a read-only or full store
- * lists as before).
+ * A listing's cache of what it makes of each directory (an image's tag
+ * directory, a container's), kept under the directory's stat key. Every
+ * change rocker makes to a record shows there: records are replaced by
+ * rename, exit files are made anew after the old one is removed, so the
+ * directory's mtime and ctime move, whoever made the change (another
+ * rocker, an older one). A listing of N records then costs N stats instead
+ * of N reads, parses and schema checks, and one stat per directory rather
+ * than one per file. An edit in place by hand leaves the directory as it
+ * was and is seen once something else in the directory changes, or at
+ * once by `rocker system check` (a `fresh` cache). The cache is written
+ * back, atomically, only when it changed; a failure to write it is ignored
+ * (a read-only or full store lists as before).
  */
 export class StatCache {
   private readonly old: CacheData;
   private readonly next: CacheData;
+  private readonly started: number;
   private dirty = false;
 
-  /** `base`: the directory the `dir` and `file` paths are relative to (keys stay short, the cache small). */
+  /** `base`: the directory the `dir` paths are relative to (keys stay short, the cache small). */
   constructor(
     private readonly path: string,
     version: string,
     private readonly base: string,
-    /** When this listing started: what counts as too recent is measured from it (tests move it). */
-    private readonly started = Date.now(),
+    opts: {
+      /** When this listing started: what counts as too recent is measured from it (tests move it). */
+      started?: number;
+      /** Use nothing cached: read every directory again (and keep what is read). */
+      fresh?: boolean;
+    } = {},
   ) {
-    this.old = load(path, version);
-    this.next = { v: version, n: 0, dirs: {}, files: {} };
+    this.started = opts.started ?? Date.now();
+    this.old = opts.fresh ? { v: version, n: -1, dirs: {} } : load(path, version);
+    this.next = { v: version, n: 0, dirs: {} };
   }
 
   /** The key to keep a fresh read under; undefined while the entry is too recent to trust (RACY_MS). */
@@ -77,60 +100,32 @@ export class StatCache {
     return st.ctimeMs >= this.started - RACY_MS ? undefined : [st.ino, st.size, st.mtimeMs, st.ctimeMs];
   }
 
-  /** The directory's sub-directories and other entries; undefined when it is not a readable directory. */
-  dir(rel: string): DirListing | undefined {
+  /**
+   * The value `read` makes of the directory (given its full path), from the
+   * cache while the directory is unchanged; undefined when it is not a
+   * directory. Only values `keep` accepts are cached (not errors, which may
+   * depend on who reads). A listing passes the same two functions for every
+   * directory: no closure is made per entry.
+   */
+  dir<V>(rel: string, read: (path: string) => V, keep: (v: V) => boolean): V | undefined {
     const path = rel ? `${this.base}/${rel}` : this.base;
-    let st: Stats;
+    let st: Stats | undefined;
     try {
-      st = statSync(path);
+      st = statSync(path, NO_THROW);
     } catch {
-      return undefined;
+      return undefined; // not a directory on the way, or unreadable: what `read` would say is "no listing"
     }
-    if (!st.isDirectory()) return undefined;
+    if (!st?.isDirectory()) return undefined;
     const hit = this.old.dirs[rel];
     if (Array.isArray(hit) && sameKey(st, hit[0])) {
       this.next.dirs[rel] = hit;
       this.next.n++;
-      return hit[1] as DirListing;
-    }
-    let listing: DirListing;
-    try {
-      const entries = readdirSync(path, { withFileTypes: true });
-      listing = { dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name), files: entries.filter((e) => !e.isDirectory()).map((e) => e.name) };
-    } catch {
-      return undefined;
-    }
-    const key = this.keyOf(st);
-    if (key) {
-      this.next.dirs[rel] = [key, listing];
-      this.next.n++;
-      this.dirty = true;
-    }
-    return listing;
-  }
-
-  /**
-   * The value `read` makes of the file, from the cache while the file is
-   * unchanged. Only values `keep` accepts are cached (not errors, which may
-   * depend on who reads).
-   */
-  file<V>(rel: string, read: () => V, keep: (v: V) => boolean): V {
-    let st: Stats | undefined;
-    try {
-      st = statSync(`${this.base}/${rel}`, { throwIfNoEntry: false });
-    } catch {
-      st = undefined; // unreadable: `read` says how
-    }
-    const hit = this.old.files[rel];
-    if (st && Array.isArray(hit) && sameKey(st, hit[0])) {
-      this.next.files[rel] = hit;
-      this.next.n++;
       return hit[1] as V;
     }
-    const value = read();
-    const key = st && this.keyOf(st);
+    const value = read(path);
+    const key = this.keyOf(st);
     if (key && keep(value)) {
-      this.next.files[rel] = [key, value];
+      this.next.dirs[rel] = [key, value];
       this.next.n++;
       this.dirty = true;
     }
@@ -140,8 +135,8 @@ export class StatCache {
   /**
    * Writes the cache back when it changed: an entry added, or one dropped
    * (not asked for this time, or no longer matching). Reads that are not
-   * kept (a missing file, a running container's absent exit file) change
-   * nothing, so a listing that only makes those writes nothing.
+   * kept (a damaged record) change nothing, so a listing that only makes
+   * those writes nothing.
    */
   save(): void {
     if (!this.dirty && this.old.n === this.next.n) return;

@@ -1,19 +1,21 @@
-// A listing keeps an exit file's reading as "settled" only when no restart
-// was pending: a container waiting out its back-off must still show as
-// restarting on every later listing, and show as exited once its monitor
-// has given up, without a stale answer from the cache either way.
+// A listing keeps an exit as "settled" only when no restart was pending: a
+// container waiting out its back-off must still show as restarting on every
+// later listing, and show as exited once its monitor has given up, without
+// a stale answer from the cache either way.
 import { afterAll, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatCache } from '../../src/common/stat-cache.ts';
 import { procStartTime } from '../../src/engine/container-store/proc.ts';
-import { cachedExitReader, containerStatus } from '../../src/engine/container-store/status.ts';
-import { containerFiles } from '../../src/engine/container-store/store.ts';
+import { containerStatus } from '../../src/engine/container-store/status.ts';
+import { containerFiles, scanContainers } from '../../src/engine/container-store/store.ts';
 import { storePaths } from '../../src/engine/paths.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Past the cache's 100 ms "too recent to keep" window, so that a listing keeps what it reads. */
+const aged = () => Bun.sleepSync(150);
 
 function restartingContainer() {
   const d = mkdtempSync(join(tmpdir(), 'rocker-status-cache-'));
@@ -22,34 +24,47 @@ function restartingContainer() {
   const id = 'b'.repeat(64);
   const files = containerFiles(paths, id);
   mkdirSync(files.dir, { recursive: true });
+  writeFileSync(files.record, JSON.stringify({ id, name: 'c', created: new Date().toISOString(), image: { name: 'i', tag: 'latest', digest: `sha256:${'c'.repeat(64)}`, id: 'c'.repeat(12) }, layers: [], command: ['true'] }));
   // The monitor (this test's own process) waits out a back-off: `restarting`, then the exit, as it writes them.
   writeFileSync(files.monitor, `${process.pid} ${procStartTime(process.pid)}\n`);
   writeFileSync(files.restarting, '');
   writeFileSync(files.exit, '1\n');
-  const cacheFile = join(d, 'cache.json');
-  // Each listing starts a second later than the files were written, so that they are old enough to be kept.
+  const cacheFile = join(paths.cache, 'containers.json');
   const list = () => {
-    const cache = new StatCache(cacheFile, 'test', paths.containers, Date.now() + 1000);
-    const state = containerStatus(paths, { id }, {}, cachedExitReader(cache, paths.containers)).state;
-    cache.save();
-    return state;
+    const scan = scanContainers(paths);
+    expect(scan.containers.map((c) => c.id)).toEqual([id]);
+    return containerStatus(paths, { id }, {}, scan.exits.get(id)).state;
   };
   return { files, cacheFile, list };
 }
 
 test('an exit read while a restart is pending is not kept: every listing sees restarting', () => {
   const { cacheFile, list } = restartingContainer();
+  aged();
   expect(list()).toBe('restarting');
   expect(list()).toBe('restarting');
-  // Nothing was kept, so the cache was never written.
-  expect(existsSync(cacheFile)).toBe(false);
+  // The record's summary was kept, the exit was not.
+  expect(readFileSync(cacheFile, 'utf8')).toContain('"summary"');
+  expect(readFileSync(cacheFile, 'utf8')).not.toContain('"exit"');
 });
 
 test('once the monitor gives up (restarting gone), the exit is kept as settled and read as exited', () => {
   const { files, cacheFile, list } = restartingContainer();
   expect(list()).toBe('restarting');
   rmSync(files.restarting);
+  aged();
   expect(list()).toBe('exited');
-  expect(readFileSync(cacheFile, 'utf8')).toContain('"settled":true');
+  expect(readFileSync(cacheFile, 'utf8')).toContain('"exit":{"text":"1\\n"');
   expect(list()).toBe('exited');
+});
+
+test('a settled exit goes with the next run: removing it is a change of the directory', () => {
+  const { files, list } = restartingContainer();
+  rmSync(files.restarting);
+  aged();
+  expect(list()).toBe('exited');
+  // What a start does first (start-again.ts): the old exit and pid go, then the runtime runs.
+  rmSync(files.exit);
+  expect(existsSync(files.exit)).toBe(false);
+  expect(list()).toBe('created');
 });

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { formatAge, formatLocalTime, formatSize, parseSize } from '../../src/common/format.ts';
+import { formatAge, formatLocalIso, formatLocalTime, formatSize, parseSize } from '../../src/common/format.ts';
 import { formatTable } from '../../src/common/table.ts';
 
 test('sizes print as the seed shows them', () => {
@@ -46,6 +46,9 @@ test('UTC named by TZ is told without the zone database; other zones still conve
     for (const [zone, at, shown] of cases) {
       process.env.TZ = zone;
       expect(formatLocalTime(new Date(at))).toBe(shown);
+      // The record's ISO text gives the same, by its slices in UTC and through a Date elsewhere.
+      const iso = new Date(new Date(at).getTime() + 999).toISOString();
+      expect(formatLocalIso(iso)).toBe(shown);
     }
   } finally {
     if (tz === undefined) delete process.env.TZ;
@@ -75,4 +78,6 @@ test('Docker-style size flags parse', () => {
 test('tables align with two spaces and no trailing blanks', () => {
   const t = formatTable(['REPOSITORY', 'TAG', 'IMAGE ID'], [['busybox', 'latest', 'b38350bb'], ['alpine', '3.18', '']]);
   expect(t).toBe('REPOSITORY  TAG     IMAGE ID\nbusybox     latest  b38350bb\nalpine      3.18');
+  // A wider cell in a later row widens its column for every row; a short row's last cell is not padded.
+  expect(formatTable(['A', 'B', 'C'], [['x', 'y', 'z'], ['wide-cell', 'b'], []])).toBe('A          B  C\nx          y  z\nwide-cell  b\n');
 });

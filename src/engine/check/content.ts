@@ -90,7 +90,8 @@ export function checkLayers(paths: StorePaths, layers: LayerStore, blobs: Set<st
 
 /** Every image record: readable, its id, config and manifest blobs, its layers. */
 export function checkImages(paths: StorePaths, images: ImageStore, blobs: Set<string>, layers: Set<string>, problems: Problem[]): void {
-  const { images: records, damaged } = images.list();
+  // Every record read again, not taken from the listing's cache: an edit in place by hand shows here at once.
+  const { images: records, damaged } = images.list({ fresh: true });
   for (const d of damaged) {
     const [tag, ...name] = relative(paths.images, dirname(d.path)).split('/').reverse();
     const apply = () => images.unlinkTag(name.reverse().join('/'), tag!);

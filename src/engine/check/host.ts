@@ -26,7 +26,7 @@ function cgroupDirs(id: string): string[] {
  * are looked at: other stores on the machine have containers of their own.
  */
 export function checkContainers(paths: StorePaths, layers: Set<string>, runtimeName: string, problems: Problem[]): void {
-  const scan = scanContainers(paths);
+  const scan = scanContainers(paths, { fresh: true }); // every record read again, as for images
   const { containers } = scan;
   const incomplete = [...scan.incomplete, ...scan.damaged];
   for (const id of incomplete) problems.push(problem(`container ${short(id)}`, `damaged record (${containerFiles(paths, id).record}): remove it with 'rocker rm -f ${short(id)}'`));

@@ -109,8 +109,8 @@ const summaryShape = () => ({
 });
 const containerSummarySchema = () => object(summaryShape());
 export type ContainerSummary = v.InferOutput<ReturnType<typeof containerSummarySchema>>;
-/** Names the shape of the listing's cache (summaries, and exit files: status.ts): change it with either. */
-export const SUMMARY_CACHE_VERSION = 'containers-2';
+/** Names the shape of the listing's cache (summaries, and settled exits: store.ts, exit-file.ts): change it with either. */
+export const SUMMARY_CACHE_VERSION = 'containers-3';
 
 const containerRecordSchema = () => object({
   ...summaryShape(),

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { StatCache } from '../../common/stat-cache.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import { isFrozen } from './cgroup.ts';
 import { inCgroup, processAlive, rootIsContainer } from './proc.ts';
 import type { ContainerRecord } from './record.ts';
-import { containerFiles } from './store.ts';
+import { EXIT_CODE, readExitFile, type ExitFile } from './exit-file.ts';
+import { containerDir, containerFiles } from './store.ts';
 
 /** `restarting`: ended, and its monitor waits to run it again under its restart policy. */
 export type ContainerState = 'created' | 'running' | 'exited' | 'restarting';
@@ -30,44 +30,6 @@ export interface ContainerStatus {
 export interface StatusOptions {
   finishedAt?: boolean;
   startedAt?: boolean;
-}
-
-/** An exit file's text and, when asked for, when it was written (the container's end). */
-export interface ExitFile {
-  text: string;
-  mtimeMs?: number;
-  /**
-   * No restart was pending when it was read (no `restarting` file). It holds
-   * for as long as this exit file does: the monitor makes `restarting` before
-   * it writes an exit, and a new run removes the old exit before it begins.
-   */
-  settled?: boolean;
-}
-
-/** Reads the exit file; a listing passes one that answers from its cache. */
-export type ExitReader = (path: string, withTime: boolean) => ExitFile | undefined;
-
-export const readExitFile: ExitReader = (path, withTime) => {
-  if (!existsSync(path)) return undefined; // cheaper than a thrown ENOENT, and the usual case while running
-  try {
-    const text = readFileSync(path, 'utf8');
-    return withTime ? { text, mtimeMs: statSync(path).mtimeMs } : { text };
-  } catch {
-    return undefined; // removed meanwhile
-  }
-};
-
-/**
- * An exit reader for a listing: the file's stat decides whether the cached
- * text still holds (an exit file is rewritten, not edited, at each end).
- * Only settled exits are kept, so a listing of ended containers stats one
- * file each, not two.
- */
-export function cachedExitReader(cache: StatCache, containers: string): ExitReader {
-  return (path) => cache.file(path.slice(containers.length + 1), () => {
-    const got = readExitFile(path, true);
-    return got && { ...got, settled: !existsSync(`${path.slice(0, path.lastIndexOf('/'))}/restarting`) };
-  }, (v) => v?.settled === true);
 }
 
 function mtime(path: string): Date | undefined {
@@ -116,17 +78,20 @@ function liveMonitorAt(file: string): number | undefined {
   return pid && start && processAlive(Number(pid), start) ? Number(pid) : undefined;
 }
 
-/** The exit the monitor recorded, if it has: the exited status, else undefined. */
-function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOptions, readExit: ExitReader): ContainerStatus | undefined {
-  const got = readExit(files.exit, !!opts.finishedAt);
+/**
+ * The exit the monitor recorded, if it has: the exited status, else
+ * undefined. `settled`: a listing's cached exit (exit-file.ts), which no
+ * restart is waiting on.
+ */
+function recordedExit(dir: string, opts: StatusOptions, got: ExitFile | undefined, settled: boolean): ContainerStatus | undefined {
   const exit = got?.text;
-  if (exit === undefined || !/^\d+\s*$/.test(exit)) return undefined;
+  if (exit === undefined || !EXIT_CODE.test(exit)) return undefined;
   const finishedAt = opts.finishedAt && got?.mtimeMs !== undefined ? new Date(got.mtimeMs) : undefined;
-  if (!got?.settled && existsSync(files.restarting) && liveMonitorAt(files.monitor) !== undefined) {
+  if (!settled && existsSync(`${dir}/restarting`) && liveMonitorAt(`${dir}/monitor`) !== undefined) {
     return { state: 'restarting', exitCode: Number(exit), finishedAt, monitorAlive: true };
   }
   // Once the exit is recorded nothing else waits on the monitor; not looking saves `ps` a /proc read per container.
-  return { state: 'exited', exitCode: Number(exit), finishedAt, startedAt: opts.startedAt ? mtime(files.pid) : undefined, monitorAlive: false };
+  return { state: 'exited', exitCode: Number(exit), finishedAt, startedAt: opts.startedAt ? mtime(`${dir}/pid`) : undefined, monitorAlive: false };
 }
 
 /**
@@ -136,11 +101,12 @@ function recordedExit(files: ReturnType<typeof containerFiles>, opts: StatusOpti
  * survives pid reuse and reboots); a pid without that process means it
  * ended unrecorded (killed monitor, reboot).
  */
-export function containerStatus(paths: StorePaths, rec: { id: string }, opts: StatusOptions = {}, readExit = readExitFile): ContainerStatus {
-  const files = containerFiles(paths, rec.id);
-  // In a store of many containers most have ended: read the exit file straight away.
-  const recorded = recordedExit(files, opts, readExit);
+export function containerStatus(paths: StorePaths, rec: { id: string }, opts: StatusOptions = {}, settled?: ExitFile): ContainerStatus {
+  const dir = containerDir(paths, rec.id);
+  // In a store of many containers most have ended: read the exit file straight away (a listing knows it already).
+  const recorded = recordedExit(dir, opts, settled ?? readExitFile(`${dir}/exit`, !!opts.finishedAt), settled !== undefined);
   if (recorded) return recorded;
+  const files = containerFiles(paths, rec.id);
   const alive = monitorAlive(paths, rec.id);
   const pidText = readText(files.pid);
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
@@ -152,5 +118,5 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: St
   }
   // The process is gone. The monitor may have recorded its exit and ended since the first
   // read: read the file again, after the liveness check, or the code is lost ("unknown").
-  return recordedExit(files, opts, readExitFile) ?? { state: 'exited', startedAt, monitorAlive: alive };
+  return recordedExit(dir, opts, readExitFile(files.exit, !!opts.finishedAt), false) ?? { state: 'exited', startedAt, monitorAlive: alive };
 }

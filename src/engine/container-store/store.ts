@@ -4,20 +4,26 @@ import { UserError, errnoCode } from '../../common/errors.ts';
 import { readLinkOr } from '../../common/dir.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { StatCache } from '../../common/stat-cache.ts';
+import { readSettledExit, type ExitFile } from './exit-file.ts';
 import { withLock } from '../../common/lock.ts';
 import type { StorePaths } from '../paths.ts';
 import { NAME_PATTERN } from './names.ts';
 import { readNameFile, readRecordFile, readSummaryFile, SUMMARY_CACHE_VERSION, type ContainerRecord, type ContainerSummary } from './record.ts';
 
 const ID = /^[0-9a-f]{64}$/;
+const RECORD = 'container.json';
+
+/** `<root>/containers/<id>`: the container's directory, and its bundle. */
+export function containerDir(paths: StorePaths, id: string): string {
+  return join(paths.containers, id);
+}
 
 /** Where one container's files live: `<root>/containers/<id>/` (see docs/containers.md). */
 export function containerFiles(paths: StorePaths, id: string) {
-  // Plain concatenation under one join: `ps` computes this for every container in the store.
-  const dir = join(paths.containers, id);
+  const dir = containerDir(paths, id);
   return {
     dir,
-    record: `${dir}/container.json`,
+    record: `${dir}/${RECORD}`,
     /** stdout and stderr, one timed record per line (log-format.ts). */
     log: `${dir}/output.log`,
     /** The raw log of containers made before output.log (both streams, no times); read, never written. */
@@ -122,9 +128,30 @@ function containerIds(paths: StorePaths): string[] {
   }
 }
 
-/** The listings' cache of container summaries and exit files (common/stat-cache.ts). */
-export function containerListCache(paths: StorePaths): StatCache {
-  return new StatCache(join(paths.cache, 'containers.json'), SUMMARY_CACHE_VERSION, paths.containers);
+/** What a listing keeps of a container's directory: its record's summary, and its exit once settled. */
+interface ContainerEntry {
+  summary: ContainerSummary;
+  exit?: ExitFile;
+}
+
+function readEntry(dir: string): ContainerEntry | undefined {
+  try {
+    const summary = readSummaryFile(`${dir}/${RECORD}`);
+    const exit = readSettledExit(dir);
+    return exit ? { summary, exit } : { summary };
+  } catch {
+    return undefined; // no record yet, or a damaged one: told apart below
+  }
+}
+const isEntry = (e: ContainerEntry | undefined) => e !== undefined;
+
+/** A scan of the store: see scanContainers. */
+export interface ContainerScan {
+  containers: ContainerSummary[];
+  incomplete: string[];
+  damaged: string[];
+  /** The settled exits the scan knows, by container id: a listing's status needs no other read for those. */
+  exits: Map<string, ExitFile>;
 }
 
 /**
@@ -132,30 +159,27 @@ export function containerListCache(paths: StorePaths): StatCache {
  * validates, oldest first; the ids of directories without a record
  * (`incomplete`: a rocker killed before it wrote one) and of those whose
  * record is there but unreadable or invalid (`damaged`). `ps -a` shows both
- * so they can be removed with `rm -f`. `cache`: a listing's own, which it
- * saves once it has read the exit files too; without one the scan saves its own.
+ * so they can be removed with `rm -f`. What it makes of each directory is
+ * kept in cache/containers.json under the directory's stat
+ * (common/stat-cache.ts); `fresh`: trust nothing kept there (system check).
  */
-export function scanContainers(paths: StorePaths, cache?: StatCache): { containers: ContainerSummary[]; incomplete: string[]; damaged: string[] } {
+export function scanContainers(paths: StorePaths, opts: { fresh?: boolean } = {}): ContainerScan {
   const containers: ContainerSummary[] = [];
   const incomplete: string[] = [];
   const damaged: string[] = [];
-  // Stat-keyed: `ps -a` over many containers stats each record instead of reading and checking it.
-  const summaries = cache ?? containerListCache(paths);
+  const exits = new Map<string, ExitFile>();
+  const cache = new StatCache(join(paths.cache, 'containers.json'), SUMMARY_CACHE_VERSION, paths.containers, opts);
   for (const id of containerIds(paths)) {
-    const record = containerFiles(paths, id).record;
-    const summary = summaries.file(`${id}/container.json`, () => {
-      try {
-        return readSummaryFile(record);
-      } catch {
-        return undefined;
-      }
-    }, (s) => s !== undefined);
-    if (summary) containers.push(summary);
-    else (existsSync(record) ? damaged : incomplete).push(id);
+    const entry = cache.dir(id, readEntry, isEntry);
+    if (entry) {
+      containers.push(entry.summary);
+      if (entry.exit) exits.set(id, entry.exit);
+    } else (existsSync(`${paths.containers}/${id}/${RECORD}`) ? damaged : incomplete).push(id);
   }
-  if (!cache) summaries.save();
-  containers.sort((a, b) => a.created.localeCompare(b.created));
-  return { containers, incomplete, damaged };
+  cache.save();
+  // ISO times of one format sort as strings; localeCompare's collation cost more than the rest of the scan.
+  containers.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  return { containers, incomplete, damaged, exits };
 }
 
 /** The names claimed for `id` (a damaged record cannot say its own; the claims can). */

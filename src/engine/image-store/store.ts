@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
-import { StatCache } from '../../common/stat-cache.ts';
+import { listDir, StatCache } from '../../common/stat-cache.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef, nameProblem, parseImageRef } from '../reference.ts';
@@ -52,7 +52,13 @@ export interface CommitConfigOptions {
 
 const RECORD = 'image.json';
 /** Changes with the record's schema, so a cache of records checked by an older one is not used. */
-const CACHE_VERSION = 'images-1';
+const CACHE_VERSION = 'images-2';
+
+/** What a listing keeps of a directory below images/: its sub-directories, and the record it holds, if any. */
+interface ImageDir {
+  dirs: string[];
+  record?: ImageRecord | DamagedRecord;
+}
 
 function isDamaged(r: ImageRecord | DamagedRecord): r is DamagedRecord {
   return typeof r.reason === 'string' && typeof r.path === 'string' && !('digest' in r);
@@ -89,24 +95,38 @@ export class ImageStore {
     return digest && bytes ? { digest, bytes } : undefined;
   }
 
-  /** Every readable image, newest first, and the records that could not be read. */
-  list(): { images: ImageRecord[]; damaged: DamagedRecord[] } {
+  /** Every readable image, newest first, and the records that could not be read; `fresh`: trust nothing cached (system check). */
+  list(opts: { fresh?: boolean } = {}): { images: ImageRecord[]; damaged: DamagedRecord[] } {
     const images: ImageRecord[] = [];
     const damaged: DamagedRecord[] = [];
-    // Stat-keyed: a listing of many images stats each directory and record instead of reading and checking it.
-    const cache = new StatCache(join(this.paths.cache, 'images.json'), CACHE_VERSION, this.paths.images);
-    // `rel` is the name's path below images/, then the tag: a record two levels down or more.
-    const walk = (rel: string, depth: number) => {
-      const listing = cache.dir(rel);
-      if (!listing) return;
-      if (depth >= 2 && listing.files.includes(RECORD)) {
+    // Keyed by each directory's stat: a listing of many images stats each directory instead of reading and checking its record.
+    const cache = new StatCache(join(this.paths.cache, 'images.json'), CACHE_VERSION, this.paths.images, { fresh: opts.fresh });
+    // One pair of functions for every directory (set `depth`, `name` and `tag` first), not a closure per image.
+    let depth = 0;
+    let name = '';
+    let tag = '';
+    const read = (path: string): ImageDir | undefined => {
+      const listing = listDir(path);
+      if (!listing) return undefined;
+      // A record two levels down or more: the name's path below images/, then the tag.
+      const record = depth >= 2 && listing.files.includes(RECORD) ? this.readRecord(`${path}/${RECORD}`, name, tag) : undefined;
+      return record ? { dirs: listing.dirs, record } : { dirs: listing.dirs };
+    };
+    const keep = (d: ImageDir | undefined) => d !== undefined && !(d.record && isDamaged(d.record));
+    const walk = (rel: string, level: number) => {
+      depth = level;
+      if (level >= 2) {
         const cut = rel.lastIndexOf('/');
-        const got = cache.file(`${rel}/${RECORD}`, () => this.readRecord(`${this.paths.images}/${rel}/${RECORD}`, rel.slice(0, cut), rel.slice(cut + 1)), (r) => !isDamaged(r));
-        if (isDamaged(got)) {
-          if (got.reason !== 'missing') damaged.push(got);
-        } else images.push(got);
+        name = rel.slice(0, cut);
+        tag = rel.slice(cut + 1);
       }
-      for (const d of listing.dirs) walk(rel ? `${rel}/${d}` : d, depth + 1);
+      const got = cache.dir(rel, read, keep);
+      if (!got) return;
+      const r = got.record;
+      if (r && isDamaged(r)) {
+        if (r.reason !== 'missing') damaged.push(r);
+      } else if (r) images.push(r);
+      for (const d of got.dirs) walk(rel ? `${rel}/${d}` : d, level + 1);
     };
     walk('', 0);
     cache.save();

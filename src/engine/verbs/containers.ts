@@ -2,8 +2,8 @@ import { describeFsError, errnoCode, UserError } from '../../common/errors.ts';
 import type { ImageRecord } from '../image-store/record.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import type { ContainerRecord, ContainerSummary } from '../container-store/record.ts';
-import { cachedExitReader, containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
-import { containerFiles, containerListCache, findContainer, namesOf, readRecord, renameContainer, resolveContainer, resolveSummary, scanContainers } from '../container-store/store.ts';
+import { containerStatus, type ContainerStatus, type StatusOptions } from '../container-store/status.ts';
+import { containerFiles, findContainer, namesOf, readRecord, renameContainer, resolveContainer, resolveSummary, scanContainers } from '../container-store/store.ts';
 import type { Created } from '../runtime/create.ts';
 import type { ExecRequest } from '../runtime/exec.ts';
 import type { RunFlags } from '../runtime/run-options.ts';
@@ -142,14 +142,11 @@ export class ContainerVerbs {
    * (one that does not read), with the name still claimed for it.
    */
   async list(opts: ListOptions = {}): Promise<{ containers: ContainerRow[]; broken: BrokenContainer[] }> {
-    const cache = containerListCache(this.paths);
-    const scan = scanContainers(this.paths, cache);
-    const { containers } = scan;
+    const scan = scanContainers(this.paths);
+    const { containers, exits } = scan;
     const named = (id: string, state: BrokenContainer['state']): BrokenContainer => ({ id, state, name: namesOf(this.paths, id)[0] });
     const incomplete = [...scan.incomplete.map((id) => named(id, 'incomplete')), ...scan.damaged.map((id) => named(id, 'damaged'))];
-    const readExit = cachedExitReader(cache, this.paths.containers);
-    let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts, readExit), ports: [] }));
-    cache.save();
+    let rows: ContainerRow[] = containers.map((rec) => ({ rec, status: containerStatus(this.paths, rec, opts, exits.get(rec.id)), ports: [] }));
     const running = rows.filter((r) => r.status.state === 'running');
     if (running.length) {
       const { publishedPorts } = await import('../network/attachment.ts');

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import { parseCommand, type CommandSpec } from '../command-spec.ts';
 import { isTemplate, TEMPLATE_FORMAT } from '../template-format.ts';
 import { UserError } from '../../../common/errors.ts';
-import { formatLocalTime, formatSize } from '../../../common/format.ts';
+import { formatLocalIso, formatSize } from '../../../common/format.ts';
 import { formatTable } from '../../../common/table.ts';
 import type { BrokenContainer, ContainerRow, ContainerStatus } from '../../../engine/types.ts';
 
@@ -43,7 +43,7 @@ function jsonRows(rows: ContainerRow[], incomplete: BrokenContainer[]): object[]
     status: status.state as string,
     exit_code: status.exitCode ?? null,
     command: rec.command,
-    created_time: formatLocalTime(new Date(rec.created)),
+    created_time: formatLocalIso(rec.created),
     created: rec.created,
     finished: status.finishedAt?.toISOString() ?? null,
     ports,
@@ -96,17 +96,20 @@ export default async function ps(args: string[], ctx: Context): Promise<void> {
     return;
   }
   const short = (id: string) => (opts.trunc ? id.slice(0, 12) : id);
-  const table = rows.map(({ rec, status, size, ports }) => [
-    short(rec.id),
-    rec.name,
-    `${rec.image.name}:${rec.image.tag}`,
-    status.pid ? String(status.pid) : '-',
-    describeStatus(status),
-    opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
-    formatLocalTime(new Date(rec.created)),
-    ports.join(', '),
-    ...(size === undefined ? [] : [formatSize(size)]),
-  ]);
+  const table = rows.map(({ rec, status, size, ports }) => {
+    const row = [
+      short(rec.id),
+      rec.name,
+      `${rec.image.name}:${rec.image.tag}`,
+      status.pid ? String(status.pid) : '-',
+      describeStatus(status),
+      opts.trunc ? truncate(showCommand(rec.command), 40) : showCommand(rec.command),
+      formatLocalIso(rec.created),
+      ports.join(', '),
+    ];
+    if (size !== undefined) row.push(formatSize(size));
+    return row;
+  });
   for (const b of incomplete) table.push([short(b.id), b.name ?? '-', '-', '-', `${b.state} (rm -f to remove)`, '-', '-', '', ...(opts.size ? ['-'] : [])]);
   const header = ['ID', 'NAME', 'IMAGE', 'PID', 'STATUS', 'COMMAND', 'CREATED', 'PORTS', ...(opts.size ? ['SIZE'] : [])];
   writeOut(`${formatTable(header, table)}\n`);
