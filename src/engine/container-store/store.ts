@@ -13,9 +13,13 @@ import { readNameFile, readRecordFile, readSummaryFile, SUMMARY_CACHE_VERSION, t
 const ID = /^[0-9a-f]{64}$/;
 const RECORD = 'container.json';
 
-/** `<root>/containers/<id>`: the container's directory, and its bundle. */
+/**
+ * `<root>/containers/<id>`: the container's directory, and its bundle. By
+ * concatenation, not join: `paths.containers` is already normalized and an
+ * id is hex, and `ps` computes this for every container in the store.
+ */
 export function containerDir(paths: StorePaths, id: string): string {
-  return join(paths.containers, id);
+  return `${paths.containers}/${id}`;
 }
 
 /** Where one container's files live: `<root>/containers/<id>/` (see docs/containers.md). */
