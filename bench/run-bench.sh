@@ -145,6 +145,9 @@ have=$("$rocker" ps -aq | wc -l)
 for i in $(seq $((have + 1)) 1000); do "$rocker" run --network none busybox true; done
 before_ps=()
 [ -n "${ROCKER_BEFORE:-}" ] && before_ps=(-n "rocker ps -a (before)" "$ROCKER_BEFORE ps -a")
+# The 1,000 starts just made leave the disk writing back for seconds: rest first, as the
+# other scripts do after a mass change, so that the listing meets a quiet machine.
+sync; sleep 12
 # Against `rocker --version` (issue 15: within 3x), both through bin/rocker as users and
 # images-bench.sh run them, in rounds of 10 taking turns: a listing's ratio to a 10 ms
 # anchor moves with the machine's drift.
