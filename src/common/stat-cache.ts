@@ -133,6 +133,18 @@ export class StatCache {
   }
 
   /**
+   * Replaces the value kept for `rel` by this listing with one worked out
+   * after the read (an order known only once every entry is read); the cache
+   * is then written. Nothing happens when the read was not kept.
+   */
+  amend(rel: string, value: unknown): void {
+    const entry = this.next.dirs[rel];
+    if (!entry) return;
+    this.next.dirs[rel] = [entry[0], value];
+    this.dirty = true;
+  }
+
+  /**
    * Writes the cache back when it changed: an entry added, or one dropped
    * (not asked for this time, or no longer matching). Reads that are not
    * kept (a damaged record) change nothing, so a listing that only makes

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateId } from '../../src/engine/container-store/names.ts';
@@ -70,6 +70,34 @@ test('a damaged record is skipped by listings and reported as damaged (a missing
   expect(listContainers(paths)[1]).toMatchObject({ id: good.id, image: { digest: good.image.digest }, layers: good.layers });
   expect(() => findContainer(paths, broken.slice(0, 10))).toThrow(/damaged record/);
   expect(older.id).toHaveLength(64);
+});
+
+test('listings keep the ids oldest first while the store directory is unchanged; a new or removed container is seen', () => {
+  const paths = store();
+  const ids = ['2026-03-01', '2026-01-01', '2026-02-01'].map((day, i) => record(paths, `c${i}`, generateId(), `${day}T00:00:00.000Z`).id);
+  const cached = () => JSON.parse(readFileSync(join(paths.cache, 'containers.json'), 'utf8')).dirs[''];
+  const names = () => listContainers(paths).map((c) => c.name);
+  // Past the cache's 100 ms window: the first listing keeps the directory's ids, sorted.
+  Bun.sleepSync(150);
+  expect(names()).toEqual(['c1', 'c2', 'c0']);
+  expect(cached()[1]).toEqual([ids[1], ids[2], ids[0]]);
+  expect(names()).toEqual(['c1', 'c2', 'c0']);
+  // A container made since changes the store's directory: the ids are read again.
+  const newest = record(paths, 'c3', generateId(), '2026-04-01T00:00:00.000Z');
+  expect(names()).toEqual(['c1', 'c2', 'c0', 'c3']);
+  rmSync(containerFiles(paths, ids[1]!).dir, { recursive: true });
+  expect(names()).toEqual(['c2', 'c0', 'c3']);
+  Bun.sleepSync(150);
+  expect(names()).toEqual(['c2', 'c0', 'c3']);
+  expect(cached()[1]).toEqual([ids[2], ids[0], newest.id]);
+  // A kept id whose directory gained its record since (a container being made) is placed by its time.
+  const late = generateId();
+  mkdirSync(containerFiles(paths, late).dir);
+  Bun.sleepSync(150);
+  expect(scanContainers(paths).incomplete).toEqual([late]);
+  writeRecord(paths, { ...newest, id: late, name: 'late', created: '2025-06-01T00:00:00.000Z' });
+  expect(names()).toEqual(['late', 'c2', 'c0', 'c3']);
+  expect(cached()[1]).toEqual([late, ids[2], ids[0], newest.id]);
 });
 
 test('status comes from the files and the kernel: exit file, pid in the container cgroup', () => {

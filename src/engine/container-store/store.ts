@@ -125,7 +125,7 @@ export function readName(paths: StorePaths, id: string): string {
 
 function containerIds(paths: StorePaths): string[] {
   try {
-    return readdirSync(paths.containers).filter((e) => ID.test(e));
+    return idsIn(paths.containers);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
     throw err;
@@ -165,7 +165,10 @@ export interface ContainerScan {
  * record is there but unreadable or invalid (`damaged`). `ps -a` shows both
  * so they can be removed with `rm -f`. What it makes of each directory is
  * kept in cache/containers.json under the directory's stat
- * (common/stat-cache.ts); `fresh`: trust nothing kept there (system check).
+ * (common/stat-cache.ts), and so is the list of ids, oldest first, under the
+ * containers directory's own stat: while no container has been made or
+ * removed, a listing reads no directory and sorts nothing. `fresh`: trust
+ * nothing kept there (system check).
  */
 export function scanContainers(paths: StorePaths, opts: { fresh?: boolean } = {}): ContainerScan {
   const containers: ContainerSummary[] = [];
@@ -173,17 +176,42 @@ export function scanContainers(paths: StorePaths, opts: { fresh?: boolean } = {}
   const damaged: string[] = [];
   const exits = new Map<string, ExitFile>();
   const cache = new StatCache(join(paths.cache, 'containers.json'), SUMMARY_CACHE_VERSION, paths.containers, opts);
-  for (const id of containerIds(paths)) {
+  let listed = false;
+  const readIds = (dir: string) => {
+    listed = true;
+    return idsIn(dir);
+  };
+  const kept = cache.dir('', readIds, keepAll);
+  const ids = Array.isArray(kept) ? kept : [];
+  for (const id of ids) {
     const entry = cache.dir(id, readEntry, isEntry);
     if (entry) {
       containers.push(entry.summary);
       if (entry.exit) exits.set(id, entry.exit);
     } else (existsSync(`${paths.containers}/${id}/${RECORD}`) ? damaged : incomplete).push(id);
   }
+  // Kept ids met directories that do not read: read the store's own directory after all, so that
+  // one denied without a change of its times (a security module) fails with its error, as an
+  // uncached listing does, rather than listing every container as incomplete. A chmod moves ctime.
+  if (!listed && (incomplete.length || damaged.length)) containerIds(paths);
+  if (!isOldestFirst(containers)) {
+    // ISO times of one format sort as strings; localeCompare's collation cost more than the rest of the scan.
+    containers.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+    // Kept in this order, the next listing finds them sorted.
+    cache.amend('', [...containers.map((c) => c.id), ...incomplete, ...damaged]);
+  }
   cache.save();
-  // ISO times of one format sort as strings; localeCompare's collation cost more than the rest of the scan.
-  containers.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
   return { containers, incomplete, damaged, exits };
+}
+
+function idsIn(dir: string): string[] {
+  return readdirSync(dir).filter((e) => ID.test(e));
+}
+const keepAll = () => true;
+
+function isOldestFirst(cs: ContainerSummary[]): boolean {
+  for (let i = 1; i < cs.length; i++) if (cs[i - 1]!.created > cs[i]!.created) return false;
+  return true;
 }
 
 /** The names claimed for `id` (a damaged record cannot say its own; the claims can). */
