@@ -24,22 +24,6 @@ const RACY_MS = 100;
 /** One options object for every stat of a listing, not one per call. */
 const NO_THROW = { throwIfNoEntry: false } as const;
 
-/** What a directory holds, split the way the store walks it. */
-export interface DirListing {
-  dirs: string[];
-  files: string[];
-}
-
-/** The directory's sub-directories and other entries; undefined when it is not a readable directory. */
-export function listDir(path: string): DirListing | undefined {
-  try {
-    const entries = readdirSync(path, { withFileTypes: true });
-    return { dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name), files: entries.filter((e) => !e.isDirectory()).map((e) => e.name) };
-  } catch {
-    return undefined;
-  }
-}
-
 type Entry = [key: Key, value: unknown];
 interface CacheData {
   v: string;

@@ -3,27 +3,20 @@
 // later listing, and show as exited once its monitor has given up, without
 // a stale answer from the cache either way.
 import { afterAll, expect, test } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { procStartTime } from '../../src/engine/container-store/proc.ts';
 import { containerStatus } from '../../src/engine/container-store/status.ts';
-import { containerFiles, scanContainers } from '../../src/engine/container-store/store.ts';
-import { storePaths } from '../../src/engine/paths.ts';
+import { scanContainers } from '../../src/engine/container-store/store.ts';
+import { removeTempStores, tempContainer } from '../helpers/temp-store.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeTempStores);
 
 /** Past the cache's 100 ms "too recent to keep" window, so that a listing keeps what it reads. */
 const aged = () => Bun.sleepSync(150);
 
 function restartingContainer() {
-  const d = mkdtempSync(join(tmpdir(), 'rocker-status-cache-'));
-  dirs.push(d);
-  const paths = storePaths(join(d, 'root'), join(d, 'run'));
-  const id = 'b'.repeat(64);
-  const files = containerFiles(paths, id);
-  mkdirSync(files.dir, { recursive: true });
+  const { paths, id, files } = tempContainer('rocker-status-cache-', 'b'.repeat(64));
   writeFileSync(files.record, JSON.stringify({ id, name: 'c', created: new Date().toISOString(), image: { name: 'i', tag: 'latest', digest: `sha256:${'c'.repeat(64)}`, id: 'c'.repeat(12) }, layers: [], command: ['true'] }));
   // The monitor (this test's own process) waits out a back-off: `restarting`, then the exit, as it writes them.
   writeFileSync(files.monitor, `${process.pid} ${procStartTime(process.pid)}\n`);

@@ -4,26 +4,17 @@
 // process gone. The kernel check for the monitor is where the test lets the
 // monitor finish, exactly between the two reads.
 import { afterAll, afterEach, expect, spyOn, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import * as proc from '../../src/engine/container-store/proc.ts';
 import { containerStatus } from '../../src/engine/container-store/status.ts';
-import { containerFiles } from '../../src/engine/container-store/store.ts';
-import { storePaths } from '../../src/engine/paths.ts';
+import { removeTempStores, tempContainer } from '../helpers/temp-store.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeTempStores);
 const spies: Array<{ mockRestore: () => void }> = [];
 afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()));
 
 function endedContainer() {
-  const d = mkdtempSync(join(tmpdir(), 'rocker-status-'));
-  dirs.push(d);
-  const paths = storePaths(join(d, 'root'), join(d, 'run'));
-  const id = 'a'.repeat(64);
-  const files = containerFiles(paths, id);
-  mkdirSync(files.dir, { recursive: true });
+  const { paths, id, files } = tempContainer('rocker-status-', 'a'.repeat(64));
   // A monitor and an init process that have both ended (pid 2^22 does not exist).
   writeFileSync(files.monitor, '4194304 12345\n');
   writeFileSync(files.pid, '4194304');

@@ -1,7 +1,8 @@
 import { afterEach, expect, test } from 'bun:test';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listDir, StatCache } from '../../src/common/stat-cache.ts';
+import { listDir } from '../../src/common/dir.ts';
+import { StatCache } from '../../src/common/stat-cache.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readTextOr } from '../../common/dir.ts';
 
 /** An exit file's text and, when asked for, when it was written (the container's end). */
 export interface ExitFile {
@@ -11,10 +12,10 @@ export const EXIT_CODE = /^\d+\s*$/;
 
 /** `<dir>/exit`, read; undefined while there is none. */
 export function readExitFile(path: string, withTime: boolean): ExitFile | undefined {
-  if (!existsSync(path)) return undefined; // cheaper than a thrown ENOENT, and the usual case while running
+  const text = readTextOr(path);
+  if (text === undefined || !withTime) return text === undefined ? undefined : { text };
   try {
-    const text = readFileSync(path, 'utf8');
-    return withTime ? { text, mtimeMs: statSync(path).mtimeMs } : { text };
+    return { text, mtimeMs: statSync(path).mtimeMs };
   } catch {
     return undefined; // removed meanwhile
   }

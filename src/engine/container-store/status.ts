@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readTextOr } from '../../common/dir.ts';
 import { rootlessUid, type StorePaths } from '../paths.ts';
 import { isFrozen } from './cgroup.ts';
 import { inCgroup, processAlive, rootIsContainer } from './proc.ts';
@@ -54,15 +55,6 @@ function isContainerProcess(pid: number, id: string): boolean {
   return rootlessUid() === undefined ? inCgroup(pid, cgroupLeaf(id)) : rootIsContainer(pid, id);
 }
 
-/** The existsSync first: a thrown ENOENT costs more, and these files are usually absent. */
-function readText(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 export function monitorAlive(paths: StorePaths, id: string): boolean {
   return liveMonitor(paths, id) !== undefined;
@@ -74,7 +66,7 @@ export function liveMonitor(paths: StorePaths, id: string): number | undefined {
 }
 
 function liveMonitorAt(file: string): number | undefined {
-  const [pid, start] = (readText(file) ?? '').trim().split(' ');
+  const [pid, start] = (readTextOr(file) ?? '').trim().split(' ');
   return pid && start && processAlive(Number(pid), start) ? Number(pid) : undefined;
 }
 
@@ -108,12 +100,12 @@ export function containerStatus(paths: StorePaths, rec: { id: string }, opts: St
   if (recorded) return recorded;
   const files = containerFiles(paths, rec.id);
   const alive = monitorAlive(paths, rec.id);
-  const pidText = readText(files.pid);
+  const pidText = readTextOr(files.pid);
   if (pidText === undefined) return { state: 'created', monitorAlive: alive };
   const pid = Number(pidText.trim());
   const startedAt = opts.startedAt ? mtime(files.pid) : undefined;
   if (pid > 0 && isContainerProcess(pid, rec.id)) {
-    const health = readText(`${files.dir}/health`)?.split(' ')[0];
+    const health = readTextOr(`${files.dir}/health`)?.split(' ')[0];
     return { state: 'running', pid, startedAt, monitorAlive: alive, ...(isFrozen(cgroupLeaf(rec.id)) ? { paused: true } : {}), ...(health ? { health } : {}) };
   }
   // The process is gone. The monitor may have recorded its exit and ended since the first

@@ -4,7 +4,8 @@ import * as v from 'valibot';
 import { UserError } from '../../common/errors.ts';
 import { formatLocalTime } from '../../common/format.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
-import { listDir, StatCache } from '../../common/stat-cache.ts';
+import { listDir } from '../../common/dir.ts';
+import { StatCache } from '../../common/stat-cache.ts';
 import type { LayerStore } from '../layer-store/store.ts';
 import type { StorePaths } from '../paths.ts';
 import { formatRef, nameProblem, parseImageRef } from '../reference.ts';
@@ -101,34 +102,28 @@ export class ImageStore {
     const damaged: DamagedRecord[] = [];
     // Keyed by each directory's stat: a listing of many images stats each directory instead of reading and checking its record.
     const cache = new StatCache(join(this.paths.cache, 'images.json'), CACHE_VERSION, this.paths.images, { fresh: opts.fresh });
-    // One pair of functions for every directory (set `depth`, `name` and `tag` first), not a closure per image.
-    let depth = 0;
-    let name = '';
-    let tag = '';
+    // One pair of functions for every directory, not a closure per image; `read` runs only for what the cache lacks.
+    const base = this.paths.images;
     const read = (path: string): ImageDir | undefined => {
       const listing = listDir(path);
       if (!listing) return undefined;
       // A record two levels down or more: the name's path below images/, then the tag.
-      const record = depth >= 2 && listing.files.includes(RECORD) ? this.readRecord(`${path}/${RECORD}`, name, tag) : undefined;
+      const rel = path.slice(base.length + 1);
+      const cut = rel.lastIndexOf('/');
+      const record = cut > 0 && listing.files.includes(RECORD) ? this.readRecord(`${path}/${RECORD}`, rel.slice(0, cut), rel.slice(cut + 1)) : undefined;
       return record ? { dirs: listing.dirs, record } : { dirs: listing.dirs };
     };
     const keep = (d: ImageDir | undefined) => d !== undefined && !(d.record && isDamaged(d.record));
-    const walk = (rel: string, level: number) => {
-      depth = level;
-      if (level >= 2) {
-        const cut = rel.lastIndexOf('/');
-        name = rel.slice(0, cut);
-        tag = rel.slice(cut + 1);
-      }
+    const walk = (rel: string) => {
       const got = cache.dir(rel, read, keep);
       if (!got) return;
       const r = got.record;
       if (r && isDamaged(r)) {
         if (r.reason !== 'missing') damaged.push(r);
       } else if (r) images.push(r);
-      for (const d of got.dirs) walk(rel ? `${rel}/${d}` : d, level + 1);
+      for (const d of got.dirs) walk(rel ? `${rel}/${d}` : d);
     };
-    walk('', 0);
+    walk('');
     cache.save();
     images.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : formatRef(a).localeCompare(formatRef(b))));
     return { images, damaged };

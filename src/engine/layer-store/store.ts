@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { dirEntries } from '../../common/dir.ts';
 import { writeJsonAtomic } from '../../common/fs-atomic.ts';
 import { withLock } from '../../common/lock.ts';
 import type { ContentStore } from '../content/store.ts';
@@ -132,11 +133,7 @@ export class LayerStore {
   }
 
   private tmpEntries(): string[] {
-    try {
-      return readdirSync(this.paths.tmp);
-    } catch {
-      return [];
-    }
+    return dirEntries(this.paths.tmp);
   }
 
   /** Moves a complete staging directory into place; if the layer exists already, keeps that one. */
@@ -168,11 +165,7 @@ export class LayerStore {
   }
 
   private hexes(): string[] {
-    try {
-      return readdirSync(this.paths.layers);
-    } catch {
-      return [];
-    }
+    return dirEntries(this.paths.layers);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import * as v from 'valibot';
 import { describeFsError, UserError } from '../../../common/errors.ts';
-import { int, issueText, object, strictObject } from '../../../common/schema.ts';
+import { check, int, object, strictObject } from '../../../common/schema.ts';
 import type { DockerProfile } from './convert.ts';
 
 // runc's notify action needs a listener agent rocker does not have.
@@ -83,9 +83,7 @@ function killsInit(p: DockerProfile): string | undefined {
 
 /** Validates a parsed profile; the message is one line naming the first bad field. */
 export function checkProfile(data: unknown): DockerProfile {
-  const parsed = v.safeParse(profileSchema(), data);
-  if (!parsed.success) throw new Error(issueText(parsed.issues));
-  const p = parsed.output;
+  const p = check(profileSchema(), data);
   if (p.architectures?.length && p.archMap?.length) throw new Error('both "architectures" and "archMap" are given: use one');
   const both = (p.syscalls ?? []).findIndex((r) => r.name !== undefined && r.names !== undefined);
   if (both >= 0) throw new Error(`syscalls.${both}: both "name" and "names" are given: use one`);
