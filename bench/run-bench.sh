@@ -4,6 +4,9 @@
 #   1. `rocker run --rm --image busybox true` against the floor, bare
 #      `runc run` on a prepared bundle (the same config.json rocker writes,
 #      rootfs already unpacked), and `docker run --rm` when a daemon answers.
+#      Beside each floor, the same runc operation run by bench/bun-floor.ts
+#      (the least any Bun CLI adds: its start, a spawn, a wait): what rocker
+#      takes beyond that row is its own work.
 #   2. the same run on the default bridge network (CNI) against --network none.
 #   3. run -d, stop and rm against runc run -d, runc kill + wait, runc delete;
 #      50 containers started detached one after another.
@@ -51,6 +54,9 @@ node -e '
 ' "$(ls -d "$ROCKER_ROOT"/containers/"$id"*)/config.json" "$work/bundle/config.json" "$work/bundle/rootfs"
 
 floor=(-n "runc run (floor)" "runc --root $work/runc run --bundle $work/bundle floor")
+node scripts/build.mjs --entry bench/bun-floor.ts --outfile "$work/bun-floor" >/dev/null
+bunf=$work/bun-floor
+bun_floor=(-n "runc run by a bare Bun executable" "$bunf runc --root $work/runc run --bundle $work/bundle floor")
 ours=(-n "rocker run --rm --network none" "$rocker run --rm --network none --image busybox true")
 before=()
 [ -n "${ROCKER_BEFORE:-}" ] && before=(-n "rocker run --rm --network none (before)" "$ROCKER_BEFORE run --rm --network none --image busybox true")
@@ -58,7 +64,7 @@ before=()
 # shared machine then weighs on both alike instead of on whichever ran
 # during a burst.
 for round in 1 2 3 4 5 6; do
-  hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${ours[@]}" "${before[@]}"
+  hyperfine -N --warmup 3 --runs 10 --export-json "$work/start-$round.json" "${floor[@]}" "${bun_floor[@]}" "${ours[@]}" "${before[@]}"
 done
 
 # The default bridge network against none: the CNI plugin chain's cost on the start path (issue 12: at most 1.4x).
@@ -123,12 +129,14 @@ if [ -n "${ROCKER_BEFORE:-}" ]; then
 fi
 for round in 1 2 3; do
   hyperfine -N --runs 10 --export-json "$work/detach-$round.json" --prepare "sh -c '$rgone; $bgone'" \
-    -n "runc run -d (floor)" "$bstart" -n "rocker run -d" "$rstart" "${before_d[@]}"
+    -n "runc run -d (floor)" "$bstart" -n "runc run -d by a bare Bun executable" "$bunf $bstart" -n "rocker run -d" "$rstart" "${before_d[@]}"
   hyperfine --runs 10 --export-json "$work/stop-$round.json" \
     -n "runc kill TERM + wait (floor)" --prepare "$bgone; $bstart >/dev/null; sleep 0.2" "$R kill floor-d TERM; $bwait" \
+    -n "the same, runc kill by a bare Bun executable" --prepare "$bgone; $bstart >/dev/null; sleep 0.2" "$bunf $R kill floor-d TERM; $bwait" \
     -n "rocker stop" --prepare "$rgone; $rstart >/dev/null; sleep 0.2" "$rocker stop bench-d" "${before_s[@]}"
   hyperfine --runs 10 --export-json "$work/rm-$round.json" \
     -n "runc delete (floor)" --prepare "$bgone; $bstart >/dev/null; $R kill floor-d KILL; $bwait" "$R delete floor-d" \
+    -n "runc delete by a bare Bun executable" --prepare "$bgone; $bstart >/dev/null; $R kill floor-d KILL; $bwait" "$bunf $R delete floor-d" \
     -n "rocker rm" --prepare "$rgone; $rstart >/dev/null; $rocker stop -t 0 bench-d >/dev/null" "$rocker rm bench-d" "${before_r[@]}"
 done
 sh -c "$rgone; $bgone"
