@@ -11,6 +11,11 @@ have_docker() {
   command -v dockerd >/dev/null || return 1
   DOCKER_HOST=$("$top/scripts/docker-start.sh") && export DOCKER_HOST
 }
+# read_back FILE...: drops the files' pages from the page cache, so that each
+# executable compared is read back from disk as after a reboot. One written a
+# moment ago (the bare Bun executable run-bench.sh builds on every run) starts
+# ~1.3 ms faster than the same file read back (bench/README.md, issue 15).
+read_back() { for f in "$@"; do dd if="$f" iflag=nocache count=0 status=none; done; }
 machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(date -u +%Y-%m-%d)"; }
 
 # median_table ROUND.json...: one row per command, over hyperfine runs exported with

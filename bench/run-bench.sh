@@ -56,6 +56,7 @@ node -e '
 floor=(-n "runc run (floor)" "runc --root $work/runc run --bundle $work/bundle floor")
 node scripts/build.mjs --entry bench/bun-floor.ts --outfile "$work/bun-floor" >/dev/null
 bunf=$work/bun-floor
+read_back "$rocker" "$bunf" "$(command -v runc)" ${ROCKER_BEFORE:+"$ROCKER_BEFORE"}
 bun_floor=(-n "runc run by a bare Bun executable" "$bunf runc --root $work/runc run --bundle $work/bundle floor")
 ours=(-n "rocker run --rm --network none" "$rocker run --rm --network none --image busybox true")
 before=()
