@@ -26,7 +26,11 @@ const compile = (entry, outfile) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (option('--entry') && option('--outfile')) {
+if (argv.includes('--entry') || argv.includes('--outfile')) {
+  if (!option('--entry') || !option('--outfile')) {
+    console.error('build: --entry FILE and --outfile FILE go together');
+    process.exit(2);
+  }
   compile(option('--entry'), option('--outfile'));
   process.exit(0);
 }
