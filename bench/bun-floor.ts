@@ -4,3 +4,5 @@
 // takes beyond this is its own work.
 const child = Bun.spawn(process.argv.slice(2), { stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
 process.exit(await child.exited);
+// A module (the top-level await needs one), with nothing to export.
+export {};
