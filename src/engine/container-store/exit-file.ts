@@ -13,7 +13,8 @@ export const EXIT_CODE = /^\d+\s*$/;
 /** `<dir>/exit`, read; undefined while there is none. */
 export function readExitFile(path: string, withTime: boolean): ExitFile | undefined {
   const text = readTextOr(path);
-  if (text === undefined || !withTime) return text === undefined ? undefined : { text };
+  if (text === undefined) return undefined;
+  if (!withTime) return { text };
   try {
     return { text, mtimeMs: statSync(path).mtimeMs };
   } catch {

@@ -55,7 +55,6 @@ function isContainerProcess(pid: number, id: string): boolean {
   return rootlessUid() === undefined ? inCgroup(pid, cgroupLeaf(id)) : rootIsContainer(pid, id);
 }
 
-
 export function monitorAlive(paths: StorePaths, id: string): boolean {
   return liveMonitor(paths, id) !== undefined;
 }
